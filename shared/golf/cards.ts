@@ -1,0 +1,40 @@
+// Cards and shoes. A card is a plain { rank, suit } value; a shoe is a list of them with its top at
+// the end (so drawing is a pop from the end of a copy).
+
+export const SUITS = ["hearts", "diamonds", "clubs", "spades"] as const;
+export const RANKS = ["A", "2", "3", "4", "5", "6", "7", "8", "9", "10", "J", "Q", "K", "JK"] as const;
+
+export type Suit = (typeof SUITS)[number] | "";
+export type Rank = (typeof RANKS)[number];
+
+export interface Card {
+  readonly rank: Rank;
+  readonly suit: Suit;
+}
+
+const STANDARD_RANKS = RANKS.filter((rank) => rank !== "JK");
+
+/** The shoe before shuffling: `decks` packs of 52, plus Jokers as the joker rules say. */
+export function buildShoe(decks: number, jokers: number): Card[] {
+  const shoe: Card[] = [];
+  for (let deck = 0; deck < decks; deck++) {
+    for (const suit of SUITS) {
+      for (const rank of STANDARD_RANKS) shoe.push({ rank, suit });
+    }
+  }
+  for (let joker = 0; joker < jokers; joker++) shoe.push({ rank: "JK", suit: "" });
+  return shoe;
+}
+
+export function cardName(card: Card): string {
+  return card.rank === "JK" ? "Joker" : `${card.rank} of ${card.suit}`;
+}
+
+export function sameCard(a: Card, b: Card): boolean {
+  return a.rank === b.rank && a.suit === b.suit;
+}
+
+/** A multiset key, used to check that cards are conserved. */
+export function cardKey(card: Card): string {
+  return `${card.rank}${card.suit ? card.suit[0] : ""}`;
+}

@@ -1,0 +1,9 @@
+// The shared Six-Card Golf engine: rules, state machine, views and CPU players.
+export * from "./cards.ts";
+export * from "./rng.ts";
+export * from "./rules.ts";
+export * from "./types.ts";
+export * from "./engine.ts";
+export * from "./view.ts";
+export * from "./profiles.ts";
+export * from "./cpu/index.ts";
