@@ -38,3 +38,33 @@ export function sameCard(a: Card, b: Card): boolean {
 export function cardKey(card: Card): string {
   return `${card.rank}${card.suit ? card.suit[0] : ""}`;
 }
+
+/** The index of a rank in RANKS, from its characters (a hot path for the CPU players). */
+export function rankIndex(rank: Rank): number {
+  const first = rank.charCodeAt(0);
+  if (first <= 57) return rank.length === 2 ? 9 : first - 49; // "2".."9" -> 1..8, "10" -> 9
+  switch (first) {
+    case 65: // A
+      return 0;
+    case 74: // J or JK
+      return rank.length === 2 ? 13 : 10;
+    case 81: // Q
+      return 11;
+    default: // K
+      return 12;
+  }
+}
+
+/** The index of a suit in SUITS (0 for a Joker's empty suit). */
+export function suitIndex(suit: Suit): number {
+  switch (suit.charCodeAt(0)) {
+    case 100: // diamonds
+      return 1;
+    case 99: // clubs
+      return 2;
+    case 115: // spades
+      return 3;
+    default: // hearts, or a Joker
+      return 0;
+  }
+}

@@ -158,14 +158,20 @@ export function decide(state: GameState, actor: Actor, command: Command): Decisi
   }
   const primary = act(state, actor, command);
   if (isError(primary)) return { ok: false, error: primary };
-  const events = [primary];
-  let next = evolve(state, primary);
+  const settled = settleOwed(evolve(state, primary));
+  return { ok: true, events: [primary, ...settled.events], state: settled.state };
+}
+
+/** Produces and applies the system events the engine owes (deal, reshuffle, reveals, scores). */
+export function settleOwed(state: GameState): { events: GameEvent[]; state: GameState } {
+  const events: GameEvent[] = [];
+  let next = state;
   while (next.pending.length > 0) {
     const owed = settle(next);
     events.push(owed);
     next = evolve(next, owed);
   }
-  return { ok: true, events, state: next };
+  return { events, state: next };
 }
 
 /** Applies events in order. */
@@ -548,7 +554,7 @@ export function evolve(state: GameState, e: GameEvent): GameState {
         s.turn = -1;
       } else {
         s.phase = "playing";
-        s.turn = (dealer + 1) % s.seats.length;
+        beginTurn(s, (dealer + 1) % s.seats.length);
       }
       break;
     }
@@ -557,7 +563,7 @@ export function evolve(state: GameState, e: GameEvent): GameState {
       withSeat(s, e.seat!, { initialFlipDone: true });
       if (s.seats.every((seat) => seat.initialFlipDone)) {
         s.phase = "playing";
-        s.turn = (s.dealer + 1) % s.seats.length;
+        beginTurn(s, (s.dealer + 1) % s.seats.length);
       }
       break;
     }
@@ -667,25 +673,30 @@ function endTurn(s: Draft<GameState>, seat: number): void {
     if (hasFaceDown) owed.push({ kind: "reveal", seat });
     s.finalTurnsLeft -= 1;
   }
+  s.pending = [...s.pending, ...owed];
   if (s.phase === "finalTurn" && s.finalTurnsLeft === 0) {
     s.turn = -1;
-    owed.push({ kind: "holeEnd" });
+    s.pending = [...s.pending, { kind: "holeEnd" }];
   } else {
-    s.turn = (seat + 1) % seatCount;
-    if (s.deck.length === 0) {
-      if (s.discard.length > 1) {
-        owed.push({ kind: "reshuffle" });
-      } else {
-        // Nothing left to draw: the hole ends at once, every face-down card revealed.
-        s.turn = -1;
-        s.seats.forEach((other, index) => {
-          if (other.cards.some((slot) => !slot.faceUp)) owed.push({ kind: "reveal", seat: index });
-        });
-        owed.push({ kind: "holeEnd" });
-      }
-    }
+    beginTurn(s, (seat + 1) % seatCount);
   }
-  s.pending = [...s.pending, ...owed];
+}
+
+/** Gives `seat` the turn. An empty deck is rebuilt from the discards under the top card; with none,
+ *  the hole ends at once, every face-down card revealed. */
+function beginTurn(s: Draft<GameState>, seat: number): void {
+  s.turn = seat;
+  if (s.deck.length > 0) return;
+  if (s.discard.length > 1) {
+    s.pending = [...s.pending, { kind: "reshuffle" }];
+    return;
+  }
+  s.turn = -1;
+  const owed: PendingStep[] = [];
+  s.seats.forEach((other, index) => {
+    if (other.cards.some((slot) => !slot.faceUp)) owed.push({ kind: "reveal", seat: index });
+  });
+  s.pending = [...s.pending, ...owed, { kind: "holeEnd" }];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,4 +6,6 @@ export * from "./types.ts";
 export * from "./engine.ts";
 export * from "./view.ts";
 export * from "./profiles.ts";
+export * from "./moves.ts";
+export * from "./pacing.ts";
 export * from "./cpu/index.ts";

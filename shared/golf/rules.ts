@@ -64,9 +64,16 @@ export function mergeRules(base: HouseRules, patch: RulesPatch): HouseRules {
   return interned;
 }
 
+const rankedCache = new WeakMap<HouseRules, boolean>();
+
 /** Ranked games are played under the standard rules only (holes and decks do not matter). */
 export function isRanked(rules: HouseRules): boolean {
-  return RULE_NAMES.every((name) => rules[name] === STANDARD_RULES[name]);
+  let ranked = rankedCache.get(rules);
+  if (ranked === undefined) {
+    ranked = RULE_NAMES.every((name) => rules[name] === STANDARD_RULES[name]);
+    rankedCache.set(rules, ranked);
+  }
+  return ranked;
 }
 
 /** Jokers in a shoe: luckySwing puts exactly one in the whole shoe; otherwise 2 per deck when on. */

@@ -4,7 +4,7 @@
 // For speed, cards are grouped into classes that score alike: a rank with its value (only
 // oneEyedJacks splits a rank by suit). Column scores between classes come from a table made once
 // per set of house rules.
-import { RANKS, SUITS, type Card } from "../cards.ts";
+import { RANKS, rankIndex, SUITS, suitIndex, type Card } from "../cards.ts";
 import { jokersInShoe, scoringFor, type HouseRules } from "../rules.ts";
 import type { GameView } from "../view.ts";
 
@@ -21,6 +21,9 @@ export interface ClassTable {
   classOfCard: Int8Array;
   /** Per class, the classes of the same rank (itself included): the only ones it can pair with. */
   sameRank: number[][];
+  /** Per class, its cards in one 52-card deck. */
+  perDeck: number[];
+  jokerClass: number;
 }
 
 const SUIT_INDEX: Record<string, number> = { hearts: 0, diamonds: 1, clubs: 2, spades: 3, "": 0 };
@@ -57,14 +60,16 @@ export function classTable(rules: HouseRules): ClassTable {
     column,
     classOfCard,
     sameRank: samples.map((card) => samples.flatMap((other, index) => (other.rank === card.rank ? [index] : []))),
+    perDeck: new Array(count).fill(0),
+    jokerClass: classOfCard[(RANKS.length - 1) * 4]!,
   };
+  for (let cardIndex = 0; cardIndex < (RANKS.length - 1) * 4; cardIndex++) table.perDeck[classOfCard[cardIndex]!]! += 1;
   tables.set(rules, table);
   return table;
 }
 
-const RANK_INDEX: Record<string, number> = Object.fromEntries(RANKS.map((rank, index) => [rank, index]));
 export function classOf(table: ClassTable, card: Card): number {
-  return table.classOfCard[RANK_INDEX[card.rank]! * 4 + SUIT_INDEX[card.suit]!]!;
+  return table.classOfCard[rankIndex(card.rank) * 4 + suitIndex(card.suit)]!;
 }
 
 export class Knowledge {
@@ -83,16 +88,18 @@ export class Knowledge {
     const table = classTable(view.rules);
     this.table = table;
     // Plain arrays: a decision allocates these, and typed arrays cost more to allocate.
-    const unseen: number[] = new Array(table.count).fill(0);
     const decks = Math.max(1, view.decks);
-    for (let rank = 0; rank < RANKS.length - 1; rank++) {
-      for (let suit = 0; suit < 4; suit++) unseen[table.classOfCard[rank * 4 + suit]!]! += decks;
+    const unseen = table.perDeck.map((count) => count * decks);
+    unseen[table.jokerClass]! += jokersInShoe(view.rules, decks);
+    for (let seat = 0; seat < view.seats.length; seat++) {
+      const cards = view.seats[seat]!.cards;
+      for (let position = 0; position < cards.length; position++) {
+        const card = cards[position]!.card;
+        if (card) unseen[classOf(table, card)]! -= 1;
+      }
     }
-    unseen[table.classOfCard[(RANKS.length - 1) * 4]!]! += jokersInShoe(view.rules, decks);
-    for (const seat of view.seats) {
-      for (const slot of seat.cards) if (slot.card) unseen[classOf(table, slot.card)]! -= 1;
-    }
-    for (const card of view.discardPile) unseen[classOf(table, card)]! -= 1;
+    const pile = view.discardPile;
+    for (let index = 0; index < pile.length; index++) unseen[classOf(table, pile[index]!)]! -= 1;
     if (view.drawn) unseen[classOf(table, view.drawn)]! -= 1;
     let total = 0;
     let valueSum = 0;
