@@ -1,0 +1,72 @@
+// Embedded PostgreSQL for a node started without DATABASE_URL: PGlite (PostgreSQL compiled to
+// WebAssembly, running inside this process) with its data in a directory, served on a loopback TCP
+// port by pglite-socket, so the store reaches it through the very same `pg` code as a real server.
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+export class EmbeddedPostgres {
+  private server: PGLiteSocketServer | null = null;
+  private port = 0;
+
+  private constructor(
+    readonly db: PGlite,
+    readonly dataDir: string,
+    private readonly maxConnections: number,
+  ) {}
+
+  /**
+   * Opens (or creates: about 3 s the first time) the database in dataDir and starts serving it on
+   * 127.0.0.1 at an ephemeral port.
+   */
+  static async start(options: { dataDir: string; maxConnections: number }): Promise<EmbeddedPostgres> {
+    mkdirSync(options.dataDir, { recursive: true });
+    const db = await PGlite.create(options.dataDir);
+    const embedded = new EmbeddedPostgres(db, options.dataDir, options.maxConnections);
+    try {
+      await embedded.startServer();
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    return embedded;
+  }
+
+  get connectionString(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  get serving(): boolean {
+    return this.server !== null;
+  }
+
+  /**
+   * Starts the socket server; after stopServer() it comes back on the same port, so a client
+   * holding the connection string reconnects. pglite-socket refuses connections beyond
+   * maxConnections, so it must be at least the pool size.
+   */
+  async startServer(): Promise<void> {
+    if (this.server) return;
+    const server = new PGLiteSocketServer({
+      db: this.db,
+      host: "127.0.0.1",
+      port: this.port,
+      maxConnections: this.maxConnections,
+    });
+    await server.start();
+    this.port = Number(server.getServerConn().split(":").pop());
+    this.server = server;
+  }
+
+  /** Closes the socket server and every client connection; the database itself stays open. */
+  async stopServer(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) await server.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.stopServer();
+    if (!this.db.closed) await this.db.close();
+  }
+}

@@ -1,0 +1,652 @@
+// The event store: every game is an ordered log of events in PostgreSQL (one row per event,
+// (game_id, seq) unique) plus one metadata row, its seat tokens and its share links.
+//
+// One implementation on `pg`. With a databaseUrl it talks to that server; without one it starts an
+// embedded PGlite behind a loopback socket and talks to it with the same code and the same SQL.
+// Appends go through the group committer (group-commit.ts); everything else is a plain query.
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
+import { join } from "node:path";
+import pg from "pg";
+import { pino, type Logger } from "pino";
+import { EmbeddedPostgres } from "./embedded.ts";
+import {
+  BadExportError,
+  CodeTakenError,
+  NotFinishedError,
+  StoreError,
+  StoreUnavailableError,
+  UnknownGameError,
+} from "./errors.ts";
+import { parseExport } from "./export-format.ts";
+import { GroupCommitter, type PreparedEvent } from "./group-commit.ts";
+import { migrate } from "./migrate.ts";
+import { describeError, isConnectionError, sqlState } from "./pg-errors.ts";
+import type {
+  GamePatch,
+  GameRecord,
+  GameResult,
+  GameStatus,
+  GolfExport,
+  NewEvent,
+  NewGame,
+  ResolvedShare,
+  SeatInfo,
+  ShareOptions,
+  StoredEvent,
+} from "./types.ts";
+
+export interface EventStoreOptions {
+  /** A PostgreSQL server. Without it: embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  /** Where embedded PGlite keeps its files (under `<dataDir>/pglite`); default ./data. */
+  dataDir?: string;
+  logger?: Logger;
+  /** Connections to PostgreSQL (default 10). Embedded PGlite always uses one, see open(). */
+  poolSize?: number;
+  /** Folder of the SQL migrations; default the repository's migrations/. */
+  migrationsDir?: string;
+  /** Epoch ms; default Date.now. Stamps events, games and share expiry. */
+  clock?: () => number;
+  /** Group commit: most events per batch (default 2000). */
+  maxBatchEvents?: number;
+  /** Group commit: batches in flight at once (default 2 on PostgreSQL, 1 on PGlite). */
+  commitConcurrency?: number;
+}
+
+// Join codes: protocol.md, Rooms.
+const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY_MS = 24 * 60 * 60 * 1000;
+// A game's row with the head of its log.
+const SELECT_GAMES = "SELECT g.*, h.last_seq FROM games AS g JOIN game_heads AS h ON h.game_id = g.id";
+
+interface GameRow {
+  id: string;
+  code: string;
+  status: GameStatus;
+  is_private: boolean;
+  rules: Record<string, unknown>;
+  holes: number;
+  decks: number | null;
+  seats: SeatInfo[];
+  created_at: Date;
+  ended_at: Date | null;
+  totals: number[] | null;
+  winners: number[] | null;
+  last_seq: number;
+  node: string | null;
+  imported: boolean;
+}
+
+interface EventRow {
+  seq: number;
+  type: string;
+  seat: number | null;
+  data: unknown;
+  at: Date;
+}
+
+export class EventStore {
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly committer: GroupCommitter,
+    /** The embedded database, when there is no PostgreSQL server; tests stop and start its socket. */
+    readonly embedded: EmbeddedPostgres | null,
+    /** How to reach the database (for the embedded one: its loopback address). */
+    readonly connectionString: string,
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Connects, applies the pending migrations and returns the store. */
+  static async open(options: EventStoreOptions = {}): Promise<EventStore> {
+    const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "info" });
+    const embeddedMode = !options.databaseUrl;
+    // PGlite is one single-threaded backend that pglite-socket shares between connections
+    // message by message; one connection keeps the extended-protocol exchanges of different
+    // clients from interleaving, and costs nothing since PGlite runs one query at a time anyway.
+    const poolSize = embeddedMode ? 1 : Math.max(2, options.poolSize ?? 10);
+
+    let embedded: EmbeddedPostgres | null = null;
+    let url = options.databaseUrl;
+    if (!url) {
+      const dataDir = join(options.dataDir ?? "./data", "pglite");
+      try {
+        // Room for the pool, the migration runner's own connection and a reconnect in progress.
+        embedded = await EmbeddedPostgres.start({ dataDir, maxConnections: poolSize + 2 });
+      } catch (err) {
+        throw new StoreUnavailableError(`cannot start the embedded database in ${dataDir}: ${describeError(err)}`, { cause: err });
+      }
+      url = embedded.connectionString;
+      logger.info({ dataDir, address: url }, "embedded PGlite started");
+    }
+
+    try {
+      await migrate(url, { dir: options.migrationsDir, logger });
+      const pool = new pg.Pool({
+        connectionString: url,
+        max: poolSize,
+        // A database that is down or unreachable fails an operation quickly instead of hanging it.
+        connectionTimeoutMillis: 5000,
+        idleTimeoutMillis: 30_000,
+        keepAlive: true,
+        application_name: "golf-event-store",
+      });
+      // An idle connection that dies emits 'error' on the pool; without a listener that would
+      // crash the process. The pool has already discarded the connection.
+      pool.on("error", (err) => logger.warn({ err: describeError(err) }, "idle database connection lost"));
+      const committer = new GroupCommitter(pool, {
+        maxBatchEvents: options.maxBatchEvents ?? 2000,
+        concurrency: Math.min(poolSize, options.commitConcurrency ?? (embeddedMode ? 1 : 2)),
+        logger,
+      });
+      return new EventStore(pool, committer, embedded, url, logger, options.clock ?? Date.now);
+    } catch (err) {
+      await embedded?.close();
+      throw err;
+    }
+  }
+
+  /** Waits for the appends in flight, then releases the connections and stops PGlite. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.committer.idle();
+    await this.pool.end();
+    await this.embedded?.close();
+  }
+
+  /** For health checks: true when the database answers. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.query("ping", "SELECT 1");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Batches, appends and events committed by the group committer so far. */
+  get commitStats(): { batches: number; appends: number; events: number } {
+    return { ...this.committer.stats };
+  }
+
+  // ---- games -------------------------------------------------------------------------------
+
+  /** Records a new game in the lobby. Throws CodeTakenError when an unfinished game has the code. */
+  async createGame(game: NewGame): Promise<void> {
+    try {
+      await this.query(
+        "createGame",
+        `WITH game AS (
+           INSERT INTO games (id, code, status, is_private, rules, holes, decks, seats, created_at, node)
+           VALUES ($1, $2, 'lobby', $3, $4, $5, $6, $7, $8, $9)
+           RETURNING id
+         )
+         INSERT INTO game_heads (game_id, last_seq) SELECT id, 0 FROM game`,
+        [
+          game.id,
+          game.code.toUpperCase(),
+          game.private,
+          JSON.stringify(game.rules),
+          game.holes,
+          game.decks,
+          JSON.stringify(game.seats),
+          new Date(this.clock()),
+          game.node ?? null,
+        ],
+      );
+    } catch (err) {
+      throw this.constraintError(err, game.code.toUpperCase()) ?? err;
+    }
+  }
+
+  async updateGame(gameId: string, patch: GamePatch): Promise<void> {
+    const columns: Record<keyof GamePatch, string> = {
+      status: "status",
+      rules: "rules",
+      holes: "holes",
+      decks: "decks",
+      seats: "seats",
+      private: "is_private",
+      node: "node",
+    };
+    const sets: string[] = [];
+    const values: unknown[] = [gameId];
+    for (const key of Object.keys(columns) as (keyof GamePatch)[]) {
+      if (!(key in patch) || patch[key] === undefined) continue;
+      const value = patch[key];
+      values.push(key === "rules" || key === "seats" ? JSON.stringify(value) : value);
+      sets.push(`${columns[key]} = $${values.length}`);
+    }
+    this.checkGameId(gameId);
+    const sql = sets.length > 0 ? `UPDATE games SET ${sets.join(", ")} WHERE id = $1 RETURNING code` : "SELECT code FROM games WHERE id = $1";
+    try {
+      const { rowCount } = await this.query("updateGame", sql, values);
+      if (rowCount === 0) throw new UnknownGameError(gameId);
+    } catch (err) {
+      throw this.constraintError(err, null) ?? err;
+    }
+  }
+
+  /** Ends a game: status finished or abandoned, the ended time (set once), totals and winners. */
+  async finish(gameId: string, result: GameResult): Promise<void> {
+    this.checkGameId(gameId);
+    const { rowCount } = await this.query(
+      "finish",
+      `UPDATE games SET status = $2, ended_at = COALESCE(ended_at, $3), totals = $4, winners = $5
+       WHERE id = $1`,
+      [
+        gameId,
+        result.status,
+        new Date(this.clock()),
+        result.totals ? JSON.stringify(result.totals) : null,
+        result.winners ? JSON.stringify(result.winners) : null,
+      ],
+    );
+    if (rowCount === 0) throw new UnknownGameError(gameId);
+  }
+
+  /** A game's metadata, without its events. */
+  async game(gameId: string): Promise<GameRecord> {
+    this.checkGameId(gameId);
+    const { rows } = await this.query<GameRow>("game", `${SELECT_GAMES} WHERE g.id = $1`, [gameId]);
+    if (rows.length === 0) throw new UnknownGameError(gameId);
+    return toGameRecord(rows[0]!);
+  }
+
+  /** The unfinished game with this join code (any letter case), if any. */
+  async gameByCode(code: string): Promise<GameRecord | null> {
+    const { rows } = await this.query<GameRow>(
+      "gameByCode",
+      `${SELECT_GAMES} WHERE g.code = $1 AND g.status IN ('lobby', 'running')`,
+      [code.toUpperCase()],
+    );
+    return rows.length > 0 ? toGameRecord(rows[0]!) : null;
+  }
+
+  /** Games in the lobby or running (not imported), oldest first: what a restart must recover. */
+  async unfinished(): Promise<GameRecord[]> {
+    const { rows } = await this.query<GameRow>(
+      "unfinished",
+      `${SELECT_GAMES} WHERE g.status IN ('lobby', 'running') AND NOT g.imported ORDER BY g.created_at, g.id`,
+    );
+    return rows.map(toGameRecord);
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+
+  /**
+   * Appends events to a game's log as seqs expectedSeq+1, expectedSeq+2, ... and resolves once they
+   * are committed. Fails with ConflictError when the game's last committed seq is not expectedSeq
+   * (a duplicate, a second writer or a gap), UnknownGameError for an unknown game and
+   * StoreUnavailableError when the database cannot be reached; in every failure none of the
+   * events is stored (see StoreUnavailableError for a connection lost during the commit).
+   * An empty list resolves to [] without touching the database.
+   */
+  append(gameId: string, events: NewEvent[], expectedSeq: number): Promise<StoredEvent[]> {
+    if (this.closed) return Promise.reject(new StoreError("the event store is closed"));
+    let prepared: PreparedEvent[];
+    try {
+      this.checkGameId(gameId);
+      if (!Number.isInteger(expectedSeq) || expectedSeq < 0) {
+        throw new RangeError(`expectedSeq must be an integer >= 0, got ${expectedSeq}`);
+      }
+      prepared = events.map((event, i) => this.prepareEvent(event, `event ${i} of the append to game ${gameId}`));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (prepared.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.committer.submit({ gameId, expectedSeq, events: prepared, resolve, reject });
+    });
+  }
+
+  /** A game and its whole log. */
+  async load(gameId: string): Promise<{ game: GameRecord; events: StoredEvent[] }> {
+    this.checkGameId(gameId);
+    return this.withClient("load", async (client) => {
+      const games = await client.query<GameRow>(`${SELECT_GAMES} WHERE g.id = $1`, [gameId]);
+      if (games.rows.length === 0) throw new UnknownGameError(gameId);
+      const game = toGameRecord(games.rows[0]!);
+      // Events and their head commit together, so the events up to the last_seq just read form the
+      // log as of that read, even if an append commits in between.
+      const events = await client.query<EventRow>(
+        "SELECT seq, type, seat, data, at FROM game_events WHERE game_id = $1 AND seq <= $2 ORDER BY seq",
+        [gameId, game.lastSeq],
+      );
+      return { game, events: events.rows.map(toStoredEvent) };
+    });
+  }
+
+  /** The events after afterSeq, for a client catching up. */
+  async loadSince(gameId: string, afterSeq: number): Promise<StoredEvent[]> {
+    this.checkGameId(gameId);
+    const { rows } = await this.query<EventRow & { known: boolean }>(
+      "loadSince",
+      // The outer join tells an unknown game from a game with nothing new.
+      `SELECT e.seq, e.type, e.seat, e.data, e.at, g.id IS NOT NULL AS known
+       FROM (SELECT 1) AS one
+       LEFT JOIN games AS g ON g.id = $1
+       LEFT JOIN game_events AS e ON e.game_id = g.id AND e.seq > $2
+       ORDER BY e.seq`,
+      [gameId, afterSeq],
+    );
+    if (!rows[0]?.known) throw new UnknownGameError(gameId);
+    return rows.filter((row) => row.seq !== null).map(toStoredEvent);
+  }
+
+  // ---- seat tokens -------------------------------------------------------------------------
+
+  /** Stores (or replaces) the hash of a seat's token. The caller hashes; the store never sees tokens. */
+  async setSeatToken(gameId: string, seat: number, tokenHash: string): Promise<void> {
+    this.checkGameId(gameId);
+    try {
+      await this.query(
+        "setSeatToken",
+        `INSERT INTO seat_tokens (game_id, seat, token_hash) VALUES ($1, $2, $3)
+         ON CONFLICT (game_id, seat) DO UPDATE SET token_hash = EXCLUDED.token_hash`,
+        [gameId, seat, tokenHash],
+      );
+    } catch (err) {
+      if (sqlState(err) === "23503") throw new UnknownGameError(gameId);
+      throw err;
+    }
+  }
+
+  async clearSeatToken(gameId: string, seat: number): Promise<void> {
+    this.checkGameId(gameId);
+    await this.query("clearSeatToken", "DELETE FROM seat_tokens WHERE game_id = $1 AND seat = $2", [gameId, seat]);
+  }
+
+  /** The seat whose token has this hash, or null. */
+  async seatForToken(gameId: string, tokenHash: string): Promise<number | null> {
+    this.checkGameId(gameId);
+    const { rows } = await this.query<{ seat: number }>(
+      "seatForToken",
+      "SELECT seat FROM seat_tokens WHERE game_id = $1 AND token_hash = $2",
+      [gameId, tokenHash],
+    );
+    return rows.length > 0 ? rows[0]!.seat : null;
+  }
+
+  async seatTokens(gameId: string): Promise<{ seat: number; tokenHash: string }[]> {
+    this.checkGameId(gameId);
+    const { rows } = await this.query<{ seat: number; token_hash: string }>(
+      "seatTokens",
+      "SELECT seat, token_hash FROM seat_tokens WHERE game_id = $1 ORDER BY seat",
+      [gameId],
+    );
+    return rows.map((row) => ({ seat: row.seat, tokenHash: row.token_hash }));
+  }
+
+  // ---- export and import -------------------------------------------------------------------
+
+  /** A finished (or abandoned) game as a golf-game export; NotFinishedError while it is not. */
+  async exportGame(gameId: string): Promise<GolfExport> {
+    const { game, events } = await this.load(gameId);
+    if (game.status !== "finished" && game.status !== "abandoned") throw new NotFinishedError(gameId, game.status);
+    const firstAt = events[0]?.at ?? game.createdAt;
+    return {
+      format: "golf-game",
+      version: 1,
+      game: {
+        id: game.id,
+        code: game.code,
+        createdAt: new Date(game.createdAt).toISOString(),
+        endedAt: game.endedAt === null ? null : new Date(game.endedAt).toISOString(),
+        rules: game.rules,
+        holes: game.holes,
+        decks: game.decks,
+        seats: game.seats.map((seat) => ({ name: seat.name, kind: seat.kind, profile: seat.profile })),
+        totals: game.totals ?? [],
+        winners: game.winners ?? [],
+      },
+      events: events.map((event) => ({
+        seq: event.seq,
+        type: event.type,
+        seat: event.seat,
+        at: event.at - firstAt,
+        data: event.data,
+      })),
+    };
+  }
+
+  /**
+   * Stores an export as a new finished game (imported: never recovered, never blocking a code) with
+   * a fresh id and code, all in one transaction. Checks the shape only (BadExportError); the caller
+   * has replayed the events through the engine.
+   */
+  async importGame(doc: GolfExport): Promise<string> {
+    const parsed = parseExport(doc);
+    const gameId = randomUUID();
+    const createdAt = Date.parse(parsed.game.createdAt);
+    // The export keeps times relative to the first event; anchor them at the game's creation.
+    const events = parsed.events.map((event, i) =>
+      this.prepareEvent({ type: event.type, seat: event.seat, data: event.data, at: createdAt + event.at }, `events.${i}`, BadExportError),
+    );
+    await this.transaction("importGame", async (client) => {
+      const code = await freshCode(client);
+      await client.query(
+        `WITH game AS (
+           INSERT INTO games (id, code, status, is_private, rules, holes, decks, seats, created_at, ended_at,
+                              totals, winners, imported)
+           VALUES ($1, $2, 'finished', false, $3, $4, $5, $6, $7, $8, $9, $10, true)
+           RETURNING id
+         )
+         INSERT INTO game_heads (game_id, last_seq) SELECT id, $11 FROM game`,
+        [
+          gameId,
+          code,
+          JSON.stringify(parsed.game.rules),
+          parsed.game.holes,
+          parsed.game.decks,
+          JSON.stringify(parsed.game.seats),
+          new Date(createdAt),
+          parsed.game.endedAt === null ? null : new Date(parsed.game.endedAt),
+          JSON.stringify(parsed.game.totals),
+          JSON.stringify(parsed.game.winners),
+          events.length,
+        ],
+      );
+      await client.query(
+        `INSERT INTO game_events (game_id, seq, type, seat, data, at)
+         SELECT $1, e.seq, e.type, e.seat, e.data, e.at
+         FROM unnest($2::int[], $3::text[], $4::smallint[], $5::jsonb[], $6::timestamptz[]) AS e(seq, type, seat, data, at)`,
+        [
+          gameId,
+          events.map((_, i) => i + 1),
+          events.map((event) => event.type),
+          events.map((event) => event.seat),
+          events.map((event) => event.json),
+          events.map((event) => new Date(event.at).toISOString()),
+        ],
+      );
+    });
+    return gameId;
+  }
+
+  // ---- share links -------------------------------------------------------------------------
+
+  /** A public link code to a finished game's replay, valid expiresDays (1..365, default 30). */
+  async createShare(gameId: string, options: ShareOptions = {}): Promise<{ code: string; expiresAt: number }> {
+    const expiresDays = options.expiresDays ?? 30;
+    if (!Number.isInteger(expiresDays) || expiresDays < 1 || expiresDays > 365) {
+      throw new RangeError(`expiresDays must be an integer from 1 to 365, got ${expiresDays}`);
+    }
+    const game = await this.game(gameId);
+    if (game.status !== "finished" && game.status !== "abandoned") throw new NotFinishedError(gameId, game.status);
+    const title = options.title?.trim() || defaultTitle(game);
+    const now = this.clock();
+    const expiresAt = now + expiresDays * DAY_MS;
+    // 9 random bytes: 12 url-safe characters, too many to guess.
+    const code = randomBytes(9).toString("base64url");
+    await this.query(
+      "createShare",
+      "INSERT INTO shares (code, game_id, title, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+      [code, gameId, title, new Date(now), new Date(expiresAt)],
+    );
+    return { code, expiresAt };
+  }
+
+  /** The shared game and its view count (this view included), or null once expired or unknown. */
+  async resolveShare(code: string): Promise<ResolvedShare | null> {
+    const { rows } = await this.query<{ game_id: string; title: string; views: number }>(
+      "resolveShare",
+      // One statement: concurrent views each count once.
+      "UPDATE shares SET views = views + 1 WHERE code = $1 AND expires_at > $2 RETURNING game_id, title, views",
+      [code, new Date(this.clock())],
+    );
+    if (rows.length === 0) return null;
+    const row = rows[0]!;
+    return { title: row.title, views: row.views, export: await this.exportGame(row.game_id) };
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------
+
+  private checkGameId(gameId: string): void {
+    // Not a uuid, so not a game; checked here because a malformed uuid in a batch would fail the
+    // whole batch in PostgreSQL.
+    if (typeof gameId !== "string" || !UUID.test(gameId)) throw new UnknownGameError(String(gameId));
+  }
+
+  /**
+   * Checks one event and serializes its data, so that nothing in a batch can make PostgreSQL
+   * refuse the statement (which would fail the other appends of the batch too).
+   */
+  private prepareEvent(
+    event: NewEvent,
+    where: string,
+    Fail: new (message: string) => Error = RangeError,
+  ): PreparedEvent {
+    if (typeof event.type !== "string" || event.type.length === 0 || event.type.includes("\0")) {
+      throw new Fail(`${where}: type must be a non-empty string without NUL characters`);
+    }
+    if (event.seat !== null && !(Number.isInteger(event.seat) && event.seat >= 0 && event.seat <= 32767)) {
+      throw new Fail(`${where}: seat must be null or an integer from 0 to 32767, got ${event.seat}`);
+    }
+    const at = event.at ?? this.clock();
+    if (!Number.isFinite(at)) throw new Fail(`${where}: at must be a finite number of epoch ms`);
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(event.data);
+    } catch (err) {
+      throw new Fail(`${where}: data cannot be serialized to JSON: ${describeError(err)}`);
+    }
+    if (json === undefined) throw new Fail(`${where}: data must be a JSON value, got ${typeof event.data}`);
+    // PostgreSQL's jsonb cannot hold the NUL character.
+    if (json.includes("\\u0000")) throw new Fail(`${where}: data contains a NUL character, which jsonb cannot store`);
+    return { type: event.type, seat: event.seat, json, data: event.data, at };
+  }
+
+  /** Turns a unique or foreign-key violation of a game write into a typed error. */
+  private constraintError(err: unknown, code: string | null): Error | null {
+    const state = sqlState(err);
+    const constraint = (err as { constraint?: string }).constraint;
+    if (state === "23505" && constraint === "games_open_code") {
+      return new CodeTakenError(code ?? "of this game");
+    }
+    if (state === "23505" && constraint === "games_pkey") {
+      return new StoreError(`a game with this id already exists: ${describeError(err)}`, { cause: err });
+    }
+    return null;
+  }
+
+  private async withClient<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreError("the event store is closed");
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw this.unavailable(what, err);
+    }
+    try {
+      const result = await work(client);
+      client.release();
+      return result;
+    } catch (err) {
+      if (isConnectionError(err)) {
+        // Discard the connection rather than hand it to the next caller.
+        client.release(err as Error);
+        throw this.unavailable(what, err);
+      }
+      client.release();
+      throw err;
+    }
+  }
+
+  private query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    what: string,
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    return this.withClient(what, (client) => client.query<R>(text, values));
+  }
+
+  private transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.withClient(what, async (client) => {
+      await client.query("BEGIN");
+      try {
+        const result = await work(client);
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  private unavailable(what: string, err: unknown): Error {
+    if (!isConnectionError(err)) return err instanceof Error ? err : new StoreError(String(err));
+    this.logger.warn({ operation: what, err: describeError(err) }, "database unavailable");
+    return new StoreUnavailableError(`database unavailable during ${what}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+function toGameRecord(row: GameRow): GameRecord {
+  return {
+    id: row.id,
+    code: row.code,
+    status: row.status,
+    private: row.is_private,
+    rules: row.rules,
+    holes: row.holes,
+    decks: row.decks,
+    seats: row.seats,
+    createdAt: row.created_at.getTime(),
+    endedAt: row.ended_at === null ? null : row.ended_at.getTime(),
+    totals: row.totals,
+    winners: row.winners,
+    lastSeq: row.last_seq,
+    node: row.node,
+    imported: row.imported,
+  };
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return { seq: row.seq, type: row.type, seat: row.seat, data: row.data, at: row.at.getTime() };
+}
+
+function randomCode(): string {
+  let code = "";
+  for (let i = 0; i < 5; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+/** A join code no game uses yet (imported games do not block codes, but a fresh one avoids confusion). */
+async function freshCode(client: pg.PoolClient): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const code = randomCode();
+    const { rowCount } = await client.query("SELECT 1 FROM games WHERE code = $1", [code]);
+    if (rowCount === 0) return code;
+  }
+  throw new StoreError("could not find a free game code in 20 attempts");
+}
+
+function defaultTitle(game: GameRecord): string {
+  const names = game.seats.filter((seat) => seat.kind !== "empty").map((seat) => seat.name);
+  return names.length > 0 ? `Six-Card Golf: ${names.join(" vs ")}` : `Six-Card Golf game ${game.code}`;
+}

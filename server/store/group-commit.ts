@@ -1,0 +1,273 @@
+// Group commit: appends from many games share one statement, one transaction and one round trip,
+// while each caller still waits for its own commit.
+//
+// Appends are queued. On the next turn of the event loop the queue is taken as a batch (at most
+// one append per game, so a game's appends commit in order) and written by ONE statement: a guarded
+// UPDATE of game_heads.last_seq claims each game whose last seq is still the expected one, an INSERT
+// writes the events of the claimed games only. An append whose game was not claimed fails alone
+// (ConflictError or UnknownGameError) while the rest of the batch commits. While a batch is in
+// flight, new appends wait in the queue and go together in the next one.
+//
+// The UUIDs in the batch come from the caller and are checked before they are queued: a malformed
+// value would make PostgreSQL refuse the whole statement.
+import type pg from "pg";
+import type { Logger } from "pino";
+import { ConflictError, StoreError, StoreUnavailableError, UnknownGameError } from "./errors.ts";
+import { describeError, isConnectionError } from "./pg-errors.ts";
+import type { StoredEvent } from "./types.ts";
+
+/** An event checked and serialized by the caller's append(), before it joins a batch. */
+export interface PreparedEvent {
+  type: string;
+  seat: number | null;
+  /** data as JSON text */
+  json: string;
+  /** the caller's data, handed back in the StoredEvent */
+  data: unknown;
+  at: number;
+}
+
+export interface PendingAppend {
+  gameId: string;
+  expectedSeq: number;
+  events: PreparedEvent[];
+  resolve: (events: StoredEvent[]) => void;
+  reject: (err: Error) => void;
+}
+
+export interface GroupCommitOptions {
+  /** Most events in one batch; the rest of the queue waits for the next batch. */
+  maxBatchEvents: number;
+  /** Batches in flight at once, each on its own pooled connection. */
+  concurrency: number;
+  logger: Logger;
+}
+
+// The whole batch in one statement: data-modifying CTEs run exactly once and in one snapshot, and
+// a single statement is its own transaction, so the batch commits all or nothing in one round trip.
+// It returns the games it could not claim: usually none.
+const APPEND_BATCH_SQL = `
+WITH batch AS (
+  SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[]) AS b(game_id, expected_seq, new_last_seq)
+),
+claimed AS (
+  UPDATE game_heads AS h SET last_seq = b.new_last_seq
+  FROM batch AS b
+  WHERE h.game_id = b.game_id AND h.last_seq = b.expected_seq
+  RETURNING h.game_id
+),
+written AS (
+  INSERT INTO game_events (game_id, seq, type, seat, data, at)
+  SELECT e.game_id, e.seq, e.type, e.seat, e.data, e.at
+  FROM unnest($4::uuid[], $5::int[], $6::text[], $7::smallint[], $8::jsonb[], $9::timestamptz[])
+    AS e(game_id, seq, type, seat, data, at)
+  WHERE e.game_id IN (SELECT game_id FROM claimed)
+)
+SELECT game_id FROM batch
+EXCEPT
+SELECT game_id FROM claimed`;
+
+export class GroupCommitter {
+  private queue: PendingAppend[] = [];
+  /** Games with an append in flight: their next append waits for the following batch. */
+  private readonly busy = new Set<string>();
+  private inFlight = 0;
+  private flushScheduled = false;
+  private idleWaiters: (() => void)[] = [];
+  readonly stats = { batches: 0, appends: 0, events: 0 };
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  submit(append: PendingAppend): void {
+    this.queue.push(append);
+    this.scheduleFlush();
+  }
+
+  /** Resolves once nothing is queued or in flight. */
+  idle(): Promise<void> {
+    if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate rather than a microtask: every append issued in this turn of the event loop
+    // (typically all the rooms woken by the previous commit) joins the batch.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.inFlight < this.options.concurrency) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) break;
+      this.inFlight++;
+      void this.commit(batch).finally(() => {
+        this.inFlight--;
+        for (const append of batch) this.busy.delete(append.gameId);
+        if (this.queue.length > 0) this.scheduleFlush();
+        else if (this.inFlight === 0) this.notifyIdle();
+      });
+    }
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Takes the oldest appends, one per game not already in flight, up to maxBatchEvents events. */
+  private takeBatch(): PendingAppend[] {
+    const batch: PendingAppend[] = [];
+    const rest: PendingAppend[] = [];
+    let events = 0;
+    for (const append of this.queue) {
+      if (this.busy.has(append.gameId) || (events > 0 && events + append.events.length > this.options.maxBatchEvents)) {
+        rest.push(append);
+      } else {
+        this.busy.add(append.gameId);
+        batch.push(append);
+        events += append.events.length;
+      }
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async commit(batch: PendingAppend[]): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      this.failAll(batch, err, false);
+      return;
+    }
+
+    let unclaimed: Set<string>;
+    try {
+      const result = await client.query<{ game_id: string }>({
+        name: "golf_append_batch",
+        text: APPEND_BATCH_SQL,
+        values: batchParameters(batch),
+      });
+      unclaimed = new Set(result.rows.map((row) => row.game_id));
+    } catch (err) {
+      if (isConnectionError(err)) {
+        // Discard the connection: the pool must not hand a dead client to the next batch.
+        client.release(err as Error);
+        this.failAll(batch, err, true);
+        return;
+      }
+      client.release();
+      // PostgreSQL refused the statement, so nothing of the batch was written. One bad append must
+      // not fail its neighbours: write each append of the batch on its own.
+      if (batch.length > 1) {
+        this.options.logger.warn({ err: describeError(err), appends: batch.length }, "append batch failed; retrying its appends one by one");
+        for (const append of batch) await this.commit([append]);
+      } else {
+        const [append] = batch;
+        append!.reject(new StoreError(`append to game ${append!.gameId} failed: ${describeError(err)}`, { cause: err }));
+      }
+      return;
+    }
+
+    this.stats.batches++;
+    const losers: PendingAppend[] = [];
+    for (const append of batch) {
+      if (unclaimed.has(append.gameId)) {
+        losers.push(append);
+        continue;
+      }
+      this.stats.appends++;
+      this.stats.events += append.events.length;
+      append.resolve(
+        append.events.map((event, i) => ({
+          seq: append.expectedSeq + i + 1,
+          type: event.type,
+          seat: event.seat,
+          data: event.data,
+          at: event.at,
+        })),
+      );
+    }
+
+    if (losers.length === 0) {
+      client.release();
+      return;
+    }
+    // Nothing of these appends was written. Read the games' current last seq (a fresh snapshot)
+    // to say why: an unknown game, or another seq than expected.
+    try {
+      const { rows } = await client.query<{ game_id: string; last_seq: number }>(
+        "SELECT game_id, last_seq FROM game_heads WHERE game_id = ANY($1::uuid[])",
+        [losers.map((append) => append.gameId)],
+      );
+      client.release();
+      const lastSeqs = new Map(rows.map((row) => [row.game_id, row.last_seq]));
+      for (const append of losers) {
+        const actual = lastSeqs.get(append.gameId);
+        append.reject(
+          actual === undefined
+            ? new UnknownGameError(append.gameId)
+            : new ConflictError(append.gameId, append.expectedSeq, actual),
+        );
+      }
+    } catch (err) {
+      client.release(isConnectionError(err) ? (err as Error) : undefined);
+      // These appends are known not to be written, whatever the error.
+      this.failAll(losers, err, false);
+    }
+  }
+
+  /**
+   * Rejects every append of a batch. `sent`: the statement may have reached the database before
+   * the connection broke, so the batch may have committed (all of it) without us hearing back.
+   */
+  private failAll(batch: PendingAppend[], err: unknown, sent: boolean): void {
+    const games = batch.length === 1 ? `game ${batch[0]!.gameId}` : `${batch.length} games`;
+    const outcome = sent
+      ? "its commit was not confirmed (all or none of its events are stored; retry with the same expectedSeq to find out)"
+      : "nothing was written";
+    const error = isConnectionError(err)
+      ? new StoreUnavailableError(`database unavailable during an append to ${games}, ${outcome}: ${describeError(err)}`, { cause: err })
+      : new StoreError(`append to ${games} failed: ${describeError(err)}`, { cause: err });
+    if (error instanceof StoreUnavailableError) {
+      this.options.logger.warn({ err: describeError(err), appends: batch.length }, "append batch failed: database unavailable");
+    }
+    for (const append of batch) append.reject(error);
+  }
+}
+
+/** The batch as the nine arrays of APPEND_BATCH_SQL: three per append, six per event. */
+function batchParameters(batch: PendingAppend[]): unknown[] {
+  const gameIds: string[] = [];
+  const expectedSeqs: number[] = [];
+  const newLastSeqs: number[] = [];
+  const eventGames: string[] = [];
+  const seqs: number[] = [];
+  const types: string[] = [];
+  const seats: (number | null)[] = [];
+  const datas: string[] = [];
+  const ats: string[] = [];
+  for (const append of batch) {
+    gameIds.push(append.gameId);
+    expectedSeqs.push(append.expectedSeq);
+    newLastSeqs.push(append.expectedSeq + append.events.length);
+    append.events.forEach((event, i) => {
+      eventGames.push(append.gameId);
+      seqs.push(append.expectedSeq + i + 1);
+      types.push(event.type);
+      seats.push(event.seat);
+      datas.push(event.json);
+      ats.push(new Date(event.at).toISOString());
+    });
+  }
+  return [gameIds, expectedSeqs, newLastSeqs, eventGames, seqs, types, seats, datas, ats];
+}

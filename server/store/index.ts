@@ -1,0 +1,14 @@
+// The event store's public surface: the store, its options, its types and its errors.
+export { EventStore, type EventStoreOptions } from "./event-store.ts";
+export { EmbeddedPostgres } from "./embedded.ts";
+export {
+  BadExportError,
+  CodeTakenError,
+  ConflictError,
+  MigrationError,
+  NotFinishedError,
+  StoreError,
+  StoreUnavailableError,
+  UnknownGameError,
+} from "./errors.ts";
+export type * from "./types.ts";

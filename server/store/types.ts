@@ -1,0 +1,110 @@
+// The shapes the event store reads and writes. The game server codes against these names.
+
+/** An event the caller wants to append; the store assigns its seq. */
+export interface NewEvent {
+  type: string;
+  seat: number | null;
+  data: unknown;
+  /** Epoch ms; defaults to the store's clock at the moment of the append. */
+  at?: number;
+}
+
+/** An event as committed: its place in the game's log and its time (epoch ms). */
+export interface StoredEvent {
+  seq: number;
+  type: string;
+  seat: number | null;
+  data: unknown;
+  at: number;
+}
+
+export interface SeatInfo {
+  name: string;
+  kind: "human" | "cpu" | "empty";
+  profile: string;
+}
+
+export type GameStatus = "lobby" | "running" | "finished" | "abandoned";
+
+/** A game's metadata row. Times are epoch ms. */
+export interface GameRecord {
+  id: string;
+  code: string;
+  status: GameStatus;
+  private: boolean;
+  rules: Record<string, unknown>;
+  holes: number;
+  decks: number | null;
+  seats: SeatInfo[];
+  createdAt: number;
+  endedAt: number | null;
+  totals: number[] | null;
+  winners: number[] | null;
+  /** The seq of the game's last committed event (0 before the first). */
+  lastSeq: number;
+  /** The node that hosts the game, when one does. */
+  node: string | null;
+  /** True for games brought in by importGame: finished, never recovered, never blocking a code. */
+  imported: boolean;
+}
+
+export interface NewGame {
+  id: string;
+  code: string;
+  private: boolean;
+  rules: Record<string, unknown>;
+  holes: number;
+  decks: number | null;
+  seats: SeatInfo[];
+  node?: string | null;
+}
+
+export type GamePatch = Partial<{
+  status: GameStatus;
+  rules: Record<string, unknown>;
+  holes: number;
+  decks: number | null;
+  seats: SeatInfo[];
+  private: boolean;
+  node: string | null;
+}>;
+
+export interface GameResult {
+  status: "finished" | "abandoned";
+  totals?: number[];
+  winners?: number[];
+}
+
+/** The download format of a finished game (protocol.md, HTTP). */
+export interface GolfExport {
+  format: "golf-game";
+  version: 1;
+  game: {
+    id: string;
+    code: string;
+    /** ISO 8601 */
+    createdAt: string;
+    endedAt: string | null;
+    rules: Record<string, unknown>;
+    holes: number;
+    decks: number | null;
+    seats: { name: string; kind: string; profile: string }[];
+    totals: number[];
+    winners: number[];
+  };
+  /** `at` is ms since the first event. */
+  events: { seq: number; type: string; seat: number | null; at: number; data: unknown }[];
+}
+
+export interface ShareOptions {
+  title?: string;
+  /** Days until the link stops working: 1..365, default 30. */
+  expiresDays?: number;
+}
+
+export interface ResolvedShare {
+  title: string;
+  /** Views counted so far, this one included. */
+  views: number;
+  export: GolfExport;
+}
