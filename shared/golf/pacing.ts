@@ -9,7 +9,7 @@ export const HUMAN_LIKE_DELAY_MS = 1500;
 /** Milliseconds before a CPU's next action; `baseDelayMs` is the room's cpuDelayMs (0 = instant). */
 export function cpuThinkMs(traits: CpuTraits, rng: Rng, baseDelayMs: number = HUMAN_LIKE_DELAY_MS): number {
   if (baseDelayMs <= 0) return 0;
-  const temperament = 1.15 - 0.3 * traits.aggression; // 0.88 (quick) to 1.09 (patient)
-  const jitter = 0.7 + 0.6 * rng(); // +-30%
-  return Math.round(baseDelayMs * temperament * jitter);
+  const temperament = 1.05 - 0.25 * traits.aggression; // 0.83 (Sage, quick) to 1.0 (Sofia, patient)
+  const jitter = (rng() - 0.5) * 0.4; // +-0.2
+  return Math.round(baseDelayMs * (temperament + jitter)); // 0.9-1.9 s at the default base
 }
