@@ -8,6 +8,7 @@ import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import pg from "pg";
 import { pino, type Logger } from "pino";
+import { borrow, type Borrowed } from "./borrow.ts";
 import { EmbeddedPostgres } from "./embedded.ts";
 import {
   BadExportError,
@@ -140,6 +141,7 @@ export class EventStore {
       const committer = new GroupCommitter(pool, {
         maxBatchEvents: options.maxBatchEvents ?? 2000,
         concurrency: Math.min(poolSize, options.commitConcurrency ?? (embeddedMode ? 1 : 2)),
+        prepare: !embeddedMode,
         logger,
       });
       return new EventStore(pool, committer, embedded, url, logger, options.clock ?? Date.now);
@@ -556,23 +558,23 @@ export class EventStore {
 
   private async withClient<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreError("the event store is closed");
-    let client: pg.PoolClient;
+    let connection: Borrowed;
     try {
-      client = await this.pool.connect();
+      connection = await borrow(this.pool);
     } catch (err) {
       throw this.unavailable(what, err);
     }
     try {
-      const result = await work(client);
-      client.release();
+      const result = await work(connection.client);
+      connection.release();
       return result;
     } catch (err) {
       if (isConnectionError(err)) {
         // Discard the connection rather than hand it to the next caller.
-        client.release(err as Error);
+        connection.release(err as Error);
         throw this.unavailable(what, err);
       }
-      client.release();
+      connection.release();
       throw err;
     }
   }

@@ -13,6 +13,7 @@
 import type pg from "pg";
 import type { Logger } from "pino";
 import { ConflictError, StoreError, StoreUnavailableError, UnknownGameError } from "./errors.ts";
+import { borrow, type Borrowed } from "./borrow.ts";
 import { describeError, isConnectionError } from "./pg-errors.ts";
 import type { StoredEvent } from "./types.ts";
 
@@ -40,6 +41,12 @@ export interface GroupCommitOptions {
   maxBatchEvents: number;
   /** Batches in flight at once, each on its own pooled connection. */
   concurrency: number;
+  /**
+   * Use a named prepared statement (parsed and planned once per connection). Off for PGlite, whose
+   * connections all share one session: a statement prepared by a connection that died would still
+   * exist, and preparing it again on the new connection would fail.
+   */
+  prepare: boolean;
   logger: Logger;
 }
 
@@ -142,9 +149,9 @@ export class GroupCommitter {
   }
 
   private async commit(batch: PendingAppend[]): Promise<void> {
-    let client: pg.PoolClient;
+    let connection: Borrowed;
     try {
-      client = await this.pool.connect();
+      connection = await borrow(this.pool);
     } catch (err) {
       this.failAll(batch, err, false);
       return;
@@ -152,8 +159,8 @@ export class GroupCommitter {
 
     let unclaimed: Set<string>;
     try {
-      const result = await client.query<{ game_id: string }>({
-        name: "golf_append_batch",
+      const result = await connection.client.query<{ game_id: string }>({
+        name: this.options.prepare ? "golf_append_batch" : undefined,
         text: APPEND_BATCH_SQL,
         values: batchParameters(batch),
       });
@@ -161,11 +168,11 @@ export class GroupCommitter {
     } catch (err) {
       if (isConnectionError(err)) {
         // Discard the connection: the pool must not hand a dead client to the next batch.
-        client.release(err as Error);
+        connection.release(err as Error);
         this.failAll(batch, err, true);
         return;
       }
-      client.release();
+      connection.release();
       // PostgreSQL refused the statement, so nothing of the batch was written. One bad append must
       // not fail its neighbours: write each append of the batch on its own.
       if (batch.length > 1) {
@@ -199,17 +206,17 @@ export class GroupCommitter {
     }
 
     if (losers.length === 0) {
-      client.release();
+      connection.release();
       return;
     }
     // Nothing of these appends was written. Read the games' current last seq (a fresh snapshot)
     // to say why: an unknown game, or another seq than expected.
     try {
-      const { rows } = await client.query<{ game_id: string; last_seq: number }>(
+      const { rows } = await connection.client.query<{ game_id: string; last_seq: number }>(
         "SELECT game_id, last_seq FROM game_heads WHERE game_id = ANY($1::uuid[])",
         [losers.map((append) => append.gameId)],
       );
-      client.release();
+      connection.release();
       const lastSeqs = new Map(rows.map((row) => [row.game_id, row.last_seq]));
       for (const append of losers) {
         const actual = lastSeqs.get(append.gameId);
@@ -220,7 +227,7 @@ export class GroupCommitter {
         );
       }
     } catch (err) {
-      client.release(isConnectionError(err) ? (err as Error) : undefined);
+      connection.release(isConnectionError(err) ? (err as Error) : undefined);
       // These appends are known not to be written, whatever the error.
       this.failAll(losers, err, false);
     }
