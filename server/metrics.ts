@@ -1,0 +1,36 @@
+// Prometheus metrics of one node (GET /metrics). One registry per node, so tests that start several
+// nodes in one process do not mix their figures.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export interface NodeMetrics {
+  registry: Registry;
+  rooms: Gauge;
+  clients: Gauge;
+  /** Actions by message type and outcome ("ok" or the error code). */
+  actions: Counter<"type" | "outcome">;
+  /** From receiving an action to sending its effect, in seconds. */
+  actionLatency: Histogram<"type">;
+  /** From handing events to the store to their commit, in seconds. */
+  appendLatency: Histogram;
+}
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export function createMetrics(options: { defaults?: boolean } = {}): NodeMetrics {
+  const registry = new Registry();
+  if (options.defaults !== false) collectDefaultMetrics({ register: registry, prefix: "golf_node_" });
+  return {
+    registry,
+    rooms: new Gauge({ name: "golf_rooms", help: "Game rooms on this node", registers: [registry] }),
+    clients: new Gauge({ name: "golf_clients", help: "Connected clients (players and spectators) on this node", registers: [registry] }),
+    actions: new Counter({ name: "golf_actions_total", help: "Client actions by type and outcome", labelNames: ["type", "outcome"], registers: [registry] }),
+    actionLatency: new Histogram({
+      name: "golf_action_latency_seconds",
+      help: "From receiving an action to sending its effect",
+      labelNames: ["type"],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    appendLatency: new Histogram({ name: "golf_event_append_latency_seconds", help: "Event-store append, until committed", buckets: LATENCY_BUCKETS, registers: [registry] }),
+  };
+}
