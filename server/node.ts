@@ -1,0 +1,178 @@
+// One node: the event store, the Colyseus server with the golf room, the HTTP API and the built
+// client, and recovery of every unfinished game at start. `createNode` builds it without touching
+// process-wide signal handlers, so tests can run one in-process.
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import type http from "node:http";
+import net from "node:net";
+import path from "node:path";
+import { matchMaker, Server } from "@colyseus/core";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import express from "express";
+import pino from "pino";
+import WebSocket from "ws";
+import { createApiRouter, type LiveGame } from "./http/api.ts";
+import { createMetrics, type NodeMetrics } from "./metrics.ts";
+import { isJoinCode, normalizeCode } from "./room/codes.ts";
+import { GolfRoom, setRoomServices, type RoomServices } from "./room/GolfRoom.ts";
+import { EventStore } from "./store/index.ts";
+
+// Colyseus 0.18's reconnection needs a global WebSocket, which Node 20 lacks.
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+
+export interface NodeOptions {
+  port?: number;
+  host?: string;
+  /** How other nodes and clients reach this node (host:port); defaults to host:port. */
+  publicAddress?: string;
+  /** PostgreSQL; absent: embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  dataDir?: string;
+  logLevel?: string;
+  /** Default CPU pacing for new rooms (undefined: human-like). */
+  cpuDelayMs?: number;
+  holeIntervalMs?: number;
+  reconnectSeconds?: number;
+  /** The built client to serve (default dist/client). */
+  clientDir?: string;
+}
+
+export interface GolfNode {
+  port: number;
+  url: string;
+  nodeId: string;
+  store: EventStore;
+  metrics: NodeMetrics;
+  logger: pino.Logger;
+  /** Stops taking games, lets in-flight actions commit, tells clients, closes everything. */
+  close(): Promise<void>;
+}
+
+const CLIENT_ROUTES = ["/", "/watch", "/rules", "/replay/*splat", "/r/*splat"];
+
+export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
+  const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? "info" });
+  const host = options.host ?? "0.0.0.0";
+  // Port 0 picks a free port now, so the node knows its address before it listens.
+  const port = options.port === 0 ? await freePort(host) : (options.port ?? 2567);
+  const nodeId = options.publicAddress ?? `${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  const store = await EventStore.open({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, logger });
+  const metrics = createMetrics();
+  const clientDir = path.resolve(options.clientDir ?? "dist/client");
+
+  const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });
+  const services: RoomServices = {
+    store,
+    metrics,
+    logger,
+    nodeId,
+    recoverySecret: randomBytes(16).toString("hex"),
+    holeIntervalMs: options.holeIntervalMs ?? 15_000,
+    reconnectSeconds: options.reconnectSeconds ?? 60,
+    lobbyIdleMs: 5 * 60_000,
+    abandonAfterMs: 30 * 60_000,
+    defaultCpuDelayMs: options.cpuDelayMs,
+  };
+  setRoomServices(services);
+
+  const liveGames = async (): Promise<LiveGame[]> => {
+    const listings = await matchMaker.query({ name: "golf" });
+    return listings
+      .map((listing) => ({ code: listing.roomId, ...(listing.metadata as Omit<LiveGame, "code">) }))
+      .filter((game) => game.gameId && game.phase !== "lobby" && game.phase !== "gameOver");
+  };
+
+  const server = new Server({
+    transport,
+    greet: false,
+    gracefullyShutdown: false,
+    publicAddress: options.publicAddress,
+    express: (app) => {
+      app.disable("x-powered-by");
+      app.use(createApiRouter({ store, metrics, nodeId, liveGames, otherNodes: async () => [], presenceOk: async () => true, logger }));
+      if (existsSync(path.join(clientDir, "index.html"))) {
+        app.use(express.static(clientDir, { index: false, maxAge: "1h" }));
+        for (const route of CLIENT_ROUTES) app.get(route, (_req, res) => res.sendFile(path.join(clientDir, "index.html")));
+      } else {
+        app.get("/", (_req, res) => {
+          res.type("text").send("Six-Card Golf server. The browser client is not built: run `npm run build:client`.");
+        });
+      }
+    },
+  });
+  server.define("golf", GolfRoom);
+
+  await server.listen(port, host);
+  preflightJoins(transport.server as http.Server);
+  const child = logger.child({ node: nodeId });
+
+  const recovered = await recoverUnfinished(store, services, child);
+  child.info({ port, recovered, database: options.databaseUrl ? "postgres" : "pglite" }, "node listening");
+
+  let closed = false;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    nodeId,
+    store,
+    metrics,
+    logger: child,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.gracefullyShutdown(false).catch((error) => child.warn({ err: error }, "shutdown"));
+      await store.close();
+      setRoomServices(null);
+    },
+  };
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Every unfinished game in the store runs again, under its code, from its last committed event. */
+async function recoverUnfinished(store: EventStore, services: RoomServices, logger: pino.Logger): Promise<number> {
+  let recovered = 0;
+  for (const game of await store.unfinished()) {
+    try {
+      await matchMaker.createRoom("golf", { __recover: { gameId: game.id, secret: services.recoverySecret } });
+      recovered++;
+    } catch (error) {
+      logger.error({ err: error, gameId: game.id, code: game.code }, "could not recover a game");
+    }
+  }
+  return recovered;
+}
+
+/**
+ * Join codes are accepted in any letter case, and an unknown code fails with NOT_FOUND. Colyseus
+ * answers /matchmake/* itself, before express, so this sits in front of its request listener.
+ */
+function preflightJoins(httpServer: http.Server): void {
+  const listeners = httpServer.listeners("request") as ((req: http.IncomingMessage, res: http.ServerResponse) => void)[];
+  httpServer.removeAllListeners("request");
+  httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const match = req.method === "POST" ? /^\/matchmake\/joinById\/([^/?]+)(.*)$/.exec(req.url ?? "") : null;
+    const pass = () => listeners.forEach((listener) => listener.call(httpServer, req, res));
+    if (!match) return pass();
+    const code = normalizeCode(decodeURIComponent(match[1]!));
+    const notFound = () => {
+      res.writeHead(404, { "content-type": "application/json", "access-control-allow-origin": req.headers.origin ?? "*", "access-control-allow-credentials": "true" });
+      res.end(JSON.stringify({ code: 4212, error: `NOT_FOUND: no game with code ${code.slice(0, 10)}` }));
+    };
+    if (!isJoinCode(code)) return notFound();
+    req.url = `/matchmake/joinById/${code}${match[2]}`;
+    matchMaker.getRoomById(code).then(
+      (room) => (room ? pass() : notFound()),
+      () => notFound(),
+    );
+  });
+}

@@ -1,0 +1,812 @@
+// GolfRoom: one game, as an actor. For every action: validate (zod), `decide` with the shared engine,
+// append the events to the store and wait for the commit, `evolve`, mirror the state into the schema,
+// then send each viewer its projection of the events. The room holds no rule logic and no SQL.
+import { matchMaker, Room, ServerError, type Client } from "@colyseus/core";
+import { StateView } from "@colyseus/schema";
+import type pino from "pino";
+import {
+  cpuCommand,
+  cpuThinkMs,
+  createdEvent,
+  decide,
+  EMPTY_STATE,
+  evolve,
+  findProfile,
+  fold,
+  mergeRules,
+  mixSeed,
+  projectEvent,
+  seededRng,
+  STANDARD_RULES,
+  view,
+  type Actor,
+  type Command,
+  type CpuTraits,
+  type GameEvent,
+  type GameState,
+  type Rng,
+} from "../../shared/golf/index.ts";
+import type { NodeMetrics } from "../metrics.ts";
+import { CodeTakenError, StoreUnavailableError, type EventStore, type GameRecord, type SeatInfo } from "../store/index.ts";
+import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
+import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
+import { mirrorState } from "./mirror.ts";
+import { newGolfState, type GolfStateSchema } from "./schema.ts";
+
+/** What rooms need from their node; set once by the node before any room is created. */
+export interface RoomServices {
+  store: EventStore;
+  metrics: NodeMetrics;
+  logger: pino.Logger;
+  nodeId: string;
+  /** Guards the recovery option: only this process can ask a room to recover a game. */
+  recoverySecret: string;
+  holeIntervalMs: number;
+  reconnectSeconds: number;
+  lobbyIdleMs: number;
+  abandonAfterMs: number;
+  /** When set, the default CPU pacing of new rooms (tests and load tests use 0). */
+  defaultCpuDelayMs?: number;
+}
+
+let services: RoomServices | null = null;
+export function setRoomServices(value: RoomServices | null): void {
+  services = value;
+}
+function deps(): RoomServices {
+  if (!services) throw new Error("GolfRoom: the node has not set the room services");
+  return services;
+}
+
+export const SPECTATOR_CAP = 100;
+const MESSAGES_PER_SECOND = 30;
+const TIMER_WARNING_MS = 10_000;
+const RECONNECT_BONUS_MS = 15_000;
+/** A CPU plays an absent human's seat with this personality's traits. */
+const STAND_IN = findProfile("Marcus")!.traits;
+
+interface Viewer {
+  /** Held from the start of the join: Colyseus lists a client in `clients` only after onJoin. */
+  client: Client;
+  seat: number;
+  role: "player" | "spectator";
+  /** A token bucket for the rate limit. */
+  allowance: number;
+  lastMessageAt: number;
+}
+
+interface JoinAuth {
+  kind: "join" | "rejoin" | "spectator";
+  seat: number;
+  name: string;
+  token: string;
+}
+
+interface RecoverOption {
+  gameId: string;
+  secret: string;
+}
+
+type Outcome = { ok: true; events: GameEvent[] } | { ok: false; code: string; message: string };
+
+export class GolfRoom extends Room {
+  declare state: GolfStateSchema;
+  private game!: GameState;
+  private log: GameEvent[] = [];
+  private gameId = "";
+  private code = "";
+  private createdAt = Date.now();
+  private isQuickPlay = false;
+  private isPrivate = false;
+  private cpuDelayMs: number | undefined;
+  /** CPUs seated right after the creator. */
+  private cpusToSeat: (string | undefined)[] = [];
+  private tokens = new Map<string, number>();
+  private seatClients = new Map<number, Client>();
+  private viewers = new Map<string, Viewer>();
+  private disconnectedSeats = new Set<number>();
+  private timeouts = new Map<number, number>();
+  private cpuRngs = new Map<number, Rng>();
+  /** Every state change runs through this chain, one at a time, in arrival order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private cpuTimer: { clear(): void } | null = null;
+  private turnTimer: { clear(): void } | null = null;
+  private warningTimer: { clear(): void } | null = null;
+  private holeTimer: { clear(): void } | null = null;
+  private quickStartTimer: { clear(): void } | null = null;
+  private idleTimer: { clear(): void } | null = null;
+  private lastHumanActionAt = Date.now();
+  private log_!: pino.Logger;
+  private closing = false;
+
+  // --- lifecycle -------------------------------------------------------------------------------
+
+  override async onCreate(options: Record<string, unknown>): Promise<void> {
+    const { logger } = deps();
+    this.setState(newGolfState());
+    this.setPatchRate(1000); // a safety net: every change pushes its patch at once (publish)
+    const recover = options.__recover as RecoverOption | undefined;
+    if (recover) {
+      if (recover.secret !== deps().recoverySecret) throw new ServerError(400, "BAD_OPTIONS: unknown option __recover");
+      await this.recover(recover.gameId);
+    } else {
+      await this.createGame(options);
+    }
+    this.log_ = logger.child({ room: this.code, gameId: this.gameId });
+    this.maxClients = this.game.tableSize + SPECTATOR_CAP;
+    for (const type of MESSAGE_TYPES) this.onMessage(type, (client, payload) => this.onAction(client, type, payload));
+    this.onMessage("*", (client, type, payload) => {
+      this.reply(client, "error", { code: "UNKNOWN_MESSAGE", message: `unknown message type ${String(type).slice(0, 40)}`, action: String(type).slice(0, 40), rid: ridOf(payload) });
+    });
+    deps().metrics.rooms.inc();
+    this.afterChange();
+    this.log_.info({ recovered: Boolean(recover), quickPlay: this.isQuickPlay }, "room created");
+  }
+
+  private async createGame(options: Record<string, unknown>): Promise<void> {
+    const parsed = createOptionsSchema.safeParse(options);
+    if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
+    const settings: CreateOptions = parsed.data;
+    // A game created with nothing but a name is a quick-play table (joinOrCreate with { name }).
+    this.isQuickPlay = Object.keys(options).every((key) => ["name", "token", "spectate", "sinceSeq"].includes(key));
+    this.isPrivate = settings.private ?? false;
+    this.cpuDelayMs = settings.cpuDelayMs ?? deps().defaultCpuDelayMs;
+    const tableSize = settings.seats ?? 4;
+    const cpus = settings.cpus ?? 0;
+    this.cpusToSeat = typeof cpus === "number" ? Array.from({ length: cpus }, () => undefined) : cpus;
+    if (this.cpusToSeat.length > tableSize - 1) throw new ServerError(400, `BAD_OPTIONS: ${this.cpusToSeat.length} CPUs do not fit at a table of ${tableSize} with you`);
+    const rules = mergeRules(STANDARD_RULES, settings.rules ?? {});
+    const created = createdEvent({
+      tableSize,
+      rules,
+      holes: settings.holes ?? 9,
+      decks: settings.decks ?? null,
+      turnSeconds: settings.turnSeconds ?? 30,
+      seed: newSeed(),
+    });
+    this.gameId = crypto.randomUUID();
+    this.code = await this.reserveCode(created);
+    this.roomId = this.code;
+    this.game = EMPTY_STATE;
+    const outcome = await this.commit([created]);
+    if (!outcome.ok) throw new ServerError(503, `UNAVAILABLE: ${outcome.message}`);
+    this.game = evolve(EMPTY_STATE, created);
+    this.mirror();
+    if (this.isPrivate) await this.setPrivate(true);
+  }
+
+  /** Reserves a join code unique among unfinished games on every node (the store's index decides). */
+  private async reserveCode(created: GameEvent): Promise<string> {
+    const data = created.data as { rules: object; holes: number; decks: number | null; tableSize: number };
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const code = newJoinCode();
+      try {
+        await deps().store.createGame({
+          id: this.gameId,
+          code,
+          private: this.isPrivate,
+          rules: data.rules as Record<string, unknown>,
+          holes: data.holes,
+          decks: data.decks,
+          seats: Array.from({ length: data.tableSize }, () => ({ name: "", kind: "empty", profile: "" })),
+          node: deps().nodeId,
+        });
+        return code;
+      } catch (error) {
+        if (error instanceof CodeTakenError) continue;
+        if (error instanceof StoreUnavailableError) throw new ServerError(503, `UNAVAILABLE: ${error.message}`);
+        throw error;
+      }
+    }
+    throw new ServerError(503, "UNAVAILABLE: could not find a free join code");
+  }
+
+  /** Brings an unfinished game back from its log: same code, same seats, same tokens. */
+  private async recover(gameId: string): Promise<void> {
+    const { store } = deps();
+    const { game: record, events } = await store.load(gameId);
+    this.gameId = gameId;
+    this.code = record.code;
+    this.roomId = record.code;
+    this.isPrivate = record.private;
+    this.createdAt = record.createdAt;
+    this.log = events.map((stored) => ({ type: stored.type, seat: stored.seat, data: stored.data }) as GameEvent);
+    this.game = fold(this.log);
+    for (const { seat, tokenHash } of await store.seatTokens(gameId)) this.tokens.set(tokenHash, seat);
+    // Its players are not connected yet: the clock keeps their seats until they rejoin.
+    this.game.seats.forEach((seat, index) => {
+      if (seat.kind === "human") this.disconnectedSeats.add(index);
+    });
+    this.cpuDelayMs = deps().defaultCpuDelayMs;
+    this.autoDispose = false;
+    if (this.game.phase !== "lobby") await this.setPrivate(true);
+    await store.updateGame(gameId, { node: deps().nodeId });
+    this.mirror();
+  }
+
+  override async onAuth(_client: Client, rawOptions: unknown): Promise<JoinAuth> {
+    const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
+    if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
+    const options = parsed.data;
+    if (options.token) {
+      const seat = await this.seatForToken(options.token);
+      if (seat === null) throw new ServerError(401, "BAD_TOKEN: that token holds no seat in this game");
+      return { kind: "rejoin", seat, name: this.game.seats[seat]!.name, token: options.token };
+    }
+    const hasFreeSeat = this.game.phase === "lobby" && this.game.seats.some((seat) => seat.kind === "empty");
+    if (options.spectate || !hasFreeSeat) return { kind: "spectator", seat: -1, name: "", token: "" };
+    const name = options.name?.trim() ?? "";
+    if (name.length < 1 || name.length > 20 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+      throw new ServerError(400, "BAD_OPTIONS: name must be 1-20 characters with no control characters");
+    }
+    return { kind: "join", seat: -1, name, token: "" };
+  }
+
+  private async seatForToken(token: string): Promise<number | null> {
+    const hash = hashToken(token);
+    const known = this.tokens.get(hash);
+    if (known !== undefined) return known;
+    const stored = await deps().store.seatForToken(this.gameId, hash).catch(() => null);
+    if (stored !== null) this.tokens.set(hash, stored);
+    return stored;
+  }
+
+  override onJoin(client: Client, rawOptions: unknown, auth: JoinAuth): Promise<void> {
+    deps().metrics.clients.inc();
+    const requested = (rawOptions as { sinceSeq?: unknown } | undefined)?.sinceSeq;
+    return this.enqueue(async () => {
+      // A client that asks for nothing gets the events of its own join (its seat, the CPUs seated after it).
+      const sinceSeq = typeof requested === "number" && Number.isInteger(requested) && requested >= 0 ? requested : this.game.seq;
+      client.view = new StateView();
+      let seat = -1;
+      let token = "";
+      if (auth.kind === "join") {
+        const outcome = await this.apply("system", { type: "join", name: auth.name });
+        if (outcome.ok) {
+          seat = outcome.events[0]!.seat!;
+          token = newSeatToken();
+          try {
+            await deps().store.setSeatToken(this.gameId, seat, hashToken(token));
+          } catch (error) {
+            this.log_.warn({ err: error }, "seat token not stored");
+            token = "";
+          }
+          this.tokens.set(hashToken(token), seat);
+          if (this.cpusToSeat.length > 0) {
+            const cpus = this.cpusToSeat;
+            this.cpusToSeat = [];
+            for (const profile of cpus) await this.apply("system", { type: "addCpu", profile });
+          }
+        }
+        // The last seat went to someone else first: watch instead.
+      } else if (auth.kind === "rejoin") {
+        seat = auth.seat;
+        token = auth.token;
+        const previous = this.seatClients.get(seat);
+        if (previous && previous !== client) {
+          this.viewers.delete(previous.sessionId);
+          previous.leave(4000, "this seat was taken over by a newer connection");
+        }
+      }
+      this.viewers.set(client.sessionId, { client, seat, role: seat >= 0 ? "player" : "spectator", allowance: MESSAGES_PER_SECOND, lastMessageAt: Date.now() });
+      if (seat >= 0) {
+        this.seatClients.set(seat, client);
+        await this.seatReturned(seat);
+        this.attachView(client, seat);
+      }
+      this.reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: seat >= 0 ? "player" : "spectator", token });
+      this.sendSince(client, sinceSeq);
+      this.lastHumanActionAt = Date.now();
+      this.afterChange();
+    });
+  }
+
+  /** A returning player: connected again, back from away (unless conceded), timer extended. */
+  private async seatReturned(seat: number): Promise<void> {
+    const wasDisconnected = this.disconnectedSeats.delete(seat);
+    const player = this.game.seats[seat];
+    if (player && player.away && !player.conceded) await this.apply(seat, { type: "setAway", away: false });
+    this.timeouts.delete(seat);
+    if (wasDisconnected && this.state.turnEndsAt > 0 && this.isActing(seat)) this.startTurnTimer(this.state.turnEndsAt - Date.now() + RECONNECT_BONUS_MS);
+  }
+
+  private attachView(client: Client, seat: number): void {
+    const seatSchema = this.state.seats[seat];
+    if (!seatSchema || !client.view) return;
+    client.view.add(seatSchema);
+    client.view.add(seatSchema.drawn);
+  }
+
+  override async onDrop(client: Client): Promise<void> {
+    const viewer = this.viewers.get(client.sessionId);
+    if (!viewer || viewer.seat < 0 || this.game.phase === "lobby" || this.game.phase === "gameOver") return;
+    const seat = viewer.seat;
+    await this.enqueue(async () => {
+      if (this.seatClients.get(seat) === client) {
+        this.disconnectedSeats.add(seat);
+        this.afterChange();
+      }
+    });
+    try {
+      await this.allowReconnection(client, deps().reconnectSeconds);
+    } catch {
+      // The window passed: the seat stays theirs, played by a CPU while away (see onLeave).
+    }
+  }
+
+  override async onReconnect(client: Client): Promise<void> {
+    const viewer = this.viewers.get(client.sessionId);
+    if (!viewer || viewer.seat < 0) return;
+    await this.enqueue(async () => {
+      this.seatClients.set(viewer.seat, client);
+      await this.seatReturned(viewer.seat);
+      this.afterChange();
+    });
+  }
+
+  override async onLeave(client: Client): Promise<void> {
+    deps().metrics.clients.dec();
+    const viewer = this.viewers.get(client.sessionId);
+    this.viewers.delete(client.sessionId);
+    if (!viewer || viewer.seat < 0) {
+      if (!this.closing) this.enqueue(async () => this.afterChange());
+      return;
+    }
+    const seat = viewer.seat;
+    await this.enqueue(async () => {
+      if (this.seatClients.get(seat) !== client) return; // a newer connection holds the seat
+      this.seatClients.delete(seat);
+      if (this.closing) return;
+      if (this.game.phase === "lobby") {
+        await this.apply(seat, { type: "leave" });
+        this.tokens.forEach((tokenSeat, hash) => tokenSeat === seat && this.tokens.delete(hash));
+        await deps().store.clearSeatToken(this.gameId, seat).catch(() => undefined);
+      } else if (this.game.phase !== "gameOver") {
+        this.disconnectedSeats.add(seat);
+        const player = this.game.seats[seat]!;
+        if (!player.away) await this.apply(seat, { type: "setAway", away: true });
+      }
+      await this.passHostIfGone();
+      this.afterChange();
+    });
+  }
+
+  override async onDispose(): Promise<void> {
+    this.clearTimers();
+    deps().metrics.rooms.dec();
+    await this.queue.catch(() => undefined);
+    this.log_?.info("room disposed");
+  }
+
+  /** SIGTERM: stop taking actions, let in-flight ones commit, tell clients the node is going away. */
+  override async onBeforeShutdown(): Promise<void> {
+    this.closing = true;
+    this.clearTimers();
+    await this.queue.catch(() => undefined);
+    for (const client of this.clients) {
+      this.reply(client, "error", { code: "UNAVAILABLE", message: "this server is going away: rejoin with your token in a moment" });
+      client.leave(4001, "server shutting down");
+    }
+    await this.disconnect(4001);
+  }
+
+  // --- actions ---------------------------------------------------------------------------------
+
+  private onAction(client: Client, type: MessageType, payload: unknown): void {
+    const receivedAt = performance.now();
+    const rid = ridOf(payload);
+    const viewer = this.viewers.get(client.sessionId);
+    const refuse = (code: string, message: string) => {
+      deps().metrics.actions.inc({ type, outcome: code });
+      this.reply(client, "error", { code, message, action: type, rid });
+    };
+    if (!viewer) return refuse("WRONG_PHASE", "you have not joined yet");
+    if (!this.takeAllowance(viewer)) return refuse("RATE_LIMITED", `at most ${MESSAGES_PER_SECOND} messages a second`);
+    const parsed = messageSchemas[type].safeParse(payload ?? {});
+    if (!parsed.success) return refuse("BAD_MESSAGE", describeIssues(parsed.error));
+    if (viewer.role === "spectator") return refuse("SPECTATOR", "spectators cannot play: join a free seat from the lobby");
+    if (this.closing) return refuse("UNAVAILABLE", "this server is going away: rejoin with your token in a moment");
+    void this.enqueue(async () => {
+      const seat = viewer.seat;
+      if (type === "playAgain") return this.playAgain(client, rid);
+      const outcome = await this.apply(seat, commandFor(type, parsed.data as Record<string, unknown>), { client, rid });
+      deps().metrics.actions.inc({ type, outcome: outcome.ok ? "ok" : outcome.code });
+      if (!outcome.ok) {
+        this.reply(client, "error", { code: outcome.code, message: outcome.message, action: type, rid });
+        return;
+      }
+      deps().metrics.actionLatency.observe({ type }, (performance.now() - receivedAt) / 1000);
+      // Any action brings an away player back and resets their timeouts.
+      this.timeouts.delete(seat);
+      this.lastHumanActionAt = Date.now();
+      const player = this.game.seats[seat];
+      if (player?.away && !player.conceded && !this.disconnectedSeats.has(seat)) await this.apply(seat, { type: "setAway", away: false });
+      this.afterChange();
+    });
+  }
+
+  private takeAllowance(viewer: Viewer): boolean {
+    const now = Date.now();
+    viewer.allowance = Math.min(MESSAGES_PER_SECOND, viewer.allowance + ((now - viewer.lastMessageAt) / 1000) * MESSAGES_PER_SECOND);
+    viewer.lastMessageAt = now;
+    if (viewer.allowance < 1) return false;
+    viewer.allowance -= 1;
+    return true;
+  }
+
+  /** Decides, commits, applies and publishes one command. Nothing changes unless it commits. */
+  private async apply(actor: Actor, command: Command, origin?: { client: Client; rid?: string | number }): Promise<Outcome> {
+    if (this.game.phase === "gameOver" && command.type !== "abandon") return { ok: false, code: "WRONG_PHASE", message: "the game is over" };
+    const decision = decide(this.game, actor, command);
+    if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
+    const committed = await this.commit(decision.events);
+    if (!committed.ok) return committed;
+    this.game = decision.state;
+    this.publish(decision.events, origin);
+    await this.recordMilestones(decision.events);
+    return { ok: true, events: decision.events };
+  }
+
+  /** Appends events to the store; resolves once they are committed. */
+  private async commit(events: GameEvent[]): Promise<Outcome> {
+    const started = performance.now();
+    try {
+      await deps().store.append(
+        this.gameId,
+        events.map((e) => ({ type: e.type, seat: e.seat, data: e.data })),
+        this.game.seq,
+      );
+    } catch (error) {
+      this.log_?.warn({ err: error }, "append failed");
+      const message = error instanceof StoreUnavailableError ? "the database is unavailable: nothing was changed, try again" : `the move was not saved: ${(error as Error).message}`;
+      return { ok: false, code: "UNAVAILABLE", message };
+    }
+    deps().metrics.appendLatency.observe((performance.now() - started) / 1000);
+    this.log.push(...events);
+    return { ok: true, events };
+  }
+
+  /** Pushes the new state, then each viewer's projection of the events (rid to the sender only). */
+  private publish(events: GameEvent[], origin?: { client: Client; rid?: string | number }): void {
+    this.mirror();
+    if (events.some((e) => e.type === "started")) this.reattachViews();
+    this.broadcastPatch();
+    const firstSeq = this.game.seq - events.length + 1;
+    for (const viewer of this.viewers.values()) {
+      const client = viewer.client;
+      const seen = viewer.seat >= 0 ? viewer.seat : "spectator";
+      events.forEach((e, index) => {
+        const message: Record<string, unknown> = { seq: firstSeq + index, ...projectEvent(e, seen) };
+        if (origin?.rid !== undefined && origin.client === client) message.rid = origin.rid;
+        client.send("event", message);
+      });
+    }
+  }
+
+  /** After `started` the seats are re-indexed (empty seats dropped): follow each player to its new index. */
+  private reattachViews(): void {
+    const order = (this.log.findLast((e) => e.type === "started")!.data as { order: number[] }).order;
+    const moved = new Map<number, Client>();
+    const tokens = new Map<string, number>();
+    order.forEach((oldSeat, newSeat) => {
+      const client = this.seatClients.get(oldSeat);
+      if (client) moved.set(newSeat, client);
+      this.tokens.forEach((seat, hash) => seat === oldSeat && tokens.set(hash, newSeat));
+    });
+    this.seatClients = moved;
+    this.tokens = tokens;
+    for (const [seat, client] of moved) {
+      const viewer = this.viewers.get(client.sessionId);
+      if (viewer) viewer.seat = seat;
+      client.view = new StateView();
+      this.attachView(client, seat);
+    }
+    // Re-key the stored tokens to the new seat indices.
+    const { store } = deps();
+    void (async () => {
+      for (const [hash, seat] of tokens) await store.setSeatToken(this.gameId, seat, hash).catch(() => undefined);
+    })();
+  }
+
+  private mirror(): void {
+    this.state.code = this.code;
+    this.state.gameId = this.gameId;
+    mirrorState(this.state, this.game, { connected: (seat) => this.seatClients.has(seat) && !this.disconnectedSeats.has(seat) });
+  }
+
+  /** Store-side bookkeeping for the moments that change a game's status. */
+  private async recordMilestones(events: GameEvent[]): Promise<void> {
+    const { store } = deps();
+    for (const e of events) {
+      try {
+        if (e.type === "started") {
+          await store.updateGame(this.gameId, { status: "running", seats: this.seatInfos(), decks: this.game.decks });
+          await this.setPrivate(true);
+        } else if (e.type === "seatTaken" || e.type === "seatFreed") {
+          await store.updateGame(this.gameId, { seats: this.seatInfos() });
+        } else if (e.type === "gameEnded") {
+          await store.finish(this.gameId, { status: "finished", totals: e.data.totals, winners: e.data.winners });
+          this.autoDispose = true;
+        } else if (e.type === "abandoned") {
+          await store.finish(this.gameId, { status: "abandoned" });
+          this.autoDispose = true;
+        } else if (e.type === "configured") {
+          await store.updateGame(this.gameId, { rules: this.game.rules as unknown as Record<string, unknown>, holes: this.game.holes, decks: this.game.decksChoice });
+        }
+      } catch (error) {
+        this.log_?.warn({ err: error, event: e.type }, "game record not updated");
+      }
+    }
+  }
+
+  private seatInfos(): SeatInfo[] {
+    return this.game.seats.map((seat) => ({ name: seat.name, kind: seat.kind, profile: seat.profile }));
+  }
+
+  private async playAgain(client: Client, rid: string | number | undefined): Promise<void> {
+    if (this.game.phase !== "gameOver") {
+      this.reply(client, "error", { code: "WRONG_PHASE", message: "play again after the game is over", action: "playAgain", rid });
+      return;
+    }
+    const cpus = this.game.seats.filter((seat) => seat.kind === "cpu").map((seat) => seat.profile);
+    const listing = await matchMaker.createRoom("golf", {
+      name: this.game.seats.find((seat) => seat.kind === "human")?.name ?? "Host",
+      seats: this.game.seats.length,
+      cpus,
+      rules: this.game.rules,
+      holes: this.game.holes,
+      decks: this.game.decksChoice ?? undefined,
+      turnSeconds: this.game.turnSeconds,
+      cpuDelayMs: this.cpuDelayMs,
+      private: this.isPrivate,
+      __playAgain: true,
+    });
+    const code = listing.roomId;
+    for (const seated of this.seatClients.values()) if (seated !== client) this.reply(seated, "playAgain", { code });
+    this.reply(client, "playAgain", { code, rid });
+  }
+
+  // --- timers, CPUs and absence ----------------------------------------------------------------
+
+  private isCpuControlled(seat: number): boolean {
+    const player = this.game.seats[seat];
+    return !!player && (player.kind === "cpu" || player.away || player.conceded);
+  }
+
+  private isActing(seat: number): boolean {
+    if (this.game.phase === "initialFlip") return !this.game.seats[seat]?.initialFlipDone;
+    return (this.game.phase === "playing" || this.game.phase === "finalTurn") && this.game.turn === seat;
+  }
+
+  /** After every change: schedule the CPUs, the turn timer, the next hole, idle checks; refresh the listing. */
+  private afterChange(): void {
+    if (this.closing) return;
+    this.state.spectators = [...this.viewers.values()].filter((viewer) => viewer.role === "spectator").length;
+    this.scheduleCpu();
+    this.scheduleTurnTimer();
+    this.scheduleNextHole();
+    this.scheduleQuickStart();
+    this.scheduleIdleCheck();
+    void this.updateListing();
+    this.broadcastPatch();
+  }
+
+  private scheduleCpu(): void {
+    this.cpuTimer?.clear();
+    this.cpuTimer = null;
+    const actor = this.nextCpuActor();
+    if (actor === null) return;
+    const player = this.game.seats[actor]!;
+    const traits = player.kind === "cpu" ? findProfile(player.profile)!.traits : STAND_IN;
+    const delay = cpuThinkMs(traits, this.rngFor(actor), this.cpuDelayMs);
+    const act = () => void this.enqueue(() => this.playCpu(actor, traits));
+    if (delay <= 0) act();
+    else this.cpuTimer = this.clock.setTimeout(act, delay);
+  }
+
+  private nextCpuActor(): number | null {
+    if (this.game.phase === "initialFlip") {
+      const waiting = this.game.seats.findIndex((seat, index) => !seat.initialFlipDone && this.isCpuControlled(index));
+      return waiting >= 0 ? waiting : null;
+    }
+    if ((this.game.phase === "playing" || this.game.phase === "finalTurn") && this.isCpuControlled(this.game.turn)) return this.game.turn;
+    return null;
+  }
+
+  private rngFor(seat: number): Rng {
+    let rng = this.cpuRngs.get(seat);
+    if (!rng) {
+      rng = seededRng(mixSeed(this.game.seed, seat, 0xc0ffee));
+      this.cpuRngs.set(seat, rng);
+    }
+    return rng;
+  }
+
+  private async playCpu(seat: number, traits: CpuTraits): Promise<void> {
+    if (this.closing || !this.isCpuControlled(seat) || !this.isActing(seat)) return;
+    const command = cpuCommand(view(this.game, seat), traits, this.rngFor(seat));
+    if (command) {
+      const outcome = await this.apply(seat, command);
+      if (!outcome.ok) this.log_.error({ command, outcome }, "CPU move refused");
+    }
+    this.afterChange();
+  }
+
+  private humansToAct(): number[] {
+    return this.game.seats.flatMap((seat, index) => (seat.kind === "human" && !this.isCpuControlled(index) && this.isActing(index) ? [index] : []));
+  }
+
+  private scheduleTurnTimer(): void {
+    const acting = this.humansToAct();
+    const key = `${this.game.phase}:${this.game.hole}:${this.game.turn}:${acting.join(",")}`;
+    if (this.game.turnSeconds <= 0 || acting.length === 0) {
+      this.stopTurnTimer();
+      return;
+    }
+    if (key === this.turnKey && this.turnTimer) return;
+    this.turnKey = key;
+    this.startTurnTimer(this.game.turnSeconds * 1000);
+  }
+  private turnKey = "";
+
+  private startTurnTimer(ms: number): void {
+    this.turnTimer?.clear();
+    this.warningTimer?.clear();
+    const endsAt = Date.now() + Math.max(0, ms);
+    this.state.turnEndsAt = endsAt;
+    this.warningTimer = this.clock.setTimeout(() => {
+      for (const seat of this.humansToAct()) this.broadcast("timerWarning", { seat, endsAt });
+    }, Math.max(0, ms - TIMER_WARNING_MS));
+    this.turnTimer = this.clock.setTimeout(() => void this.enqueue(() => this.onTurnTimeout()), Math.max(0, ms));
+  }
+
+  private stopTurnTimer(): void {
+    this.turnTimer?.clear();
+    this.warningTimer?.clear();
+    this.turnTimer = null;
+    this.warningTimer = null;
+    this.turnKey = "";
+    this.state.turnEndsAt = 0;
+  }
+
+  /** Time is up: the CPU policy plays the turn (or the flips); two in a row and the seat goes away. */
+  private async onTurnTimeout(): Promise<void> {
+    this.turnTimer = null;
+    this.turnKey = "";
+    for (const seat of this.humansToAct()) {
+      const timedOut = (this.timeouts.get(seat) ?? 0) + 1;
+      this.timeouts.set(seat, timedOut);
+      for (let step = 0; step < 4 && this.isActing(seat); step++) {
+        const command = cpuCommand(view(this.game, seat), STAND_IN, this.rngFor(seat));
+        if (!command || !(await this.apply(seat, command)).ok) break;
+      }
+      if (timedOut >= 2 && !this.game.seats[seat]!.away) await this.apply(seat, { type: "setAway", away: true });
+    }
+    this.afterChange();
+  }
+
+  private scheduleNextHole(): void {
+    if (this.game.phase !== "holeOver") {
+      this.holeTimer?.clear();
+      this.holeTimer = null;
+      return;
+    }
+    if (this.holeTimer) return;
+    this.holeTimer = this.clock.setTimeout(() => {
+      this.holeTimer = null;
+      void this.enqueue(async () => {
+        if (this.game.phase === "holeOver") await this.apply("system", { type: "nextHole" });
+        this.afterChange();
+      });
+    }, deps().holeIntervalMs);
+  }
+
+  /** Quick play: start 15 s after the second human joins, or at once when the table is full. */
+  private scheduleQuickStart(): void {
+    if (!this.isQuickPlay || this.game.phase !== "lobby") {
+      this.quickStartTimer?.clear();
+      this.quickStartTimer = null;
+      return;
+    }
+    const humans = this.game.seats.filter((seat) => seat.kind === "human").length;
+    const full = this.game.seats.every((seat) => seat.kind !== "empty");
+    if (full) {
+      void this.enqueue(() => this.startQuickPlay());
+    } else if (humans >= 2 && !this.quickStartTimer) {
+      this.quickStartTimer = this.clock.setTimeout(() => void this.enqueue(() => this.startQuickPlay()), deps().holeIntervalMs);
+    } else if (humans < 2) {
+      this.quickStartTimer?.clear();
+      this.quickStartTimer = null;
+    }
+  }
+
+  private async startQuickPlay(): Promise<void> {
+    this.quickStartTimer = null;
+    if (this.game.phase !== "lobby") return;
+    while (this.game.seats.some((seat) => seat.kind === "empty")) {
+      if (!(await this.apply("system", { type: "addCpu" })).ok) break;
+    }
+    await this.apply("system", { type: "start" });
+    this.afterChange();
+  }
+
+  /** Lobbies with no human for 5 minutes close; running games with no human action for 30 are abandoned. */
+  private scheduleIdleCheck(): void {
+    if (this.idleTimer) return;
+    this.idleTimer = this.clock.setInterval(() => {
+      void this.enqueue(async () => {
+        const { lobbyIdleMs, abandonAfterMs } = deps();
+        const now = Date.now();
+        if (this.game.phase === "lobby" && this.seatClients.size === 0 && now - this.lastHumanActionAt > lobbyIdleMs) {
+          await this.apply("system", { type: "abandon" });
+          await this.disconnect();
+        } else if (this.game.phase !== "lobby" && this.game.phase !== "gameOver" && now - this.lastHumanActionAt > abandonAfterMs) {
+          await this.apply("system", { type: "abandon" });
+          this.afterChange();
+        }
+      });
+    }, Math.min(60_000, deps().lobbyIdleMs));
+  }
+
+  /** The host left (lobby) or is gone past the reconnection window: the next human takes over. */
+  private async passHostIfGone(): Promise<void> {
+    const host = this.game.host;
+    if (host >= 0 && this.seatClients.has(host)) return;
+    const next = this.game.seats.findIndex((seat, index) => seat.kind === "human" && this.seatClients.has(index) && index !== host);
+    if (next >= 0) await this.apply("system", { type: "setHost", seat: next });
+  }
+
+  private clearTimers(): void {
+    for (const timer of [this.cpuTimer, this.turnTimer, this.warningTimer, this.holeTimer, this.quickStartTimer, this.idleTimer]) timer?.clear();
+    this.cpuTimer = this.turnTimer = this.warningTimer = this.holeTimer = this.quickStartTimer = this.idleTimer = null;
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch((error) => this.log_?.error({ err: error }, "room task failed"));
+    return run;
+  }
+
+  private reply(client: Client, type: string, message: Record<string, unknown>): void {
+    if (message.rid === undefined) delete message.rid;
+    client.send(type, message);
+  }
+
+  /** Sends the events after `sinceSeq`, projected for this client, so a returning client misses nothing. */
+  private sendSince(client: Client, sinceSeq: number): void {
+    const viewer = this.viewers.get(client.sessionId);
+    const seen = viewer && viewer.seat >= 0 ? viewer.seat : "spectator";
+    for (let index = sinceSeq; index < this.log.length; index++) {
+      client.send("event", { seq: index + 1, ...projectEvent(this.log[index]!, seen) });
+    }
+  }
+
+  private lastListing = "";
+  private async updateListing(): Promise<void> {
+    const metadata = {
+      gameId: this.gameId,
+      phase: this.game.phase,
+      hole: this.game.hole,
+      holes: this.game.holes,
+      players: this.game.seats.filter((seat) => seat.kind !== "empty").length,
+      spectators: this.state.spectators,
+      node: deps().nodeId,
+    };
+    const key = JSON.stringify(metadata);
+    if (key === this.lastListing) return;
+    this.lastListing = key;
+    const full = this.game.seats.every((seat) => seat.kind !== "empty");
+    try {
+      await this.setMatchmaking({ metadata, private: this.isPrivate || this.game.phase !== "lobby" || full });
+    } catch (error) {
+      this.log_?.warn({ err: error }, "listing not updated");
+    }
+  }
+
+  /** For tests and tools: the game as the room holds it. */
+  snapshot(): { game: GameState; log: readonly GameEvent[]; record: Pick<GameRecord, "id" | "code"> } {
+    return { game: this.game, log: this.log, record: { id: this.gameId, code: this.code } };
+  }
+}

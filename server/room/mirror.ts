@@ -1,0 +1,66 @@
+// Mirrors the engine's state into the synchronized schema, touching only what changed (schema
+// patches carry what is assigned). Hidden information is the engine's `view` for a spectator: a
+// face-down card has no rank or suit for anyone; the drawn card goes only into its owner's view.
+import { ArraySchema } from "@colyseus/schema";
+import { view, type GameState } from "../../shared/golf/index.ts";
+import { newSeatSchema, SlotSchema, type GolfStateSchema } from "./schema.ts";
+
+export interface TableExtras {
+  connected: (seat: number) => boolean;
+}
+
+function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
+  if (target[key] !== value) target[key] = value;
+}
+
+export function mirrorState(target: GolfStateSchema, game: GameState, extras: TableExtras): void {
+  const shown = view(game, "spectator");
+  assign(target, "phase", shown.phase);
+  const rulesJson = JSON.stringify(shown.rules);
+  assign(target, "rules", rulesJson);
+  assign(target, "ranked", shown.ranked);
+  assign(target, "decks", shown.decks || shown.decksChoice || 0);
+  assign(target, "hole", shown.hole);
+  assign(target, "holes", shown.holes);
+  assign(target, "dealer", shown.dealer);
+  assign(target, "turn", shown.turn);
+  assign(target, "finisher", shown.finisher);
+  assign(target, "mustFlip", shown.mustFlip);
+  assign(target, "deckCount", shown.deckCount);
+  assign(target, "discardCount", shown.discardPile.length);
+  assign(target, "drawnFrom", shown.drawnFrom);
+  assign(target, "lastSeq", game.seq);
+  const top = shown.discardPile.at(-1);
+  assign(target.discardTop, "rank", top?.rank ?? "");
+  assign(target.discardTop, "suit", top?.suit ?? "");
+
+  // The lobby lists every table seat; from the start only the seats in play (the room re-attaches
+  // each owner's view when seats are re-indexed).
+  while (target.seats.length > shown.seats.length) target.seats.pop();
+  while (target.seats.length < shown.seats.length) target.seats.push(newSeatSchema());
+  shown.seats.forEach((seat, index) => {
+    const into = target.seats[index]!;
+    assign(into, "name", seat.name);
+    assign(into, "kind", seat.kind);
+    assign(into, "profile", seat.profile);
+    assign(into, "connected", seat.kind === "cpu" ? true : extras.connected(index));
+    assign(into, "away", seat.away);
+    assign(into, "host", game.host === index);
+    assign(into, "total", seat.total);
+    assign(into, "holeScore", seat.holeScore);
+    assign(into, "holesWon", seat.holesWon);
+    if (into.cards.length !== seat.cards.length) {
+      into.cards = new ArraySchema<SlotSchema>(...seat.cards.map(() => Object.assign(new SlotSchema(), { faceUp: false, rank: "", suit: "" })));
+    }
+    seat.cards.forEach((slot, position) => {
+      const cell = into.cards[position]!;
+      assign(cell, "faceUp", slot.faceUp);
+      assign(cell, "rank", slot.card?.rank ?? "");
+      assign(cell, "suit", slot.card?.suit ?? "");
+    });
+    // The drawn card: in the state only for the seat whose turn it is, and only in its owner's view.
+    const holding = game.turn === index && game.drawn ? game.drawn : null;
+    assign(into.drawn, "rank", holding?.rank ?? "");
+    assign(into.drawn, "suit", holding?.suit ?? "");
+  });
+}

@@ -1,0 +1,88 @@
+// The synchronized state (@colyseus/schema 5). Field names are the contract of protocol.md.
+// Face-down slots carry "" for rank and suit for everyone; `drawn` is a view-only field that only
+// the seat's owner has in its StateView.
+import { schema, t, type SchemaType } from "@colyseus/schema";
+
+export const CardSchema = schema({ rank: t.string(), suit: t.string() }, "Card");
+export type CardSchema = SchemaType<typeof CardSchema>;
+
+export const SlotSchema = schema({ faceUp: t.boolean(), rank: t.string(), suit: t.string() }, "Slot");
+export type SlotSchema = SchemaType<typeof SlotSchema>;
+
+export const SeatSchema = schema(
+  {
+    name: t.string(),
+    kind: t.string(),
+    profile: t.string(),
+    connected: t.boolean(),
+    away: t.boolean(),
+    host: t.boolean(),
+    total: t.int16(),
+    holeScore: t.int16(),
+    holesWon: t.uint8(),
+    cards: t.array(SlotSchema),
+    drawn: t.ref(CardSchema).view(),
+  },
+  "Seat",
+);
+export type SeatSchema = SchemaType<typeof SeatSchema>;
+
+export const GolfStateSchema = schema(
+  {
+    code: t.string(),
+    gameId: t.string(),
+    phase: t.string(),
+    rules: t.string(),
+    decks: t.uint8(),
+    hole: t.uint8(),
+    holes: t.uint8(),
+    dealer: t.int8(),
+    seats: t.array(SeatSchema),
+    turn: t.int8(),
+    finisher: t.int8(),
+    mustFlip: t.string(),
+    deckCount: t.uint16(),
+    discardTop: CardSchema,
+    discardCount: t.uint16(),
+    drawnFrom: t.string(),
+    turnEndsAt: t.number(),
+    spectators: t.uint16(),
+    ranked: t.boolean(),
+    lastSeq: t.uint32(),
+  },
+  "GolfState",
+);
+export type GolfStateSchema = SchemaType<typeof GolfStateSchema>;
+
+export function newSeatSchema(): SeatSchema {
+  const seat = new SeatSchema();
+  Object.assign(seat, { name: "", kind: "empty", profile: "", connected: false, away: false, host: false, total: 0, holeScore: 0, holesWon: 0 });
+  seat.drawn = Object.assign(new CardSchema(), { rank: "", suit: "" });
+  return seat;
+}
+
+export function newGolfState(): GolfStateSchema {
+  const state = new GolfStateSchema();
+  Object.assign(state, {
+    code: "",
+    gameId: "",
+    phase: "lobby",
+    rules: "{}",
+    decks: 0,
+    hole: 0,
+    holes: 0,
+    dealer: -1,
+    turn: -1,
+    finisher: -1,
+    mustFlip: "",
+    deckCount: 0,
+    discardCount: 0,
+    drawnFrom: "",
+    turnEndsAt: 0,
+    spectators: 0,
+    ranked: true,
+    lastSeq: 0,
+  });
+  state.discardTop = Object.assign(new CardSchema(), { rank: "", suit: "" });
+  return state;
+}

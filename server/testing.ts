@@ -1,0 +1,55 @@
+// Starting a real node in-process for tests: embedded PGlite in a temp dir, or the PostgreSQL of
+// TEST_DATABASE_URL in a scratch database of its own, on a free port.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { createNode, type GolfNode, type NodeOptions } from "./node.ts";
+
+export interface TestNode extends GolfNode {
+  /** The database the node used (kept for a restart of the same node). */
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+/** A scratch PostgreSQL database on TEST_DATABASE_URL's server, dropped by the returned function. */
+export async function scratchDatabase(adminUrl: string, prefix = "golf_test"): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export async function startTestNode(options: NodeOptions & { postgres?: boolean } = {}): Promise<TestNode> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "golf-node-"));
+  let databaseUrl = options.databaseUrl;
+  let drop: (() => Promise<void>) | undefined;
+  if (!databaseUrl && options.postgres !== false && process.env.TEST_DATABASE_URL) {
+    const scratch = await scratchDatabase(process.env.TEST_DATABASE_URL);
+    databaseUrl = scratch.url;
+    drop = scratch.drop;
+  }
+  const node = await createNode({ port: 0, host: "127.0.0.1", logLevel: process.env.TEST_LOG_LEVEL ?? "warn", cpuDelayMs: 0, holeIntervalMs: 300, ...options, databaseUrl, dataDir });
+  return {
+    ...node,
+    databaseUrl,
+    dataDir,
+    async close() {
+      await node.close();
+      await drop?.();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
