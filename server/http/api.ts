@@ -1,0 +1,249 @@
+// The node's HTTP API (protocol.md, HTTP): health, metrics, CPU personalities, live games, export,
+// import and share links. One express Router, mounted at the app root by the node. Every answer of
+// an /api route is JSON, errors included: `{ error: "<what went wrong>" }`.
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { CPU_PROFILES } from "../../shared/golf/index.ts";
+import type { NodeMetrics } from "../metrics.ts";
+import {
+  BadExportError,
+  NotFinishedError,
+  StoreUnavailableError,
+  UnknownGameError,
+  type EventStore,
+} from "../store/index.ts";
+// The store's own shape check, run here first because the engine replay needs a well-formed log.
+import { parseExport } from "../store/export-format.ts";
+import { checkExport } from "./verify-import.ts";
+
+export interface LiveGame {
+  code: string;
+  gameId: string;
+  phase: string;
+  hole: number;
+  holes: number;
+  players: number;
+  spectators: number;
+  node: string;
+}
+
+export interface HttpDeps {
+  store: EventStore;
+  metrics: NodeMetrics;
+  /** This node's PUBLIC_ADDRESS or host:port. */
+  nodeId: string;
+  /** Running games on all nodes (the room layer provides it). */
+  liveGames(): Promise<LiveGame[]>;
+  /** The other nodes this node sees (single node: []). */
+  otherNodes(): Promise<string[]>;
+  /** Presence/driver health (in-process presence: always true). */
+  presenceOk(): Promise<boolean>;
+  logger: Logger;
+  /** How long /health waits for each dependency before calling it down (default 2000 ms). */
+  healthTimeoutMs?: number;
+}
+
+/** The largest import body, as protocol.md says: 1 MB. */
+export const IMPORT_LIMIT_BYTES = 1024 * 1024;
+const SHARE_LIMIT_BYTES = 16 * 1024;
+const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Share codes are 12 url-safe base64 characters; anything far from that cannot be one.
+const SHARE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** An error with the HTTP status and JSON body to answer it with. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+const shareRequest = z.strictObject({
+  title: z
+    .string({ error: "title must be a string" })
+    .trim()
+    .min(1, "title must be 1-80 characters")
+    .max(80, "title must be 1-80 characters")
+    // eslint-disable-next-line no-control-regex
+    .refine((title) => !/[\u0000-\u001f\u007f-\u009f]/.test(title), "title must not contain control characters")
+    .optional(),
+  expiresDays: z
+    .number({ error: "expiresDays must be a number" })
+    .int("expiresDays must be a whole number of days")
+    .min(1, "expiresDays must be 1-365")
+    .max(365, "expiresDays must be 1-365")
+    .optional(),
+});
+
+export function createApiRouter(deps: HttpDeps): express.Router {
+  const router = express.Router();
+  const healthTimeoutMs = deps.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+
+  router.get("/health", async (_req, res) => {
+    // Each check has its own deadline, so a hung database or presence cannot hang the check.
+    const [dbOk, presenceOk, nodes] = await Promise.all([
+      settle(deps.store.ping(), healthTimeoutMs, false),
+      settle(deps.presenceOk(), healthTimeoutMs, false),
+      settle(deps.otherNodes(), healthTimeoutMs, null),
+    ]);
+    // The other nodes are learned through presence: not knowing them means presence is not working.
+    const status = { db: dbOk ? "ok" : "down", presence: presenceOk && nodes !== null ? "ok" : "down" } as const;
+    const body = { db: status.db, presence: status.presence, node: deps.nodeId, nodes: nodes ?? [] };
+    const down = (Object.keys(status) as (keyof typeof status)[]).filter((name) => status[name] === "down");
+    res.set("Cache-Control", "no-store");
+    if (down.length === 0) res.json({ status: "ok", ...body });
+    else res.status(503).json({ status: "unavailable", ...body, down });
+  });
+
+  router.get("/metrics", async (_req, res) => {
+    const text = await deps.metrics.registry.metrics();
+    res.set("Content-Type", deps.metrics.registry.contentType).send(text);
+  });
+
+  router.get("/api/cpu-profiles", (_req, res) => {
+    res.json(CPU_PROFILES.map(({ name, style, traits }) => ({ name, style, traits })));
+  });
+
+  router.get("/api/games/live", async (_req, res) => {
+    const games = await deps.liveGames();
+    res.set("Cache-Control", "no-store").json(games);
+  });
+
+  router.get("/api/games/:gameId/export", async (req, res) => {
+    const gameId = gameIdParam(req);
+    let doc;
+    try {
+      doc = await deps.store.exportGame(gameId);
+    } catch (err) {
+      if (err instanceof NotFinishedError) {
+        throw new HttpError(404, `game ${gameId} is not finished (it is ${err.status}): only a finished game can be exported`);
+      }
+      throw err;
+    }
+    // The day the game ended, for a file name that sorts and says when it was played.
+    const day = (doc.game.endedAt ?? doc.game.createdAt).slice(0, 10);
+    res.attachment(`golf-${doc.game.code}-${day}.json`).json(doc);
+  });
+
+  router.post("/api/games/import", jsonBody(IMPORT_LIMIT_BYTES, "1 MB"), async (req, res) => {
+    if (req.body === undefined) throw new HttpError(400, "send the export as the request body (JSON)");
+    const doc = parseExport(req.body); // BadExportError: 400
+    // Replayed before anything is written: a refused import stores nothing.
+    const problem = checkExport(doc);
+    if (problem) throw new HttpError(400, problem.error, problem.seq === undefined ? {} : { seq: problem.seq });
+    const gameId = await deps.store.importGame(doc);
+    deps.logger.info({ gameId, from: doc.game.id, events: doc.events.length }, "game imported");
+    res.status(201).location(`/api/games/${gameId}/export`).json({ gameId });
+  });
+
+  router.post("/api/games/:gameId/share", jsonBody(SHARE_LIMIT_BYTES, "16 kB"), async (req, res) => {
+    const gameId = gameIdParam(req);
+    const parsed = shareRequest.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new HttpError(400, issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : `the body must be { title?, expiresDays? }: ${issue.message}`);
+    }
+    let share;
+    try {
+      share = await deps.store.createShare(gameId, parsed.data);
+    } catch (err) {
+      // The game exists but cannot be shared yet: a conflict with its state, not a missing thing.
+      if (err instanceof NotFinishedError) {
+        throw new HttpError(409, `game ${gameId} is not finished (it is ${err.status}): only a finished game can be shared`);
+      }
+      throw err;
+    }
+    res.status(201).json({ code: share.code, url: `/r/${share.code}` });
+  });
+
+  router.get("/api/shares/:code", async (req, res) => {
+    const code = String(req.params.code);
+    const share = SHARE_CODE.test(code) ? await deps.store.resolveShare(code) : null;
+    if (!share) throw new HttpError(404, `share link ${code} does not exist or has expired`);
+    // Every view is counted, so no cache may answer in our place.
+    res.set("Cache-Control", "no-store").json({ title: share.title, views: share.views, export: share.export });
+  });
+
+  // Anything else under /api is not an endpoint; other paths are left to the rest of the app.
+  router.use("/api", (req, _res, next) => {
+    next(new HttpError(404, `no such endpoint: ${req.method} ${req.originalUrl}`));
+  });
+
+  router.use(errorHandler(deps.logger));
+  return router;
+}
+
+function gameIdParam(req: Request): string {
+  const gameId = String(req.params.gameId);
+  if (!UUID.test(gameId)) throw new HttpError(400, `${JSON.stringify(gameId)} is not a game id (a UUID)`);
+  return gameId;
+}
+
+/**
+ * A JSON body parser for one route, whatever the Content-Type (a file upload may not say JSON),
+ * whose errors name the limit in words.
+ */
+function jsonBody(limitBytes: number, limitText: string): RequestHandler {
+  const parse = express.json({ limit: limitBytes, type: () => true });
+  return (req, res, next) => {
+    parse(req, res, (err?: unknown) => {
+      if (err === undefined) return next();
+      const type = (err as { type?: string }).type;
+      if (type === "entity.too.large") return next(new HttpError(413, `the body is larger than the limit of ${limitText}`));
+      if (type === "entity.parse.failed") return next(new HttpError(400, `the body is not valid JSON: ${(err as Error).message}`));
+      next(err);
+    });
+  };
+}
+
+/** Resolves to the promise's value, or to `fallback` if it fails or takes longer than `ms`. */
+function settle<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(fallback);
+      },
+    );
+  });
+}
+
+/** Turns every error of the API into a JSON answer; only the unexpected ones are logged with their stack. */
+function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) {
+      // Too late to answer with an error: let express end the connection.
+      next(err);
+      return;
+    }
+    const { status, body } = errorAnswer(err);
+    if (status === 503) logger.warn({ method: req.method, path: req.originalUrl, err: (err as Error).message }, "HTTP request failed: database unavailable");
+    else if (status >= 500) logger.error({ method: req.method, path: req.originalUrl, err }, "unexpected error in the HTTP API");
+    res.status(status).json(body);
+  };
+}
+
+function errorAnswer(err: unknown): { status: number; body: Record<string, unknown> } {
+  if (err instanceof HttpError) return { status: err.status, body: { error: err.message, ...err.extra } };
+  if (err instanceof UnknownGameError) return { status: 404, body: { error: `no game with id ${err.gameId}` } };
+  if (err instanceof NotFinishedError) return { status: 404, body: { error: err.message } };
+  if (err instanceof BadExportError) return { status: 400, body: { error: err.message } };
+  if (err instanceof StoreUnavailableError) return { status: 503, body: { error: "the database is unavailable: nothing was changed, try again later" } };
+  // Errors of the body parser that carry their own client status (bad charset, encoding, ...).
+  const status = (err as { status?: unknown; expose?: unknown }).status;
+  if (typeof status === "number" && status >= 400 && status < 500 && (err as { expose?: unknown }).expose === true) {
+    return { status, body: { error: (err as Error).message } };
+  }
+  return { status: 500, body: { error: "internal error: the server could not answer this request" } };
+}
