@@ -222,6 +222,17 @@ export class GolfRoom extends Room {
     if (this.game.phase !== "lobby") await this.setPrivate(true);
     await store.updateGame(gameId, { node: deps().nodeId });
     this.mirror();
+    // Its players get the usual reconnection window; after it a CPU plays for whoever is still away.
+    this.clock.setTimeout(() => {
+      void this.enqueue(async () => {
+        for (const seat of this.disconnectedSeats) {
+          const player = this.game.seats[seat];
+          if (player && !player.away && this.game.phase !== "lobby" && this.game.phase !== "gameOver") await this.apply(seat, { type: "setAway", away: true });
+        }
+        await this.passHostIfGone();
+        this.afterChange();
+      });
+    }, deps().reconnectSeconds * 1000);
   }
 
   override async onAuth(_client: Client, rawOptions: unknown): Promise<JoinAuth> {
@@ -526,10 +537,10 @@ export class GolfRoom extends Room {
           await store.updateGame(this.gameId, { seats: this.seatInfos() });
         } else if (e.type === "gameEnded") {
           await store.finish(this.gameId, { status: "finished", totals: e.data.totals, winners: e.data.winners });
-          this.autoDispose = true;
+          this.disposeWhenEmpty();
         } else if (e.type === "abandoned") {
           await store.finish(this.gameId, { status: "abandoned" });
-          this.autoDispose = true;
+          this.disposeWhenEmpty();
         } else if (e.type === "configured") {
           await store.updateGame(this.gameId, { rules: this.game.rules as unknown as Record<string, unknown>, holes: this.game.holes, decks: this.game.decksChoice });
         }
@@ -537,6 +548,12 @@ export class GolfRoom extends Room {
         this.log_?.warn({ err: error, event: e.type }, "game record not updated");
       }
     }
+  }
+
+  /** A finished game's room goes away once everyone has left (at once if nobody is here). */
+  private disposeWhenEmpty(): void {
+    this.autoDispose = true;
+    if (this.clients.length === 0 && this.viewers.size === 0) this.clock.setTimeout(() => void this.disconnect(), 0);
   }
 
   private seatInfos(): SeatInfo[] {
