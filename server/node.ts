@@ -6,11 +6,14 @@ import { existsSync } from "node:fs";
 import type http from "node:http";
 import net from "node:net";
 import path from "node:path";
-import { matchMaker, Server } from "@colyseus/core";
+import { matchMaker, Server, type Presence } from "@colyseus/core";
+import { RedisDriver } from "@colyseus/redis-driver";
+import { RedisPresence } from "@colyseus/redis-presence";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
 import pino from "pino";
 import WebSocket from "ws";
+import { Cluster } from "./cluster/cluster.ts";
 import { createApiRouter, type LiveGame } from "./http/api.ts";
 import { createMetrics, type NodeMetrics } from "./metrics.ts";
 import { isJoinCode, normalizeCode } from "./room/codes.ts";
@@ -27,6 +30,8 @@ export interface NodeOptions {
   publicAddress?: string;
   /** PostgreSQL; absent: embedded PGlite under dataDir. */
   databaseUrl?: string;
+  /** Redis; nodes sharing it (and the database) form one cluster. Absent: one node, in-process presence. */
+  redisUrl?: string;
   dataDir?: string;
   logLevel?: string;
   /** Default CPU pacing for new rooms (undefined: human-like). */
@@ -61,7 +66,10 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   const clientDir = path.resolve(options.clientDir ?? "dist/client");
 
   const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });
+  const cluster = options.redisUrl ? new Cluster({ redisUrl: options.redisUrl, nodeId, logger }) : undefined;
   const services: RoomServices = {
+    cluster,
+    rooms: new Map(),
     store,
     metrics,
     logger,
@@ -82,14 +90,26 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
       .filter((game) => game.gameId && game.phase !== "lobby" && game.phase !== "gameOver");
   };
 
+  const redis = options.redisUrl ? { presence: new RedisPresence(options.redisUrl) as Presence, driver: new RedisDriver(options.redisUrl) } : {};
   const server = new Server({
     transport,
+    ...redis,
     greet: false,
     gracefullyShutdown: false,
     publicAddress: options.publicAddress,
     express: (app) => {
       app.disable("x-powered-by");
-      app.use(createApiRouter({ store, metrics, nodeId, liveGames, otherNodes: async () => [], presenceOk: async () => true, logger }));
+      app.use(
+        createApiRouter({
+          store,
+          metrics,
+          nodeId,
+          liveGames,
+          otherNodes: async () => (cluster ? cluster.otherNodes() : []),
+          presenceOk: async () => (cluster ? cluster.healthy() : true),
+          logger,
+        }),
+      );
       if (existsSync(path.join(clientDir, "index.html"))) {
         app.use(express.static(clientDir, { index: false, maxAge: "1h" }));
         for (const route of CLIENT_ROUTES) app.get(route, (_req, res) => res.sendFile(path.join(clientDir, "index.html")));
@@ -106,8 +126,21 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   preflightJoins(transport.server as http.Server);
   const child = logger.child({ node: nodeId });
 
-  const recovered = await recoverUnfinished(store, services, child);
-  child.info({ port, recovered, database: options.databaseUrl ? "postgres" : "pglite" }, "node listening");
+  // Recovered here, on the node that holds the game's lease (createRoom could pick another node).
+  const recover = (gameId: string) => matchMaker.handleCreateRoom("golf", { __recover: { gameId, secret: services.recoverySecret } }).then(() => undefined);
+  let recovered = 0;
+  if (cluster) {
+    // Each unfinished game runs on exactly one node: whoever holds its lease. Games whose node died
+    // or drained are adopted by a live node.
+    await cluster.start({
+      candidates: async () => (await store.unfinished()).map((game) => ({ id: game.id, node: game.node })),
+      adopt: recover,
+      lost: (gameId) => services.rooms.get(gameId)?.giveUp("another server is running this game now"),
+    });
+  } else {
+    recovered = await recoverUnfinished(store, recover, child);
+  }
+  child.info({ port, recovered, database: options.databaseUrl ? "postgres" : "pglite", cluster: Boolean(cluster) }, "node listening");
 
   let closed = false;
   return {
@@ -120,7 +153,10 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     async close() {
       if (closed) return;
       closed = true;
+      // A draining node takes no games; its rooms commit what is in flight and hand their games over.
+      await cluster?.drain();
       await server.gracefullyShutdown(false).catch((error) => child.warn({ err: error }, "shutdown"));
+      await cluster?.stop();
       await store.close();
       setRoomServices(null);
     },
@@ -139,11 +175,11 @@ function freePort(host: string): Promise<number> {
 }
 
 /** Every unfinished game in the store runs again, under its code, from its last committed event. */
-async function recoverUnfinished(store: EventStore, services: RoomServices, logger: pino.Logger): Promise<number> {
+async function recoverUnfinished(store: EventStore, recover: (gameId: string) => Promise<void>, logger: pino.Logger): Promise<number> {
   let recovered = 0;
   for (const game of await store.unfinished()) {
     try {
-      await matchMaker.createRoom("golf", { __recover: { gameId: game.id, secret: services.recoverySecret } });
+      await recover(game.id);
       recovered++;
     } catch (error) {
       logger.error({ err: error, gameId: game.id, code: game.code }, "could not recover a game");

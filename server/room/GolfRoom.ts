@@ -26,8 +26,9 @@ import {
   type GameState,
   type Rng,
 } from "../../shared/golf/index.ts";
+import type { Cluster } from "../cluster/cluster.ts";
 import type { NodeMetrics } from "../metrics.ts";
-import { CodeTakenError, StoreUnavailableError, type EventStore, type GameRecord, type SeatInfo } from "../store/index.ts";
+import { CodeTakenError, ConflictError, StoreUnavailableError, type EventStore, type GameRecord, type SeatInfo } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
 import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
 import { mirrorState } from "./mirror.ts";
@@ -47,6 +48,10 @@ export interface RoomServices {
   abandonAfterMs: number;
   /** When set, the default CPU pacing of new rooms (tests and load tests use 0). */
   defaultCpuDelayMs?: number;
+  /** Present when several nodes share Redis: leases decide which node runs a game. */
+  cluster?: Cluster;
+  /** The rooms of this node, by game id. */
+  rooms: Map<string, GolfRoom>;
 }
 
 let services: RoomServices | null = null;
@@ -118,6 +123,9 @@ export class GolfRoom extends Room {
   private lastHumanActionAt = Date.now();
   private log_!: pino.Logger;
   private closing = false;
+  /** Set when this node stopped hosting the game (another node runs it now). */
+  private gaveUp = false;
+  private listingTimer: { clear(): void } | null = null;
 
   // --- lifecycle -------------------------------------------------------------------------------
 
@@ -133,6 +141,9 @@ export class GolfRoom extends Room {
       await this.createGame(options);
     }
     this.log_ = logger.child({ room: this.code, gameId: this.gameId });
+    deps().rooms.set(this.gameId, this);
+    if (!recover && deps().cluster) await deps().cluster!.acquire(this.gameId);
+    if (deps().cluster) this.listingTimer = this.clock.setInterval(() => void this.updateListing(true), 5000);
     this.maxClients = this.game.tableSize + SPECTATOR_CAP;
     for (const type of MESSAGE_TYPES) this.onMessage(type, (client, payload) => this.onAction(client, type, payload));
     this.onMessage("*", (client, type, payload) => {
@@ -384,9 +395,31 @@ export class GolfRoom extends Room {
 
   override async onDispose(): Promise<void> {
     this.clearTimers();
+    this.listingTimer?.clear();
     deps().metrics.rooms.dec();
     await this.queue.catch(() => undefined);
+    const { cluster, rooms } = deps();
+    if (rooms.get(this.gameId) === this) rooms.delete(this.gameId);
+    if (cluster && !this.gaveUp) {
+      // An unfinished game leaving this node (a drain) is handed to another node at once. The
+      // listing of this room is removed by now, so the next host's listing will not be deleted.
+      const unfinished = this.game.phase !== "gameOver";
+      await cluster.release(this.gameId, unfinished);
+    }
     this.log_?.info("room disposed");
+  }
+
+  /** Another node runs this game now (this node was cut off): stop, and send the players there. */
+  giveUp(reason: string): void {
+    if (this.gaveUp) return;
+    this.gaveUp = true;
+    this.closing = true;
+    this.clearTimers();
+    this.log_.warn({ reason }, "giving the game up");
+    for (const viewer of this.viewers.values()) {
+      this.reply(viewer.client, "error", { code: "UNAVAILABLE", message: `${reason}: rejoin with your token` });
+    }
+    void this.disconnect(4001);
   }
 
   /** SIGTERM: stop taking actions, let in-flight ones commit, tell clients the node is going away. */
@@ -394,8 +427,9 @@ export class GolfRoom extends Room {
     this.closing = true;
     this.clearTimers();
     await this.queue.catch(() => undefined);
+    const where = deps().cluster && this.game.phase !== "gameOver" ? "this game is moving to another server" : "this server is going away";
     for (const client of this.clients) {
-      this.reply(client, "error", { code: "UNAVAILABLE", message: "this server is going away: rejoin with your token in a moment" });
+      this.reply(client, "error", { code: "UNAVAILABLE", message: `${where}: rejoin with your token in a moment` });
       client.leave(4001, "server shutting down");
     }
     await this.disconnect(4001);
@@ -469,6 +503,11 @@ export class GolfRoom extends Room {
       );
     } catch (error) {
       this.log_?.warn({ err: error }, "append failed");
+      if (error instanceof ConflictError && this.log.length > 0) {
+        // Someone else appended to this game: another node took it over. Never fork it.
+        this.giveUp("another server is running this game now");
+        return { ok: false, code: "UNAVAILABLE", message: "this game moved to another server: rejoin with your token" };
+      }
       const message = error instanceof StoreUnavailableError ? "the database is unavailable: nothing was changed, try again" : `the move was not saved: ${(error as Error).message}`;
       return { ok: false, code: "UNAVAILABLE", message };
     }
@@ -553,6 +592,7 @@ export class GolfRoom extends Room {
   /** A finished game's room goes away once everyone has left (at once if nobody is here). */
   private disposeWhenEmpty(): void {
     this.autoDispose = true;
+    void deps().cluster?.release(this.gameId, false);
     if (this.clients.length === 0 && this.viewers.size === 0) this.clock.setTimeout(() => void this.disconnect(), 0);
   }
 
@@ -801,7 +841,8 @@ export class GolfRoom extends Room {
   }
 
   private lastListing = "";
-  private async updateListing(): Promise<void> {
+  /** `force` re-saves the listing even if unchanged (after a Redis restart the listings are gone). */
+  private async updateListing(force = false): Promise<void> {
     const metadata = {
       gameId: this.gameId,
       phase: this.game.phase,
@@ -812,7 +853,7 @@ export class GolfRoom extends Room {
       node: deps().nodeId,
     };
     const key = JSON.stringify(metadata);
-    if (key === this.lastListing) return;
+    if (key === this.lastListing && !force) return;
     this.lastListing = key;
     const full = this.game.seats.every((seat) => seat.kind !== "empty");
     try {
