@@ -450,6 +450,7 @@ export class GolfRoom extends Room {
     const parsed = messageSchemas[type].safeParse(payload ?? {});
     if (!parsed.success) return refuse("BAD_MESSAGE", describeIssues(parsed.error));
     if (viewer.role === "spectator") return refuse("SPECTATOR", "spectators cannot play: join a free seat from the lobby");
+    if (this.game.seats[viewer.seat]?.conceded && type !== "playAgain") return refuse("ILLEGAL_MOVE", "you conceded: a CPU plays your seat to the end");
     if (this.closing) return refuse("UNAVAILABLE", "this server is going away: rejoin with your token in a moment");
     void this.enqueue(async () => {
       const seat = viewer.seat;
@@ -695,7 +696,8 @@ export class GolfRoom extends Room {
 
   private scheduleTurnTimer(): void {
     const acting = this.humansToAct();
-    const key = `${this.game.phase}:${this.game.hole}:${this.game.turn}:${acting.join(",")}`;
+    // One timer per turn, and one for a hole's initial flips (however many humans are still flipping).
+    const key = `${this.game.phase}:${this.game.hole}:${this.game.turn}`;
     if (this.game.turnSeconds <= 0 || acting.length === 0) {
       this.stopTurnTimer();
       return;
