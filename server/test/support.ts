@@ -1,0 +1,490 @@
+// End-to-end test support: bots that play a seat through the real SDK, a recorder of every WebSocket
+// frame a client receives (as bytes), an independent decoder of those frames, and the game export.
+// Nothing here reaches into the server: bots see only what a client sees.
+import { Client, Protocol, type Room } from "@colyseus/sdk";
+import { decode, Reflection, type Decoder, type Iterator } from "@colyseus/schema";
+import { PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
+import { unpack } from "msgpackr";
+import { legalCommands, seededRng, type Card, type Command, type GameEvent, type GameView, type HouseRules, type Rng } from "../../shared/golf/index.ts";
+
+// --- frames ----------------------------------------------------------------------------------
+
+/** One WebSocket frame as the client received it. */
+export interface Frame {
+  at: number;
+  bytes: Buffer;
+}
+
+/**
+ * An SDK client that keeps a copy of every frame its rooms receive, before the SDK decodes it. It
+ * wraps the room's message callback before the room connects, so the join handshake and the first
+ * full state are recorded too.
+ */
+export class RecordingClient extends Client {
+  readonly frames: Frame[] = [];
+  /** Called with each room before it connects (handlers registered here miss nothing). */
+  onRoom?: (room: Room) => void;
+
+  protected override createRoom<T>(roomName: string, rootSchema?: never): Room<any, T> {
+    const room = super.createRoom<T>(roomName, rootSchema);
+    const frames = this.frames;
+    const internals = room as unknown as { onMessageCallback(event: MessageEvent): void };
+    const dispatch = internals.onMessageCallback;
+    internals.onMessageCallback = function (this: unknown, event: MessageEvent) {
+      const data = event.data as ArrayBuffer | Uint8Array;
+      frames.push({ at: Date.now(), bytes: Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data) });
+      dispatch.call(this, event);
+    };
+    this.onRoom?.(room as unknown as Room);
+    return room;
+  }
+}
+
+/** A frame decoded without the SDK: a fresh schema Decoder built from the reflection sent on join. */
+export type DecodedFrame =
+  | { kind: "join"; index: number; at: number }
+  | { kind: "state"; index: number; at: number; full: boolean; state: StateJson }
+  | { kind: "message"; index: number; at: number; type: string | number; message: unknown }
+  | { kind: "error"; index: number; at: number; code: number; message: string }
+  | { kind: "other"; index: number; at: number; code: number };
+
+export function decodeFrames(frames: readonly Frame[]): DecodedFrame[] {
+  let decoder: Decoder | undefined;
+  return frames.map(({ bytes, at }, index): DecodedFrame => {
+    const it: Iterator = { offset: 1 };
+    const code = bytes[0]! & PROTOCOL_CODE_MASK;
+    switch (code) {
+      case Protocol.JOIN_ROOM: {
+        decode.utf8Read(bytes, it, bytes[it.offset++]!); // reconnection token
+        const serializer = decode.utf8Read(bytes, it, bytes[it.offset++]!);
+        if (serializer !== "schema") throw new Error(`frame ${index}: serializer ${serializer}`);
+        const reflectionLength = decode.number(bytes, it);
+        decoder = Reflection.decode(bytes.subarray(0, it.offset + reflectionLength), it);
+        return { kind: "join", index, at };
+      }
+      case Protocol.ROOM_STATE:
+      case Protocol.ROOM_STATE_PATCH: {
+        if (!decoder) throw new Error(`frame ${index}: state before the join handshake`);
+        decoder.decode(bytes, it);
+        return { kind: "state", index, at, full: code === Protocol.ROOM_STATE, state: decoder.state.toJSON() as StateJson };
+      }
+      case Protocol.ROOM_DATA: {
+        const type = decode.stringCheck(bytes, it) ? decode.string(bytes, it) : decode.number(bytes, it);
+        const message = bytes.byteLength > it.offset ? unpack(bytes.subarray(it.offset)) : undefined;
+        return { kind: "message", index, at, type, message };
+      }
+      case Protocol.ERROR:
+        return { kind: "error", index, at, code: decode.number(bytes, it), message: decode.string(bytes, it) };
+      default:
+        return { kind: "other", index, at, code };
+    }
+  });
+}
+
+// --- the synchronized state as plain data ----------------------------------------------------
+
+export interface CardJson {
+  rank: string;
+  suit: string;
+}
+export interface SlotJson extends CardJson {
+  faceUp: boolean;
+}
+export interface SeatJson {
+  name: string;
+  kind: string;
+  profile: string;
+  connected: boolean;
+  away: boolean;
+  host: boolean;
+  total: number;
+  holeScore: number;
+  holesWon: number;
+  cards: SlotJson[];
+  drawn?: CardJson;
+}
+export interface StateJson {
+  code: string;
+  gameId: string;
+  phase: string;
+  rules: string;
+  decks: number;
+  hole: number;
+  holes: number;
+  dealer: number;
+  seats: SeatJson[];
+  turn: number;
+  finisher: number;
+  mustFlip: string;
+  deckCount: number;
+  discardTop: CardJson;
+  discardCount: number;
+  drawnFrom: string;
+  turnEndsAt: number;
+  spectators: number;
+  ranked: boolean;
+  lastSeq: number;
+}
+
+/** The SDK's state of a room as plain data. */
+export function stateOf(room: Room): StateJson {
+  return (room.state as { toJSON(): unknown }).toJSON() as StateJson;
+}
+
+/** What a seated client can tell from the synchronized state, in the engine's view shape. */
+export function viewFromState(state: StateJson, seat: number): GameView {
+  const rules = JSON.parse(state.rules) as HouseRules;
+  const card = (value: CardJson | undefined): Card | null => (value && value.rank ? ({ rank: value.rank, suit: value.suit } as Card) : null);
+  const discardTop = card(state.discardTop);
+  const own = state.seats[seat];
+  return {
+    viewer: seat,
+    phase: state.phase as GameView["phase"],
+    rules,
+    ranked: state.ranked,
+    holes: state.holes,
+    decks: state.decks,
+    decksChoice: null,
+    turnSeconds: 0,
+    tableSize: state.seats.length,
+    host: state.seats.findIndex((s) => s.host),
+    hole: state.hole,
+    dealer: state.dealer,
+    turn: state.turn,
+    finisher: state.finisher,
+    mustFlip: state.mustFlip as GameView["mustFlip"],
+    drawnFrom: state.drawnFrom as GameView["drawnFrom"],
+    drawn: state.turn === seat ? card(own?.drawn) : null,
+    deckCount: state.deckCount,
+    // Only the top and the size of the pile are synchronized; that is all a move needs.
+    discardPile: Array.from({ length: state.discardCount }, () => discardTop!),
+    finalTurnsLeft: 0,
+    seats: state.seats.map((s) => {
+      const faceUp = s.cards.filter((slot) => slot.faceUp).length;
+      return {
+        name: s.name,
+        kind: s.kind as "empty" | "human" | "cpu",
+        profile: s.profile,
+        away: s.away,
+        conceded: false,
+        initialFlipDone: state.phase !== "initialFlip" || faceUp >= rules.initialFlips,
+        total: s.total,
+        holeScore: s.holeScore,
+        holesWon: s.holesWon,
+        cards: s.cards.map((slot) => ({ faceUp: slot.faceUp, card: slot.faceUp ? card(slot) : null })),
+      };
+    }),
+    results: [],
+    winners: [],
+    abandoned: false,
+    seq: state.lastSeq,
+  };
+}
+
+export interface PolicyOptions {
+  /** Chance of playing a random legal move instead of the plain one (default 0.2). */
+  randomness?: number;
+  /** Chance of swapping a card drawn from the deck into a face-down slot (default 1). */
+  swapChance?: number;
+}
+
+/**
+ * A plain player: flips the first cards, draws from the deck, swaps into the first face-down slot
+ * (else keeps low cards, else discards), flips the first face-down card when it must, knocks when it
+ * may; now and then any legal move instead, so every kind of move gets played.
+ */
+export function chooseMove(view: GameView, rng: Rng, options: PolicyOptions = {}): Command | null {
+  const legal = legalCommands(view);
+  if (legal.length === 0) return null;
+  if (rng() < (options.randomness ?? 0.2)) return legal[Math.floor(rng() * legal.length)]!;
+  const me = view.seats[view.viewer as number]!;
+  const faceDown = me.cards.flatMap((slot, position) => (slot.faceUp ? [] : [position]));
+  const find = (type: Command["type"]) => legal.find((command) => command.type === type);
+  if (view.phase === "initialFlip") return legal[0]!;
+  if (view.mustFlip) return legal.find((command) => command.type === "flip") ?? legal[0]!;
+  if (view.drawnFrom) {
+    const swapChance = options.swapChance ?? 1;
+    if (faceDown.length > 0 && rng() < swapChance) return { type: "swap", position: faceDown[0]! };
+    const drawn = view.drawn;
+    if (drawn && ["A", "2", "K", "JK"].includes(drawn.rank)) {
+      const worst = me.cards.findIndex((slot) => slot.card && ["10", "J", "Q", "9", "8"].includes(slot.card.rank));
+      if (worst >= 0) return { type: "swap", position: worst };
+    }
+    return find("discard") ?? find("cancelDraw") ?? legal[0]!;
+  }
+  if (rng() < 0.5 && find("knock")) return find("knock")!;
+  return legal.find((command) => command.type === "draw" && command.source === "deck") ?? legal[0]!;
+}
+
+// --- messages --------------------------------------------------------------------------------
+
+export interface Welcome {
+  gameId: string;
+  code: string;
+  seat: number;
+  role: "player" | "spectator";
+  token: string;
+}
+export interface EventMessage {
+  seq: number;
+  type: string;
+  seat?: number | null;
+  data: Record<string, unknown>;
+  rid?: string | number;
+}
+export interface ErrorMessage {
+  code: string;
+  message: string;
+  action?: string;
+  rid?: string | number;
+}
+export type Reply = { ok: true; event: EventMessage } | { ok: false; error: ErrorMessage };
+
+export interface BotOptions {
+  /** Play the seat by itself whenever the state says it may move (default true for players). */
+  autoplay?: boolean;
+  seed?: number;
+  policy?: PolicyOptions;
+  /** How long an action may wait for its answer before the bot gives up (default 30 s). */
+  replyTimeoutMs?: number;
+}
+
+let botCounter = 0;
+
+/**
+ * One client of the real server: a seat (or a spectator). Keeps every message it receives, in order,
+ * and every raw frame. With autoplay on it plays its seat from the synchronized state, one action at
+ * a time: each with a unique rid, the next only after that one's event or error came back.
+ */
+export class Bot {
+  readonly client: RecordingClient;
+  room!: Room;
+  welcome?: Welcome;
+  readonly messages: { type: string | number; message: unknown }[] = [];
+  readonly events: EventMessage[] = [];
+  readonly errors: ErrorMessage[] = [];
+  /** Errors answering this bot's own autoplay moves (a correct bot gets none). */
+  readonly moveErrors: ErrorMessage[] = [];
+  /** Close codes of the room connection (leave or drop), and transport errors. */
+  readonly closes: { code: number; reason?: string; kind: "leave" | "drop" | "error" }[] = [];
+  readonly id = ++botCounter;
+  moves = 0;
+  private autoplay: boolean;
+  private readonly rng: Rng;
+  private readonly policy: PolicyOptions;
+  private readonly replyTimeoutMs: number;
+  private ridCounter = 0;
+  private busy = false;
+  private readonly waiting = new Map<string | number, (reply: Reply) => void>();
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(
+    readonly url: string,
+    readonly name: string,
+    options: BotOptions,
+  ) {
+    this.client = new RecordingClient(url);
+    this.client.onRoom = (room) => this.attach(room);
+    this.autoplay = options.autoplay ?? true;
+    this.rng = seededRng(options.seed ?? this.id * 7919);
+    this.policy = options.policy ?? {};
+    this.replyTimeoutMs = options.replyTimeoutMs ?? 30_000;
+  }
+
+  static async create(url: string, options: Record<string, unknown> & { name: string }, bot: BotOptions = {}): Promise<Bot> {
+    const b = new Bot(url, options.name, bot);
+    await b.client.create("golf", options);
+    return b.ready();
+  }
+
+  static async joinById(url: string, code: string, options: Record<string, unknown>, bot: BotOptions = {}): Promise<Bot> {
+    const b = new Bot(url, String(options.name ?? "spectator"), { autoplay: !options.spectate, ...bot });
+    await b.client.joinById(code, options);
+    return b.ready();
+  }
+
+  static async joinOrCreate(url: string, options: Record<string, unknown> & { name: string }, bot: BotOptions = {}): Promise<Bot> {
+    const b = new Bot(url, options.name, bot);
+    await b.client.joinOrCreate("golf", options);
+    return b.ready();
+  }
+
+  private attach(room: Room): void {
+    this.room = room;
+    room.onMessage("*", (type: string | number, message: unknown) => this.receive(type, message));
+    room.onStateChange(() => this.changed());
+    room.onLeave((code: number, reason?: string) => this.closes.push({ code, reason, kind: "leave" }));
+    room.onDrop((code: number, reason?: string) => this.closes.push({ code, reason, kind: "drop" }));
+    room.onError((code: number, reason?: string) => this.closes.push({ code, reason, kind: "error" }));
+  }
+
+  private async ready(): Promise<Bot> {
+    await this.until(() => this.welcome !== undefined && this.room.state !== undefined && stateOf(this.room).code !== undefined);
+    this.changed();
+    return this;
+  }
+
+  get seat(): number {
+    return this.welcome?.seat ?? -1;
+  }
+  get token(): string {
+    return this.welcome?.token ?? "";
+  }
+  get state(): StateJson {
+    return stateOf(this.room);
+  }
+  get frames(): Frame[] {
+    return this.client.frames;
+  }
+  get code(): string {
+    return this.welcome!.code;
+  }
+
+  private receive(type: string | number, message: unknown): void {
+    this.messages.push({ type, message });
+    if (type === "welcome") this.welcome = message as Welcome;
+    else if (type === "event") {
+      const e = message as EventMessage;
+      this.events.push(e);
+      // Seats are re-indexed at the start: follow our own seat to its index in play.
+      if (e.type === "started" && this.welcome && this.welcome.seat >= 0) {
+        const order = (e.data as { order: number[] }).order;
+        this.welcome = { ...this.welcome, seat: order.indexOf(this.welcome.seat) };
+      }
+      if (e.rid !== undefined) this.settle(e.rid, { ok: true, event: e });
+    } else if (type === "error") {
+      const error = message as ErrorMessage;
+      this.errors.push(error);
+      if (error.rid !== undefined) this.settle(error.rid, { ok: false, error });
+    }
+    this.changed();
+  }
+
+  private settle(rid: string | number, reply: Reply): void {
+    const resolve = this.waiting.get(rid);
+    if (!resolve) return;
+    this.waiting.delete(rid);
+    resolve(reply);
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+    if (this.autoplay && !this.busy) setImmediate(() => void this.play());
+  }
+
+  /** Resolves once `check` holds (checked after every message and state change). */
+  until(check: () => boolean, timeoutMs = 30_000, what = "a condition"): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const listener = () => {
+        if (!check()) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`${this.name}: timed out waiting for ${what}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+      };
+      this.listeners.add(listener);
+    });
+  }
+
+  newRid(): string {
+    return `b${this.id}-${++this.ridCounter}`;
+  }
+
+  /** Sends an action with a fresh rid; resolves with its first event, or its error. */
+  act(type: string, payload: Record<string, unknown> = {}): Promise<Reply> {
+    const rid = this.newRid();
+    const reply = new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(rid);
+        reject(new Error(`${this.name}: no answer to ${type} ${rid}`));
+      }, this.replyTimeoutMs);
+      this.waiting.set(rid, (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+    });
+    this.room.send(type, { ...payload, rid });
+    return reply;
+  }
+
+  startPlaying(): void {
+    this.autoplay = true;
+    this.changed();
+  }
+  stopPlaying(): void {
+    this.autoplay = false;
+  }
+  /** Resolves once the bot is not in the middle of an action. */
+  async idle(): Promise<void> {
+    await this.until(() => !this.busy, 30_000, "the bot to be idle");
+  }
+
+  /** The move the bot would make now, or null. */
+  nextMove(): Command | null {
+    if (this.seat < 0 || !this.room.state) return null;
+    const state = this.state;
+    if (!state.seats[this.seat] || state.seats[this.seat]!.cards.length !== 6) return null;
+    return chooseMove(viewFromState(state, this.seat), this.rng, this.policy);
+  }
+
+  private async play(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.autoplay) {
+        const move = this.nextMove();
+        if (!move) break;
+        const { type, ...payload } = move;
+        const reply = await this.act(type, payload);
+        this.moves++;
+        if (!reply.ok) {
+          this.moveErrors.push(reply.error);
+          break;
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async leave(): Promise<void> {
+    this.autoplay = false;
+    if (this.room?.connection?.isOpen) await this.room.leave(true);
+  }
+}
+
+// --- the export ------------------------------------------------------------------------------
+
+export interface GameExport {
+  format: string;
+  version: number;
+  game: { id: string; code: string; rules: Record<string, unknown>; holes: number; decks: number | null; seats: { name: string; kind: string; profile: string }[]; totals: number[]; winners: number[] };
+  events: { seq: number; type: string; seat: number | null; at: number; data: unknown }[];
+}
+
+/** The finished game's export; waits out the moment between game over and the store marking it finished. */
+export async function fetchExport(url: string, gameId: string, timeoutMs = 30_000): Promise<GameExport> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${url}/api/games/${gameId}/export`);
+    if (response.status === 200) return (await response.json()) as GameExport;
+    if (response.status !== 404 || Date.now() > deadline) throw new Error(`export of ${gameId}: HTTP ${response.status} ${await response.text()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The export's events as engine events. */
+export function logOf(doc: GameExport): GameEvent[] {
+  return doc.events.map((e) => ({ type: e.type, seat: e.seat, data: e.data }) as GameEvent);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
