@@ -48,7 +48,7 @@ export interface EventStoreOptions {
   migrationsDir?: string;
   /** Epoch ms; default Date.now. Stamps events, games and share expiry. */
   clock?: () => number;
-  /** Group commit: most events per batch (default 2000). */
+  /** Group commit: most events per batch (default 500). */
   maxBatchEvents?: number;
   /** Group commit: batches in flight at once (default 2 on PostgreSQL, 1 on PGlite). */
   commitConcurrency?: number;
@@ -139,7 +139,7 @@ export class EventStore {
       // crash the process. The pool has already discarded the connection.
       pool.on("error", (err) => logger.warn({ err: describeError(err) }, "idle database connection lost"));
       const committer = new GroupCommitter(pool, {
-        maxBatchEvents: options.maxBatchEvents ?? 2000,
+        maxBatchEvents: options.maxBatchEvents ?? 500,
         concurrency: Math.min(poolSize, options.commitConcurrency ?? (embeddedMode ? 1 : 2)),
         prepare: !embeddedMode,
         logger,
@@ -301,8 +301,10 @@ export class EventStore {
       return Promise.reject(err);
     }
     if (prepared.length === 0) return Promise.resolve([]);
+    // The committer tells games apart by their id text, as PostgreSQL writes it: lower case.
+    const id = gameId.toLowerCase();
     return new Promise((resolve, reject) => {
-      this.committer.submit({ gameId, expectedSeq, events: prepared, resolve, reject });
+      this.committer.submit({ gameId: id, expectedSeq, events: prepared, resolve, reject });
     });
   }
 
@@ -529,8 +531,9 @@ export class EventStore {
     if (event.seat !== null && !(Number.isInteger(event.seat) && event.seat >= 0 && event.seat <= 32767)) {
       throw new Fail(`${where}: seat must be null or an integer from 0 to 32767, got ${event.seat}`);
     }
-    const at = event.at ?? this.clock();
-    if (!Number.isFinite(at)) throw new Fail(`${where}: at must be a finite number of epoch ms`);
+    if (event.at !== undefined && !Number.isFinite(event.at)) throw new Fail(`${where}: at must be a finite number of epoch ms`);
+    // Whole milliseconds, as load() will return them.
+    const at = Math.round(event.at ?? this.clock());
     let json: string | undefined;
     try {
       json = JSON.stringify(event.data);

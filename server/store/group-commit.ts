@@ -52,27 +52,32 @@ export interface GroupCommitOptions {
 
 // The whole batch in one statement: data-modifying CTEs run exactly once and in one snapshot, and
 // a single statement is its own transaction, so the batch commits all or nothing in one round trip.
+//   $1, $2, $3: per append, its game, expected seq and new last seq;
+//   $4..$9: per event, side by side: its append's place in $1 (from 1), its place in that append
+//   (from 1), its type (a JSON array of strings), seat, time (epoch ms) and data (a JSON array).
+// Integer arrays and two JSON arrays are the cheapest shapes for PostgreSQL to read: every data
+// value is parsed once, inside one JSON document, with no wrapper object per event.
 // It returns the games it could not claim: usually none.
 const APPEND_BATCH_SQL = `
 WITH batch AS (
-  SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[]) AS b(game_id, expected_seq, new_last_seq)
+  SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[]) WITH ORDINALITY AS b(game_id, expected_seq, new_last_seq, i)
 ),
 claimed AS (
   UPDATE game_heads AS h SET last_seq = b.new_last_seq
   FROM batch AS b
   WHERE h.game_id = b.game_id AND h.last_seq = b.expected_seq
-  RETURNING h.game_id
+  RETURNING h.game_id, b.i, b.expected_seq
 ),
 written AS (
   INSERT INTO game_events (game_id, seq, type, seat, data, at)
-  SELECT e.game_id, e.seq, e.type, e.seat, e.data, e.at
-  FROM unnest($4::uuid[], $5::int[], $6::text[], $7::smallint[], $8::jsonb[], $9::timestamptz[])
-    AS e(game_id, seq, type, seat, data, at)
-  WHERE e.game_id IN (SELECT game_id FROM claimed)
+  SELECT c.game_id, c.expected_seq + e.n, e.type, e.seat, e.data, to_timestamp(e.at / 1000.0)
+  FROM ROWS FROM (
+    unnest($4::int[]), unnest($5::int[]), jsonb_array_elements_text($6::jsonb),
+    unnest($7::smallint[]), unnest($8::float8[]), jsonb_array_elements($9::jsonb)
+  ) AS e(i, n, type, seat, at, data)
+  JOIN claimed AS c ON c.i = e.i
 )
-SELECT game_id FROM batch
-EXCEPT
-SELECT game_id FROM claimed`;
+SELECT b.game_id FROM batch AS b LEFT JOIN claimed AS c ON c.game_id = b.game_id WHERE c.game_id IS NULL`;
 
 export class GroupCommitter {
   private queue: PendingAppend[] = [];
@@ -252,29 +257,45 @@ export class GroupCommitter {
   }
 }
 
-/** The batch as the nine arrays of APPEND_BATCH_SQL: three per append, six per event. */
-function batchParameters(batch: PendingAppend[]): unknown[] {
+/**
+ * The batch as the nine parameters of APPEND_BATCH_SQL. Arrays are written as PostgreSQL array
+ * literals directly: their elements (UUIDs checked by the caller, integers, NULL) need no quoting,
+ * which saves node-postgres escaping every element.
+ */
+function batchParameters(batch: PendingAppend[]): string[] {
   const gameIds: string[] = [];
   const expectedSeqs: number[] = [];
   const newLastSeqs: number[] = [];
-  const eventGames: string[] = [];
-  const seqs: number[] = [];
+  const appendOf: number[] = [];
+  const placeIn: number[] = [];
   const types: string[] = [];
-  const seats: (number | null)[] = [];
+  const seats: (number | string)[] = [];
+  const ats: number[] = [];
   const datas: string[] = [];
-  const ats: string[] = [];
-  for (const append of batch) {
+  batch.forEach((append, a) => {
     gameIds.push(append.gameId);
     expectedSeqs.push(append.expectedSeq);
     newLastSeqs.push(append.expectedSeq + append.events.length);
-    append.events.forEach((event, i) => {
-      eventGames.push(append.gameId);
-      seqs.push(append.expectedSeq + i + 1);
+    append.events.forEach((event, n) => {
+      appendOf.push(a + 1);
+      placeIn.push(n + 1);
       types.push(event.type);
-      seats.push(event.seat);
+      seats.push(event.seat ?? "NULL");
+      ats.push(event.at);
+      // Already JSON text, serialized when the append was made.
       datas.push(event.json);
-      ats.push(new Date(event.at).toISOString());
     });
-  }
-  return [gameIds, expectedSeqs, newLastSeqs, eventGames, seqs, types, seats, datas, ats];
+  });
+  const literal = (values: (string | number)[]) => `{${values.join(",")}}`;
+  return [
+    literal(gameIds),
+    literal(expectedSeqs),
+    literal(newLastSeqs),
+    literal(appendOf),
+    literal(placeIn),
+    JSON.stringify(types),
+    literal(seats),
+    literal(ats),
+    `[${datas.join(",")}]`,
+  ];
 }

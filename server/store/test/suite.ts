@@ -118,12 +118,16 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
     const second = await store.append(id, [{ type: "swapped", seat: 1, data: { slot: 4 }, at: 1_700_000_000_123 }], 2);
     expect(second).toEqual([{ seq: 3, type: "swapped", seat: 1, data: { slot: 4 }, at: 1_700_000_000_123 }]);
 
+    // An id in upper case names the same game; times are kept to the millisecond.
+    const third = await store.append(id.toUpperCase(), [{ type: "knocked", seat: 0, data: null, at: 1_700_000_000_456.7 }], 3);
+    expect(third).toEqual([{ seq: 4, type: "knocked", seat: 0, data: null, at: 1_700_000_000_457 }]);
+
     const { game, events } = await store.load(id);
-    expect(game.lastSeq).toBe(3);
-    expect(events).toEqual([...first, ...second]);
-    expect((await store.loadSince(id, 1)).map((event) => event.seq)).toEqual([2, 3]);
-    expect(await store.loadSince(id, 3)).toEqual([]);
-    expect(await store.append(id, [], 3)).toEqual([]);
+    expect(game.lastSeq).toBe(4);
+    expect(events).toEqual([...first, ...second, ...third]);
+    expect((await store.loadSince(id, 1)).map((event) => event.seq)).toEqual([2, 3, 4]);
+    expect(await store.loadSince(id, 4)).toEqual([]);
+    expect(await store.append(id, [], 4)).toEqual([]);
   });
 
   it("refuses a duplicate or out-of-order append with ConflictError and writes nothing of it", async () => {
@@ -135,6 +139,7 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
     expect(duplicate).toMatchObject({ gameId: id, expectedSeq: 0, actualSeq: 1 });
     expect((duplicate as Error).message).toContain(id);
 
+    await expect(store.append(id.toUpperCase(), [ev("again")], 0)).rejects.toBeInstanceOf(ConflictError);
     const gap = await store.append(id, [ev("later")], 5).catch((err: unknown) => err);
     expect(gap).toMatchObject({ name: "ConflictError", expectedSeq: 5, actualSeq: 1 });
 
