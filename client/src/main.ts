@@ -1,0 +1,148 @@
+// The entry point: installs window.golf, routes the address, shows the lobby (plain DOM, in this
+// chunk) or loads the table and replay code (Phaser, the Colyseus SDK, the engine) on demand.
+//
+// Routes (protocol.md): /  lobby · /?join=CODE  join that game · /watch  follow live games ·
+// /replay/<gameId> and /r/<share code>  the replay viewer (#<seq> opens it at that event) · /rules
+import "./ui/styles.css";
+import { installSurface, setScene } from "./surface.ts";
+import { renderLobby, type CreateChoices } from "./ui/lobby.ts";
+import { renderRules } from "./ui/rules-page.ts";
+import { h, replace } from "./ui/dom.ts";
+import { savedName, saveName } from "./prefs.ts";
+import { toast } from "./ui/toast.ts";
+import type { GameIntent, Shell } from "./game/app.ts";
+
+const root = document.getElementById("app")!;
+let leaveCurrent: (() => void) | null = null;
+/** The address (path and query) on show: a change of the #hash alone is the replay's business. */
+let shownAddress = "";
+
+const loadGameCode = () => import("./game/app.ts");
+
+const shell: Shell = {
+  navigate(path: string, mode: "push" | "replace" = "push") {
+    if (mode === "push") history.pushState(null, "", path);
+    else history.replaceState(null, "", path);
+    shownAddress = location.pathname + location.search;
+  },
+  toLobby() {
+    history.pushState(null, "", "/");
+    void route(true);
+  },
+  go(path: string) {
+    history.pushState(null, "", path);
+    void route(true);
+  },
+};
+
+function leave(): void {
+  const stop = leaveCurrent;
+  leaveCurrent = null;
+  stop?.();
+}
+
+async function openGame(intent: GameIntent): Promise<void> {
+  leave();
+  replace(root, h("div", { class: "loading" }, h("div", { class: "spinner" }), h("p", null, "Shuffling the deck…")));
+  try {
+    const app = await loadGameCode();
+    leaveCurrent = await app.openGame(intent, shell, root);
+  } catch (error) {
+    console.error(error);
+    toast(`Could not open the game: ${(error as Error).message}`, "error", 5000);
+    shell.toLobby();
+  }
+}
+
+function showLobby(): void {
+  leave();
+  setScene("lobby", null);
+  const stop = renderLobby(root, {
+    quickPlay: (name) => void openGame({ kind: "quick", name }),
+    create: (name: string, choices: CreateChoices) => void openGame({ kind: "create", name, choices }),
+    join: (code, name) => {
+      shell.navigate(`/?join=${code}`);
+      void openGame({ kind: "join", code, name });
+    },
+    watch: (code) => {
+      shell.navigate(code ? `/?join=${code}&watch=1` : "/watch");
+      void openGame(code ? { kind: "join", code, name: savedName() || "Spectator", spectate: true } : { kind: "watch" });
+    },
+    openReplayFile: (file) => void openGame({ kind: "replay", file }),
+    showRules: () => shell.go("/rules"),
+  });
+  leaveCurrent = stop;
+  document.body.dataset.ready = "lobby";
+  if (!performance.getEntriesByName("lobby-interactive").length) performance.mark("lobby-interactive");
+  // Fetch the table code while the player reads the lobby, so a click starts a game at once.
+  const idle = window.requestIdleCallback ?? ((callback: () => void) => setTimeout(callback, 200));
+  idle(() => void loadGameCode().catch(() => undefined));
+}
+
+/** /?join=CODE without a remembered name: ask for one first (or just watch). */
+function askNameThenJoin(code: string): void {
+  leave();
+  setScene("lobby", null);
+  const input = h("input", { id: "name", locate: "field:name", maxlength: 20, placeholder: "Your name", "aria-label": "Your name" });
+  const go = (spectate: boolean) => {
+    const name = input.value.trim();
+    if (!spectate && !name) {
+      toast("Type your name first", "error");
+      input.focus();
+      return;
+    }
+    if (name) saveName(name);
+    void openGame({ kind: "join", code, name: name || "Spectator", spectate });
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") go(false);
+  });
+  replace(
+    root,
+    h("main", { class: "lobby" },
+      h("section", { class: "panel main" },
+        h("h2", null, `Join game ${code}`),
+        h("div", { class: "field" }, h("label", { for: "name" }, "Your name"), input),
+        h("div", { class: "actions" },
+          h("button", { type: "button", class: "ghost", locate: "button:justWatch", onclick: () => go(true) }, "Just watch"),
+          h("button", { type: "button", class: "primary", locate: "button:join", onclick: () => go(false) }, "Join")))),
+  );
+  document.body.dataset.ready = "lobby";
+  input.focus();
+}
+
+/** Shows what the address asks for; `force` even when only the #hash changed since last time. */
+async function route(force = false): Promise<void> {
+  const url = new URL(location.href);
+  const address = url.pathname + url.search;
+  if (address === shownAddress && !force) return;
+  shownAddress = address;
+  const path = url.pathname.replace(/\/+$/, "") || "/";
+  const join = url.searchParams.get("join");
+  let match: RegExpExecArray | null;
+  if (path === "/" && join) {
+    const code = join.toUpperCase();
+    const name = savedName();
+    if (url.searchParams.get("watch")) return openGame({ kind: "join", code, name: name || "Spectator", spectate: true });
+    if (!name) return askNameThenJoin(code);
+    return openGame({ kind: "join", code, name });
+  }
+  if (path === "/watch") return openGame({ kind: "watch" });
+  if ((match = /^\/replay\/([^/]+)$/.exec(path))) return openGame({ kind: "replay", gameId: decodeURIComponent(match[1]!) });
+  if ((match = /^\/r\/([^/]+)$/.exec(path))) return openGame({ kind: "replay", shareCode: decodeURIComponent(match[1]!) });
+  if (path === "/rules") {
+    leave();
+    setScene("lobby", null);
+    renderRules(root, () => (history.length > 1 ? history.back() : shell.toLobby()));
+    return;
+  }
+  if (path !== "/" || url.search) {
+    history.replaceState(null, "", "/");
+    shownAddress = "/";
+  }
+  showLobby();
+}
+
+installSurface();
+window.addEventListener("popstate", () => void route());
+void route(true);
