@@ -1,0 +1,408 @@
+// The load-test bot: `node --import tsx loadtest/bot.ts --room golf --numClients N [...]`, driven by
+// @colyseus/loadtest's `cli(main)`, which calls `main` once per client, one after another.
+//
+// Clients come in games of `groupSize(pace)` consecutive indices. The first of a game creates it
+// (private, no turn timer) and the others join it by code; the code is shared in memory, which is
+// why the runner never splits a game over two processes, and why it is there before the others
+// need it (cli awaits each `main` before the next). Players (human or fast pace) decide their moves
+// from the synchronized state alone, through the engine's `legalCommands` and CPU policy; the host
+// starts the game once every seat is filled, advances holes and asks to play again at game over,
+// and everyone follows the table to its new code. Under spectator pace a game is one bot host with
+// three CPUs, watched by the other bots of its group.
+//
+// Every action carries a `rid`; its round trip runs from send to the first `event` (or `error`)
+// echoing that rid. Extra options: --endpoints (comma-separated), --pace, --first-client (index
+// of this process's client 0 in the whole run), --process, --stats (the JSON file written at the
+// end), --holes, --max-seconds (a watchdog). Under the runner (an IPC channel) it reports `ready`
+// once every client has joined, resets its counters on `measure`, and on `stop` freezes them,
+// writes the stats file and answers `stopped`; the runner then ends it with SIGINT.
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { cli, type Options } from "@colyseus/loadtest";
+import { Client, type Room } from "@colyseus/sdk";
+import { CPU_PROFILES, cpuCommand, legalCommands, mixSeed, seededRng, type Command, type CpuTraits, type Rng } from "../shared/golf/index.ts";
+import { endpointIndex, groupSize, isLoopbackHost, PACES, seatOf, type Pace } from "./plan.ts";
+import { seatView, type TableState } from "./seat-view.ts";
+import { addCount, emptyStats, LatencyHistogram, type ProcessStats } from "./stats.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    endpoint: { type: "string", default: "http://127.0.0.1:2567" },
+    endpoints: { type: "string" },
+    pace: { type: "string", default: "human" },
+    "first-client": { type: "string", default: "0" },
+    process: { type: "string", default: "0" },
+    stats: { type: "string" },
+    holes: { type: "string", default: "9" },
+    "max-seconds": { type: "string", default: "600" },
+  },
+  strict: false,
+  allowPositionals: true,
+});
+
+const pace = String(args.pace) as Pace;
+if (!PACES.includes(pace)) throw new Error(`--pace must be one of ${PACES.join(", ")}`);
+const firstClient = Number(args["first-client"]);
+const processIndex = Number(args.process);
+const holes = Number(args.holes);
+const size = groupSize(pace);
+const endpoints = String(args.endpoints ?? args.endpoint)
+  .split(",")
+  .map((text) => new URL(text.replace(/^ws/, "http")));
+for (const url of endpoints) if (!isLoopbackHost(url.hostname)) throw new Error(`load tests target this machine only, not ${url.host}`);
+// One SDK client per node: it only holds the endpoint's settings.
+const clients = endpoints.map((url) => new Client(url.origin));
+
+/** Human pace: each action is preceded by 1 to 3 s of thought (2 s on average). */
+const THINK_MIN_MS = 1000;
+const THINK_SPAN_MS = 2000;
+/** Fast pace: no thinking, but under the server's 30 messages a second per client. */
+const FAST_RATE = 25;
+const ANSWER_TIMEOUT_MS = 30_000;
+const WELCOME_TIMEOUT_MS = 15_000;
+const LEAVE_TIMEOUT_MS = 5_000;
+
+let stats: ProcessStats = emptyStats(processIndex, pace, 0);
+let latency = new LatencyHistogram();
+let measuring = true;
+let measureStartedAt = performance.now();
+let stopped = false;
+let statsWritten = false;
+const bots = new Set<Bot>();
+
+/** Where a game's members find its current code: set by its creator, and again at every play-again. */
+class Table {
+  code = "";
+  private followers = new Set<(code: string) => void>();
+  publish(code: string): void {
+    if (code === this.code) return;
+    this.code = code;
+    for (const follow of this.followers) follow(code);
+  }
+  follow(listener: (code: string) => void): void {
+    this.followers.add(listener);
+  }
+}
+const tables = new Map<number, Table>();
+
+type Answer = { ok: true } | { ok: false; code: string };
+interface Pending {
+  rid: number;
+  type: string;
+  sentAt: number;
+  timer: NodeJS.Timeout;
+}
+
+/** The raw WebSocket under an SDK room (the `ws` package's, as @colyseus/loadtest reads it too). */
+interface RawSocket {
+  readyState: number;
+  send(data: unknown, ...rest: unknown[]): void;
+  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
+}
+
+function byteLength(data: unknown): number {
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  if (typeof data === "string") return Buffer.byteLength(data);
+  return 0;
+}
+
+class Bot {
+  private room: Room | null = null;
+  private seat = -1;
+  private role: "player" | "spectator" = "player";
+  private lastEventSeq = 0;
+  private gameId = "";
+  private pending: Pending | null = null;
+  private thinking: NodeJS.Timeout | null = null;
+  private nextRid = 1;
+  private askedPlayAgainFor = "";
+  private moving = false;
+  /** Token bucket of the fast pace, like the server's (but slower). */
+  private allowance = FAST_RATE;
+  private allowanceAt = performance.now();
+  private readonly traits: CpuTraits;
+  private readonly rng: Rng;
+  private readonly name: string;
+
+  constructor(
+    readonly index: number,
+    private readonly kind: "player" | "spectator",
+    private readonly creator: boolean,
+    private readonly table: Table,
+    private readonly client: Client,
+  ) {
+    this.traits = CPU_PROFILES[index % CPU_PROFILES.length]!.traits;
+    this.rng = seededRng(mixSeed(index, 0x10ad));
+    this.name = `bot${index}`;
+  }
+
+  hasInFlight(): boolean {
+    return this.pending !== null;
+  }
+
+  async start(): Promise<void> {
+    if (this.creator) {
+      const options =
+        pace === "spectator"
+          ? { name: this.name, seats: 4, cpus: 3, turnSeconds: 0, holes, private: true } // CPUs at their human-like pace
+          : { name: this.name, seats: 4, turnSeconds: 0, holes, cpuDelayMs: 0, private: true };
+      await this.join(() => this.client.create("golf", options));
+      this.table.publish(this.room!.roomId);
+    } else {
+      if (!this.table.code) throw this.joinFailed(new Error("its game was not created"));
+      if (this.kind === "spectator") this.table.follow((code) => void this.moveTo(code));
+      await this.join(() => this.client.joinById(this.table.code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
+    }
+  }
+
+  stop(): void {
+    if (this.thinking) clearTimeout(this.thinking);
+    this.thinking = null;
+    if (this.pending) clearTimeout(this.pending.timer);
+  }
+
+  private joinFailed(error: unknown): Error {
+    const message = error instanceof Error ? error.message : String(error);
+    stats.failedJoins++;
+    const short = message.slice(0, 160);
+    if (stats.joinErrors.length < 10 && !stats.joinErrors.includes(short)) stats.joinErrors.push(short);
+    return error instanceof Error ? error : new Error(message);
+  }
+
+  /** Joins (or creates), hooks the byte counters and handlers, and waits for `welcome`. */
+  private async join(connect: () => Promise<Room>): Promise<void> {
+    stats.joins++;
+    let room: Room;
+    try {
+      room = await connect();
+    } catch (error) {
+      throw this.joinFailed(error);
+    }
+    this.room = room;
+    this.seat = -1;
+    this.lastEventSeq = 0;
+    this.hookBytes(room);
+    let welcomed!: (message: { seat: number; role: "player" | "spectator"; gameId: string }) => void;
+    const welcome = new Promise<{ seat: number; role: "player" | "spectator"; gameId: string }>((resolve) => (welcomed = resolve));
+    room.onMessage("welcome", (message) => welcomed(message));
+    room.onMessage("event", (message) => this.room === room && this.onEvent(message));
+    room.onMessage("error", (message) => this.room === room && this.onError(message));
+    room.onMessage("playAgain", (message) => this.room === room && this.onPlayAgain(message));
+    room.onMessage("*", () => undefined); // timerWarning and anything else: nothing to do
+    room.onStateChange(() => this.room === room && this.consider());
+    room.onLeave(() => {
+      if (this.room === room && !stopped) stats.drops++;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), WELCOME_TIMEOUT_MS)));
+    const greeting = await Promise.race([welcome, timeout]);
+    clearTimeout(timer);
+    if (!greeting) throw this.joinFailed(new Error("no welcome after joining"));
+    if (greeting.role !== this.kind) throw this.joinFailed(new Error(`joined as ${greeting.role}, expected ${this.kind}`));
+    this.seat = greeting.seat;
+    this.role = greeting.role;
+    this.gameId = greeting.gameId;
+    this.consider();
+  }
+
+  private hookBytes(room: Room): void {
+    const ws = (room.connection.transport as unknown as { ws: RawSocket }).ws;
+    ws.addEventListener("message", (event) => {
+      if (measuring) stats.bytesIn += byteLength(event.data);
+    });
+    const send = ws.send;
+    ws.send = function (data: unknown, ...rest: unknown[]) {
+      if (measuring && ws.readyState === 1) stats.bytesOut += byteLength(data);
+      return send.call(ws, data, ...rest);
+    };
+  }
+
+  /** To the table's next game: leave this one, join that one by code. */
+  private async moveTo(code: string): Promise<void> {
+    if (stopped || this.moving || this.room?.roomId === code) return;
+    this.moving = true;
+    this.stop();
+    this.pending = null;
+    const old = this.room;
+    this.room = null;
+    if (old) await Promise.race([old.leave(true), new Promise((resolve) => setTimeout(resolve, LEAVE_TIMEOUT_MS))]);
+    try {
+      if (!stopped) await this.join(() => this.client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
+    } catch {
+      // counted in joinFailed
+    } finally {
+      this.moving = false;
+    }
+  }
+
+  private onEvent(message: { seq: number; type: string; seat?: number | null; data?: Record<string, unknown>; rid?: unknown }): void {
+    if (message.seq > this.lastEventSeq) this.lastEventSeq = message.seq;
+    // Starting drops empty seats and re-indexes the rest: follow our seat.
+    if (message.type === "started" && this.seat >= 0) this.seat = (message.data?.order as number[]).indexOf(this.seat);
+    if (measuring && this.creator && this.role === "player") {
+      if (message.type === "holeEnded") stats.holesFinished++;
+      if (message.type === "gameEnded") stats.gamesFinished++;
+    }
+    if (this.pending && message.rid === this.pending.rid) this.answered({ ok: true });
+    this.consider();
+  }
+
+  private onError(message: { code: string; rid?: unknown }): void {
+    if (this.pending && message.rid === this.pending.rid) this.answered({ ok: false, code: message.code });
+    else if (measuring) {
+      stats.otherErrors++;
+      addCount(stats.errorsByCode, message.code);
+    }
+    this.consider();
+  }
+
+  private onPlayAgain(message: { code: string; rid?: unknown }): void {
+    if (this.pending && message.rid === this.pending.rid) this.answered({ ok: true });
+    if (this.creator) this.table.publish(message.code);
+    void this.moveTo(message.code);
+  }
+
+  private answered(answer: Answer): void {
+    const pending = this.pending!;
+    this.pending = null;
+    clearTimeout(pending.timer);
+    if (!measuring) return;
+    latency.record(performance.now() - pending.sentAt);
+    if (answer.ok) {
+      stats.actions++;
+      addCount(stats.actionsByType, pending.type);
+    } else {
+      // Every action a bot sends is one it checked as legal from what it sees.
+      stats.rejectedLegal++;
+      addCount(stats.errorsByCode, answer.code);
+    }
+  }
+
+  /** Called on every change: if the bot has something to do, it thinks, then acts. */
+  private consider(): void {
+    if (stopped || this.moving || !this.room || this.role !== "player" || this.seat < 0 || this.pending || this.thinking) return;
+    const state = this.room.state as unknown as TableState & { gameId: string };
+    // Act only on a state whose events have all arrived (the patch comes just before them).
+    if (!state?.phase || this.lastEventSeq < state.lastSeq) return;
+    if (!this.choose(state, false)) return;
+    this.thinking = setTimeout(() => {
+      this.thinking = null;
+      this.act();
+    }, this.thinkMs());
+  }
+
+  private thinkMs(): number {
+    if (pace !== "fast") return THINK_MIN_MS + this.rng() * THINK_SPAN_MS;
+    const now = performance.now();
+    this.allowance = Math.min(FAST_RATE, this.allowance + ((now - this.allowanceAt) / 1000) * FAST_RATE);
+    this.allowanceAt = now;
+    return this.allowance >= 1 ? 0 : ((1 - this.allowance) / FAST_RATE) * 1000;
+  }
+
+  private act(): void {
+    if (stopped || !this.room) return;
+    const state = this.room.state as unknown as TableState;
+    const command = this.lastEventSeq >= state.lastSeq ? this.choose(state, true) : null;
+    if (!command) return this.consider();
+    const { type, ...payload } = command;
+    const rid = this.nextRid++;
+    this.pending = { rid, type, sentAt: performance.now(), timer: setTimeout(() => this.timedOut(rid), ANSWER_TIMEOUT_MS) };
+    if (pace === "fast") this.allowance -= 1;
+    if (type === "playAgain") this.askedPlayAgainFor = this.gameId;
+    this.room.send(type, { ...payload, rid });
+  }
+
+  private timedOut(rid: number): void {
+    if (this.pending?.rid !== rid) return;
+    this.pending = null;
+    if (measuring) stats.timedOut++;
+    this.consider();
+  }
+
+  /** The bot's next action from what it sees, or null. `final`: the one it sends (counts fallbacks). */
+  private choose(state: TableState, final: boolean): ({ type: string } & Record<string, unknown>) | null {
+    const seats = Array.from(state.seats);
+    const me = seats[this.seat];
+    if (!me) return null;
+    switch (state.phase) {
+      case "lobby":
+        return me.host && seats.length > 0 && seats.every((seat) => seat.kind !== "empty") ? { type: "start" } : null;
+      case "holeOver":
+        return me.host ? { type: "nextHole" } : null;
+      case "gameOver":
+        return me.host && this.askedPlayAgainFor !== this.gameId ? { type: "playAgain" } : null;
+    }
+    const view = seatView(state, this.seat);
+    const legal = legalCommands(view);
+    if (legal.length === 0) return null;
+    let command: Command | null = cpuCommand(view, this.traits, this.rng);
+    if (!command || !legal.some((move) => sameCommand(move, command!))) {
+      if (final) stats.policyFallbacks++;
+      command = legal[Math.floor(this.rng() * legal.length)]!;
+    }
+    return command as { type: string } & Record<string, unknown>;
+  }
+}
+
+/** Equal commands; initial flips in any order (the policy picks columns at random). */
+function sameCommand(a: Command, b: Command): boolean {
+  if (a.type === "flipInitial" && b.type === "flipInitial") return [...a.positions].sort().join() === [...b.positions].sort().join();
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+// --- the process: counters, runner messages, stats file -------------------------------------------
+
+function beginMeasuring(): void {
+  const { joins, failedJoins, joinErrors, clients } = stats;
+  stats = { ...emptyStats(processIndex, pace, clients), joins, failedJoins, joinErrors };
+  latency = new LatencyHistogram();
+  measuring = true;
+  measureStartedAt = performance.now();
+}
+
+function finish(): void {
+  if (statsWritten) return;
+  statsWritten = true;
+  if (!stopped) stats.measuredMs = performance.now() - measureStartedAt;
+  stopped = true;
+  measuring = false;
+  for (const bot of bots) {
+    if (bot.hasInFlight()) stats.inFlightAtStop++;
+    bot.stop();
+  }
+  stats.latency = latency.toJSON();
+  if (args.stats) writeFileSync(String(args.stats), JSON.stringify(stats));
+}
+
+process.on("message", (message: { type?: string }) => {
+  if (message?.type === "measure") beginMeasuring();
+  if (message?.type === "stop") {
+    finish();
+    process.send?.({ type: "stopped" });
+  }
+});
+// The runner is gone: stop like a SIGINT would.
+process.on("disconnect", () => process.kill(process.pid, "SIGINT"));
+// cli exits on SIGINT; write the figures on the way out if `stop` did not already.
+process.on("exit", finish);
+setTimeout(() => process.kill(process.pid, "SIGINT"), Number(args["max-seconds"]) * 1000).unref();
+
+let settled = 0;
+async function main(options: Options): Promise<void> {
+  stats.clients = options.numClients;
+  const index = firstClient + options.clientId;
+  const { game, creator, member } = seatOf(index, size);
+  let table = tables.get(game);
+  if (!table) tables.set(game, (table = new Table()));
+  const kind = pace === "spectator" && member > 0 ? "spectator" : "player";
+  const bot = new Bot(index, kind, creator, table, clients[endpointIndex(index, size, clients.length)]!);
+  bots.add(bot);
+  try {
+    await bot.start();
+  } finally {
+    if (++settled === options.numClients) process.send?.({ type: "ready" });
+  }
+}
+
+cli(main);

@@ -1,0 +1,403 @@
+// `npm run loadtest -- --nodes N --clients C --pace human|fast|spectator --seconds S [--processes P]
+//   [--json] [--database-url URL] [--redis-url URL] [--holes H]`
+//
+// Starts N game nodes on loopback ports (one scratch PostgreSQL database, made here and dropped at
+// the end; with N > 1 each node also gets REDIS_URL, its own PORT and PUBLIC_ADDRESS), waits for
+// their /health, then runs C bot clients (loadtest/bot.ts through @colyseus/loadtest) spread over P
+// load processes. Once every client has joined, the counters are reset and the load runs for S
+// seconds; then every process writes its figures, is stopped with SIGINT, the nodes are stopped and
+// one summary is printed (JSON with --json, else a table). Everything is bounded in time and only
+// ever talks to this machine.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { scratchDatabase } from "../server/testing.ts";
+import { groupSize, isLoopbackHost, PACES, spreadClients, type Pace } from "./plan.ts";
+import { cpuTicks, gauge, histogramPercentileBound, machine, machineTicks, pidsNamed, rssMb, TICKS_PER_SECOND } from "./proc.ts";
+import { mergeStats, type ProcessStats } from "./stats.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const HEALTH_TIMEOUT_MS = 60_000;
+const RAMP_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: "string", default: "1" },
+    clients: { type: "string", default: "40" },
+    pace: { type: "string", default: "human" },
+    seconds: { type: "string", default: "60" },
+    processes: { type: "string" },
+    holes: { type: "string", default: "9" },
+    json: { type: "boolean", default: false },
+    "database-url": { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
+    "redis-url": { type: "string", default: "redis://127.0.0.1:6379" },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`loadtest: ${message}`);
+  process.exit(2);
+}
+
+const nodeCount = Number(values.nodes);
+const clientCount = Number(values.clients);
+const pace = values.pace as Pace;
+const seconds = Number(values.seconds);
+const holes = Number(values.holes);
+if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 8) fail("--nodes must be 1-8");
+if (!PACES.includes(pace)) fail(`--pace must be one of ${PACES.join(", ")}`);
+if (!(seconds > 0 && seconds <= 3600)) fail("--seconds must be more than 0 and at most 3600");
+if (!Number.isInteger(holes) || holes < 1 || holes > 18) fail("--holes must be 1-18");
+let perProcess: number[];
+try {
+  perProcess = spreadClients(clientCount, groupSize(pace), values.processes === undefined ? undefined : Number(values.processes));
+} catch (error) {
+  fail((error as Error).message);
+}
+for (const [option, text] of [["--database-url", values["database-url"]!], ["--redis-url", values["redis-url"]!]] as const) {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    fail(`${option} is not a URL`);
+  }
+  if (!isLoopbackHost(url.hostname)) fail(`${option} must point at this machine (loopback), not ${url.host}`);
+}
+
+const log = (message: string) => {
+  if (!values.json) console.error(`[loadtest] ${message}`);
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// --- children and cleanup --------------------------------------------------------------------------
+
+interface NodeProcess {
+  index: number;
+  port: number;
+  address: string;
+  child: ChildProcess;
+  maxRssMb: number;
+}
+interface LoadProcess {
+  index: number;
+  clients: number;
+  child: ChildProcess;
+  statsFile: string;
+  ready: boolean;
+  stopped: boolean;
+  exited: boolean;
+}
+
+const nodes: NodeProcess[] = [];
+const loads: LoadProcess[] = [];
+let dropDatabase: (() => Promise<void>) | null = null;
+let cleaningUp: Promise<void> | null = null;
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/** Signals a child, then kills it if it has not exited in time. */
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill(signal);
+  const done = await Promise.race([exited(child).then(() => true), sleep(timeoutMs).then(() => false)]);
+  if (!done) {
+    child.kill("SIGKILL");
+    await exited(child);
+  }
+}
+
+function cleanup(): Promise<void> {
+  cleaningUp ??= (async () => {
+    await Promise.all(loads.map((load) => stopChild(load.child, "SIGINT", STOP_TIMEOUT_MS)));
+    await Promise.all(nodes.map((node) => stopChild(node.child, "SIGTERM", STOP_TIMEOUT_MS)));
+    await dropDatabase?.().catch((error) => log(`the scratch database was not dropped: ${(error as Error).message}`));
+  })();
+  return cleaningUp;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping everything`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+// However it goes, the run ends: ramp-up, the load, stopping, and a margin.
+const deadline = setTimeout(
+  () => {
+    log("the run overran its time limit: stopping everything");
+    void cleanup().then(() => process.exit(1));
+  },
+  HEALTH_TIMEOUT_MS + RAMP_TIMEOUT_MS + seconds * 1000 + 4 * STOP_TIMEOUT_MS + 30_000,
+);
+deadline.unref();
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(node: NodeProcess): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < HEALTH_TIMEOUT_MS) {
+    if (node.child.exitCode !== null) throw new Error(`node ${node.index} exited (code ${node.child.exitCode}) before it was healthy`);
+    try {
+      const response = await fetch(`http://${node.address}/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`node ${node.index} was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s`);
+}
+
+async function fetchText(url: string): Promise<string | null> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    return response.ok ? await response.text() : null;
+  } catch {
+    return null;
+  }
+}
+
+// --- the run ---------------------------------------------------------------------------------------
+
+async function run() {
+  const runDir = mkdtempSync(path.join(os.tmpdir(), "golf-loadtest-"));
+  const scratch = await scratchDatabase(values["database-url"]!, "golf_load");
+  dropDatabase = scratch.drop;
+  log(`scratch database ${new URL(scratch.url).pathname.slice(1)}; logs in ${runDir}`);
+
+  for (let index = 0; index < nodeCount; index++) {
+    const port = await freePort();
+    const address = `127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PUBLIC_ADDRESS: address,
+      DATABASE_URL: scratch.url,
+      DATA_DIR: path.join(runDir, `node-${index}-data`),
+      LOG_LEVEL: "warn",
+    };
+    if (nodeCount > 1) env.REDIS_URL = values["redis-url"];
+    else delete env.REDIS_URL;
+    delete env.CPU_DELAY_MS;
+    mkdirSync(env.DATA_DIR!, { recursive: true });
+    const out = openSync(path.join(runDir, `node-${index}.log`), "a");
+    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: ROOT, env, stdio: ["ignore", out, out] });
+    nodes.push({ index, port, address, child, maxRssMb: 0 });
+  }
+  await Promise.all(nodes.map(waitForHealth));
+  log(`${nodeCount} node(s) healthy: ${nodes.map((node) => node.address).join(", ")}`);
+
+  const rssTimer = setInterval(() => {
+    for (const node of nodes) node.maxRssMb = Math.max(node.maxRssMb, rssMb(node.child.pid!) ?? 0);
+  }, 500);
+
+  const endpoints = nodes.map((node) => `http://${node.address}`);
+  let firstClient = 0;
+  const rampStarted = Date.now();
+  perProcess.forEach((clients, index) => {
+    const statsFile = path.join(runDir, `stats-${index}.json`);
+    const errors = openSync(path.join(runDir, `load-${index}.err`), "a");
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "loadtest/bot.ts",
+        "--endpoint",
+        endpoints[0]!,
+        "--room",
+        "golf",
+        "--numClients",
+        String(clients),
+        "--output",
+        path.join(runDir, `loadtest-${index}.log`),
+        "--endpoints",
+        endpoints.join(","),
+        "--pace",
+        pace,
+        "--first-client",
+        String(firstClient),
+        "--process",
+        String(index),
+        "--holes",
+        String(holes),
+        "--stats",
+        statsFile,
+        "--max-seconds",
+        String(Math.ceil(RAMP_TIMEOUT_MS / 1000 + seconds + 60)),
+      ],
+      // Its screen goes nowhere: it needs a terminal and would only cost the machine's time here.
+      { cwd: ROOT, stdio: ["ignore", "ignore", errors, "ipc"] },
+    );
+    const load: LoadProcess = { index, clients, child, statsFile, ready: false, stopped: false, exited: false };
+    child.on("message", (message: { type?: string }) => {
+      if (message?.type === "ready") load.ready = true;
+      if (message?.type === "stopped") load.stopped = true;
+    });
+    child.once("exit", () => (load.exited = true));
+    loads.push(load);
+    firstClient += clients;
+  });
+
+  while (!loads.every((load) => load.ready || load.exited) && Date.now() - rampStarted < RAMP_TIMEOUT_MS) await sleep(100);
+  const rampUpSeconds = (Date.now() - rampStarted) / 1000;
+  const notReady = loads.filter((load) => !load.ready).map((load) => load.index);
+  log(`clients joined in ${rampUpSeconds.toFixed(1)} s${notReady.length ? `; not ready: processes ${notReady.join(", ")}` : ""}`);
+
+  // The measured window.
+  const pids = { nodes: nodes.map((node) => node.child.pid!), loads: loads.map((load) => load.child.pid!), postgres: pidsNamed("postgres") };
+  const ticksOf = (list: number[]) => list.map((pid) => cpuTicks(pid) ?? 0);
+  const before = { nodes: ticksOf(pids.nodes), loads: ticksOf(pids.loads), postgres: ticksOf(pids.postgres), machine: machineTicks() };
+  const windowStarted = performance.now();
+  for (const load of loads) if (load.child.connected) load.child.send({ type: "measure" });
+  log(`measuring for ${seconds} s`);
+  await sleep(seconds * 1000);
+  const windowSeconds = (performance.now() - windowStarted) / 1000;
+  const after = { nodes: ticksOf(pids.nodes), loads: ticksOf(pids.loads), postgres: ticksOf(pids.postgres), machine: machineTicks() };
+  // A process gone meanwhile (a PostgreSQL backend) reads 0 ticks: count it as nothing, not less.
+  const percentOfCore = (a: number[], b: number[]) => b.map((ticks, index) => Math.round((Math.max(0, ticks - a[index]!) / TICKS_PER_SECOND / windowSeconds) * 1000) / 10);
+  const sum = (list: number[]) => Math.round(list.reduce((total, value) => total + value, 0) * 10) / 10;
+
+  // Where the rooms are, as each node sees itself at the end of the window.
+  const perNode = await Promise.all(
+    nodes.map(async (node, index) => {
+      const metrics = (await fetchText(`http://${node.address}/metrics`)) ?? "";
+      return {
+        address: node.address,
+        rooms: gauge(metrics, "golf_rooms"),
+        clients: gauge(metrics, "golf_clients"),
+        rssMb: 0,
+        cpuPercent: percentOfCore(before.nodes, after.nodes)[index]!,
+        serverActionP99MsAtMost: histogramPercentileBound(metrics, "golf_action_latency_seconds", 99),
+        appendP99MsAtMost: histogramPercentileBound(metrics, "golf_event_append_latency_seconds", 99),
+      };
+    }),
+  );
+  const liveText = await fetchText(`http://${nodes[0]!.address}/api/games/live`);
+  const liveByNode: Record<string, number> = {};
+  for (const game of (liveText ? JSON.parse(liveText) : []) as { node?: string }[]) liveByNode[game.node ?? "?"] = (liveByNode[game.node ?? "?"] ?? 0) + 1;
+
+  for (const load of loads) if (load.child.connected) load.child.send({ type: "stop" });
+  const stopAsked = Date.now();
+  while (!loads.every((load) => load.stopped || load.exited) && Date.now() - stopAsked < STOP_TIMEOUT_MS) await sleep(50);
+  await Promise.all(loads.map((load) => stopChild(load.child, "SIGINT", STOP_TIMEOUT_MS)));
+  clearInterval(rssTimer);
+
+  const processStats: ProcessStats[] = [];
+  const missing: number[] = [];
+  for (const load of loads) {
+    try {
+      processStats.push(JSON.parse(readFileSync(load.statsFile, "utf8")));
+    } catch {
+      missing.push(load.index);
+    }
+  }
+  const { total, latency } = mergeStats(processStats);
+  nodes.forEach((node, index) => (perNode[index]!.rssMb = Math.round(node.maxRssMb)));
+  const round = (value: number) => Math.round(value * 100) / 100;
+
+  const summary = {
+    nodes: nodeCount,
+    clients: clientCount,
+    seconds: round(windowSeconds),
+    actions: total.actions,
+    // A client whose process never reported counts as failed: nothing says it joined.
+    failedJoins: total.failedJoins + missing.reduce((count, index) => count + loads[index]!.clients, 0),
+    rejectedLegal: total.rejectedLegal,
+    actionP50Ms: round(latency.percentile(50)),
+    actionP95Ms: round(latency.percentile(95)),
+    actionP99Ms: round(latency.percentile(99)),
+    bytesIn: total.bytesIn,
+    bytesOut: total.bytesOut,
+    serverRssMb: Math.max(...perNode.map((node) => node.rssMb)),
+    pace,
+    machine: machine(),
+    processes: loads.length,
+    rampUpSeconds: round(rampUpSeconds),
+    actionsPerSecond: round(total.actions / windowSeconds),
+    actionMaxMs: round(latency.maxMs),
+    joins: total.joins,
+    joinErrors: total.joinErrors,
+    timedOut: total.timedOut,
+    otherErrors: total.otherErrors,
+    errorsByCode: total.errorsByCode,
+    drops: total.drops,
+    policyFallbacks: total.policyFallbacks,
+    gamesFinished: total.gamesFinished,
+    holesFinished: total.holesFinished,
+    actionsByType: total.actionsByType,
+    perNode,
+    liveGamesByNode: liveByNode,
+    cpuPercentOfOneCore: cpuShares(
+      sum(percentOfCore(before.nodes, after.nodes)),
+      sum(percentOfCore(before.loads, after.loads)),
+      sum(percentOfCore(before.postgres, after.postgres)),
+      before.machine && after.machine ? ((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * machine().cpus * 100 : null,
+    ),
+    missingProcessStats: missing,
+    logs: runDir,
+  };
+
+  await cleanup();
+  return summary;
+}
+
+/** CPU use in the window, in % of one core; `others` is what the rest of the machine used meanwhile. */
+function cpuShares(nodes: number, loadProcesses: number, postgres: number, machineBusy: number | null) {
+  const tenth = (value: number) => Math.round(value * 10) / 10;
+  return {
+    nodes,
+    loadProcesses,
+    postgres,
+    others: machineBusy === null ? null : tenth(Math.max(0, machineBusy - nodes - loadProcesses - postgres)),
+    machineBusy: machineBusy === null ? null : tenth(machineBusy),
+  };
+}
+
+function printTable(summary: Awaited<ReturnType<typeof run>>): void {
+  const rows: [string, string][] = [
+    ["nodes / clients / pace", `${summary.nodes} / ${summary.clients} / ${summary.pace}`],
+    ["load processes, ramp-up", `${summary.processes}, ${summary.rampUpSeconds} s`],
+    ["measured", `${summary.seconds} s`],
+    ["actions", `${summary.actions} (${summary.actionsPerSecond}/s)`],
+    ["round trip p50 / p95 / p99 / max", `${summary.actionP50Ms} / ${summary.actionP95Ms} / ${summary.actionP99Ms} / ${summary.actionMaxMs} ms`],
+    ["failed joins", `${summary.failedJoins} of ${summary.joins}${summary.joinErrors.length ? ` (${summary.joinErrors.join("; ")})` : ""}`],
+    ["rejected legal actions", `${summary.rejectedLegal} ${JSON.stringify(summary.errorsByCode)}`],
+    ["timed out / drops", `${summary.timedOut} / ${summary.drops}`],
+    ["bytes in / out", `${summary.bytesIn} / ${summary.bytesOut}`],
+    ["games / holes finished", `${summary.gamesFinished} / ${summary.holesFinished}`],
+    ["server RSS max", `${summary.serverRssMb} MB`],
+    ...summary.perNode.map((node): [string, string] => [`node ${node.address}`, `${node.rooms} rooms, ${node.clients} clients, ${node.rssMb} MB, ${node.cpuPercent}% CPU`]),
+    ["CPU (% of one core)", JSON.stringify(summary.cpuPercentOfOneCore)],
+    ["machine", `${summary.machine.cpus} cores ${summary.machine.cpuModel}, ${summary.machine.memoryGb} GB, Node ${summary.machine.node}`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+}
+
+try {
+  const summary = await run();
+  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  else printTable(summary);
+  process.exit(0);
+} catch (error) {
+  console.error(`loadtest: ${(error as Error).message}`);
+  await cleanup();
+  process.exit(1);
+}
