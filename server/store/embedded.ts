@@ -1,7 +1,7 @@
 // Embedded PostgreSQL for a node started without DATABASE_URL: PGlite (PostgreSQL compiled to
 // WebAssembly, running inside this process) with its data in a directory, served on a loopback TCP
 // port by pglite-socket, so the store reaches it through the very same `pg` code as a real server.
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
@@ -13,23 +13,28 @@ export class EmbeddedPostgres {
     readonly db: PGlite,
     readonly dataDir: string,
     private readonly maxConnections: number,
+    private readonly lockFile: string,
   ) {}
 
   /**
    * Opens (or creates: about 3 s the first time) the database in dataDir and starts serving it on
-   * 127.0.0.1 at an ephemeral port.
+   * 127.0.0.1 at an ephemeral port. Fails if another live process has the directory open.
    */
   static async start(options: { dataDir: string; maxConnections: number }): Promise<EmbeddedPostgres> {
     mkdirSync(options.dataDir, { recursive: true });
-    const db = await PGlite.create(options.dataDir);
-    const embedded = new EmbeddedPostgres(db, options.dataDir, options.maxConnections);
+    const lockFile = `${options.dataDir}.lock`;
+    takeLock(lockFile, options.dataDir);
+    let db: PGlite | null = null;
     try {
+      db = await PGlite.create(options.dataDir);
+      const embedded = new EmbeddedPostgres(db, options.dataDir, options.maxConnections, lockFile);
       await embedded.startServer();
+      return embedded;
     } catch (err) {
-      await db.close();
+      await db?.close();
+      rmSync(lockFile, { force: true });
       throw err;
     }
-    return embedded;
   }
 
   get connectionString(): string {
@@ -68,5 +73,40 @@ export class EmbeddedPostgres {
   async close(): Promise<void> {
     await this.stopServer();
     if (!this.db.closed) await this.db.close();
+    rmSync(this.lockFile, { force: true });
+  }
+}
+
+/**
+ * PGlite has no postmaster.pid: two processes opening one directory would both write to it and
+ * corrupt it. A lock file holding our pid keeps a second process out; a lock left by a process
+ * that is gone is taken over.
+ */
+export function takeLock(lockFile: string, dataDir: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    const holder = Number(readFileSync(lockFile, "utf8").trim());
+    if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+      throw new Error(`${dataDir} is in use by process ${holder} (lock file ${lockFile})`);
+    }
+    rmSync(lockFile, { force: true });
+  }
+  throw new Error(`could not lock ${dataDir} (lock file ${lockFile})`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
