@@ -1,0 +1,719 @@
+// Multi-node test and benchmark support: nodes, Redis and PostgreSQL as child processes of their own
+// (never the machine's shared services when something is stopped), SDK players that keep every
+// acknowledged move across connections, and an audit of a finished game's log against what the
+// players were shown. Nothing here reaches into a node: players see only what a client sees.
+// No vitest in here: bench/recovery.ts uses it too.
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { Client, type Room } from "@colyseus/sdk";
+import { projectEvent, seededRng, type GameEvent, type Rng } from "../../shared/golf/index.ts";
+import { ThrowawayPostgres } from "../store/test/throwaway-postgres.ts";
+import { chooseMove, viewFromState, type StateJson } from "./support.ts";
+
+export { ThrowawayPostgres };
+
+export const REPO = path.resolve(import.meta.dirname, "../..");
+
+// --- small utilities -----------------------------------------------------------------------------
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns true (or a truthy value); throws after `timeoutMs`. */
+export async function until<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 50): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ""}`);
+    await sleep(intervalMs);
+  }
+}
+
+export function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// Every child started here, so a failed test or an interrupted bench leaves nothing running.
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function track(child: ChildProcess, keep = 400_000): { exited: Promise<Exit>; output(): string } {
+  children.add(child);
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > keep) output = output.slice(-keep);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exited = new Promise<Exit>((resolve) =>
+    child.once("exit", (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return { exited, output: () => output };
+}
+
+function running(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+// --- Redis -----------------------------------------------------------------------------------------
+
+/** A private redis-server on a spare loopback port, no persistence: a restart loses every key. */
+export class RedisServer {
+  private child: ChildProcess | null = null;
+  private exited: Promise<Exit> | null = null;
+  private constructor(readonly port: number) {}
+
+  static async start(port?: number): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()));
+    await server.start();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get isRunning(): boolean {
+    return this.child !== null && running(this.child);
+  }
+
+  async start(): Promise<void> {
+    if (this.isRunning) return;
+    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no", "--loglevel", "warning"];
+    const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+    const tracked = track(child, 50_000);
+    this.child = child;
+    this.exited = tracked.exited;
+    await until(
+      async () => {
+        if (!running(child)) throw new Error(`redis-server exited: ${tracked.output()}`);
+        return (await redisPing(this.port)) === "PONG";
+      },
+      15_000,
+      `redis-server on port ${this.port}`,
+    );
+  }
+
+  /** Stops it (SIGTERM: with no persistence every key is gone, as after a crash). */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    if (!this.child || !this.isRunning) return;
+    this.child.kill(signal);
+    await this.exited;
+    this.child = null;
+  }
+
+  async command(...args: string[]): Promise<string | null> {
+    return redisCommand(this.port, args);
+  }
+}
+
+/** One RESP command over a fresh socket (enough for tests: PING, GET, KEYS). */
+export function redisCommand(port: number, args: string[]): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    let buffer = "";
+    socket.setTimeout(2000, () => {
+      socket.destroy();
+      reject(new Error("redis: timeout"));
+    });
+    socket.once("error", reject);
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString();
+      const parsed = parseResp(buffer);
+      if (parsed === undefined) return;
+      socket.end();
+      if (parsed instanceof Error) reject(parsed);
+      else resolve(parsed);
+    });
+    socket.write(`*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join("")}`);
+  });
+}
+
+/** Parses one simple RESP reply (status, error, integer, bulk string, or an array as newline-joined text). */
+function parseResp(text: string): string | null | Error | undefined {
+  const end = text.indexOf("\r\n");
+  if (end < 0) return undefined;
+  const head = text.slice(1, end);
+  switch (text[0]) {
+    case "+":
+    case ":":
+      return head;
+    case "-":
+      return new Error(head);
+    case "$": {
+      const length = Number(head);
+      if (length < 0) return null;
+      if (text.length < end + 2 + length + 2) return undefined;
+      return text.slice(end + 2, end + 2 + length);
+    }
+    case "*": {
+      const count = Number(head);
+      if (count <= 0) return "";
+      const items: string[] = [];
+      let rest = text.slice(end + 2);
+      for (let index = 0; index < count; index++) {
+        const itemEnd = rest.indexOf("\r\n");
+        if (itemEnd < 0 || rest[0] !== "$") return undefined;
+        const length = Number(rest.slice(1, itemEnd));
+        if (rest.length < itemEnd + 2 + length + 2) return undefined;
+        items.push(rest.slice(itemEnd + 2, itemEnd + 2 + length));
+        rest = rest.slice(itemEnd + 2 + length + 2);
+      }
+      return items.join("\n");
+    }
+    default:
+      return new Error(`unexpected reply ${text.slice(0, 20)}`);
+  }
+}
+
+function redisPing(port: number): Promise<string | null> {
+  return redisCommand(port, ["PING"]);
+}
+
+// --- nodes -----------------------------------------------------------------------------------------
+
+export interface NodeSettings {
+  databaseUrl: string;
+  redisUrl: string;
+  port?: number;
+  cpuDelayMs?: number;
+  logLevel?: string;
+  /** More environment (e.g. COLYSEUS_PRESENCE_SHORT_TIMEOUT). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface HealthBody {
+  status: string;
+  db: string;
+  presence: string;
+  node: string;
+  nodes: string[];
+  down?: string[];
+}
+
+export interface LiveGameJson {
+  code: string;
+  gameId: string;
+  phase: string;
+  hole: number;
+  holes: number;
+  players: number;
+  spectators: number;
+  node: string;
+}
+
+/** `npm start`'s entry point as its own process: one node of the cluster, configured by its environment. */
+export class NodeProcess {
+  private constructor(
+    readonly port: number,
+    readonly child: ChildProcess,
+    readonly exited: Promise<Exit>,
+    readonly output: () => string,
+  ) {}
+
+  static async start(settings: NodeSettings): Promise<NodeProcess> {
+    const port = settings.port ?? (await freePort());
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...settings.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PUBLIC_ADDRESS: `127.0.0.1:${port}`,
+      DATABASE_URL: settings.databaseUrl,
+      REDIS_URL: settings.redisUrl,
+      LOG_LEVEL: settings.logLevel ?? process.env.TEST_LOG_LEVEL ?? "warn",
+      CPU_DELAY_MS: String(settings.cpuDelayMs ?? 0),
+    };
+    delete env.DATA_DIR;
+    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+    const { exited, output } = track(child);
+    const node = new NodeProcess(port, child, exited, output);
+    await until(
+      async () => {
+        if (!running(child)) throw new Error(`node ${port} exited while starting:\n${output()}`);
+        const response = await fetch(`${node.url}/health`);
+        return response.status === 200;
+      },
+      60_000,
+      `node on port ${port} to be healthy`,
+      100,
+    ).catch((error: Error) => {
+      if (running(child)) child.kill("SIGKILL");
+      throw new Error(`${error.message}\n${output().slice(-4000)}`);
+    });
+    return node;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The node id other nodes know it by (its PUBLIC_ADDRESS). */
+  get id(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get isRunning(): boolean {
+    return running(this.child);
+  }
+
+  async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<Exit> {
+    if (this.isRunning) this.child.kill(signal);
+    return this.exited;
+  }
+
+  async health(): Promise<{ status: number; body: HealthBody }> {
+    const response = await fetch(`${this.url}/health`);
+    return { status: response.status, body: (await response.json()) as HealthBody };
+  }
+
+  async live(): Promise<LiveGameJson[]> {
+    const response = await fetch(`${this.url}/api/games/live`);
+    if (response.status !== 200) throw new Error(`live games on ${this.id}: HTTP ${response.status}`);
+    return (await response.json()) as LiveGameJson[];
+  }
+
+  /** The finished game's export, or null while it is not finished (404). */
+  async exportOf(gameId: string): Promise<GameExportJson | null> {
+    const response = await fetch(`${this.url}/api/games/${gameId}/export`);
+    if (response.status === 404) return null;
+    if (response.status !== 200) throw new Error(`export of ${gameId} on ${this.id}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as GameExportJson;
+  }
+}
+
+export interface GameExportJson {
+  format: string;
+  version: number;
+  game: { id: string; code: string; seats: { name: string; kind: string; profile: string }[]; totals: number[]; winners: number[] };
+  events: { seq: number; type: string; seat: number | null; at: number; data: unknown }[];
+}
+
+// --- players ---------------------------------------------------------------------------------------
+
+export interface EventMessage {
+  seq: number;
+  type: string;
+  seat?: number | null;
+  data: unknown;
+  rid?: string;
+}
+export interface ErrorMessage {
+  code: string;
+  message: string;
+  action?: string;
+  rid?: string;
+}
+export interface WelcomeMessage {
+  gameId: string;
+  code: string;
+  seat: number;
+  role: "player" | "spectator";
+  token: string;
+}
+
+/** An action the server answered with its effect: every seq that carried its rid. */
+export interface Ack {
+  rid: string;
+  action: string;
+  seqs: number[];
+  /** Which connection of this player got the answer (1 = the first). */
+  connection: number;
+}
+
+export interface PlayerOptions {
+  /** Pause before each move (keeps a game running long enough to be interrupted; default 30 ms). */
+  thinkMs?: number;
+  seed?: number;
+  /** Chance of a random legal move instead of the plain one (default 0.1). */
+  randomness?: number;
+}
+
+/**
+ * One human through the real SDK, across connections (create or join, then rejoins by token and
+ * sinceSeq). With `play()` it makes its next legal move whenever the synchronized state says it may,
+ * one action at a time, each with a unique rid. It remembers every event it was ever shown, by seq.
+ */
+export class Player {
+  client: Client;
+  room: Room | null = null;
+  welcome: WelcomeMessage | null = null;
+  welcomes: WelcomeMessage[] = [];
+  token = "";
+  code = "";
+  gameId = "";
+  /** Every event shown to this player, by seq, over all its connections. */
+  readonly seen = new Map<number, EventMessage>();
+  /** The same seq shown twice with different contents. */
+  readonly conflicts: string[] = [];
+  readonly acks: Ack[] = [];
+  readonly errors: ErrorMessage[] = [];
+  /** Actions still unanswered when their connection closed: their effect may or may not have committed. */
+  readonly unanswered: { rid: string; action: string }[] = [];
+  /** Close codes of this player's connections, in order. */
+  readonly closes: number[] = [];
+  connections = 0;
+  connected = false;
+  inFlight: { rid: string; action: string } | null = null;
+  private playing = false;
+  private ridCount = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly rng: Rng;
+  private readonly thinkMs: number;
+  private readonly randomness: number;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    public url: string,
+    readonly name: string,
+    options: PlayerOptions = {},
+  ) {
+    this.client = new Client(url);
+    this.thinkMs = options.thinkMs ?? 30;
+    this.randomness = options.randomness ?? 0.1;
+    this.rng = seededRng(options.seed ?? [...name].reduce((sum, char) => sum * 31 + char.charCodeAt(0), 7) >>> 0);
+  }
+
+  get state(): StateJson {
+    return (this.room!.state as { toJSON(): unknown }).toJSON() as StateJson;
+  }
+  get phase(): string | undefined {
+    return (this.room?.state as { phase?: string } | undefined)?.phase;
+  }
+  get lastSeen(): number {
+    let last = 0;
+    for (const seq of this.seen.keys()) if (seq > last) last = seq;
+    return last;
+  }
+  get role(): string | undefined {
+    return this.welcome?.role;
+  }
+  /** Seat index in the running game, found by name (names are unique at a table here). */
+  mySeat(): number {
+    if (!this.room?.state) return -1;
+    return this.state.seats.findIndex((seat) => seat.name === this.name && seat.kind === "human");
+  }
+  get ackedSeqs(): Set<number> {
+    return new Set(this.acks.flatMap((ack) => ack.seqs));
+  }
+
+  async create(options: Record<string, unknown>): Promise<void> {
+    await this.connect(() => this.client.create("golf", { name: this.name, ...options }));
+  }
+
+  async join(code: string, options: Record<string, unknown> = {}): Promise<void> {
+    await this.connect(() => this.client.joinById(code, { name: this.name, ...options }));
+  }
+
+  async spectate(code: string): Promise<void> {
+    await this.connect(() => this.client.joinById(code, { spectate: true }));
+  }
+
+  /** Takes the seat back by code and token, through `url` (any node), asking for everything it missed. */
+  async rejoin(url = this.url): Promise<void> {
+    if (url !== this.url) {
+      this.url = url;
+      this.client = new Client(url);
+    }
+    const options = this.token ? { name: this.name, token: this.token, sinceSeq: this.lastSeen } : { spectate: true, sinceSeq: this.lastSeen };
+    await this.connect(() => this.client.joinById(this.code, options));
+  }
+
+  /** Rejoins until it works (the game is being recovered meanwhile); returns the failures seen. */
+  async rejoinWhenBack(url = this.url, timeoutMs = 45_000): Promise<string[]> {
+    const failures: string[] = [];
+    await until(
+      async () => {
+        try {
+          await this.rejoin(url);
+          return true;
+        } catch (error) {
+          failures.push((error as Error).message);
+          return false;
+        }
+      },
+      timeoutMs,
+      `${this.name} to rejoin ${this.code}`,
+      150,
+    );
+    return failures;
+  }
+
+  play(): void {
+    this.playing = true;
+    this.drive();
+  }
+
+  pause(): void {
+    this.playing = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Resolves once nothing of this player's is in flight. */
+  async idle(timeoutMs = 30_000): Promise<void> {
+    await until(() => this.inFlight === null || !this.connected, timeoutMs, `${this.name} to be idle`, 10);
+  }
+
+  /** The move the plain policy would make now (null when it is not this player's to make). */
+  nextMove(): { type: string; payload: Record<string, unknown> } | null {
+    if (!this.room?.state || !this.connected) return null;
+    const state = this.state;
+    const seat = this.mySeat();
+    if (seat < 0) return null;
+    if (state.phase === "holeOver") return state.seats[seat]!.host ? { type: "nextHole", payload: {} } : null;
+    if (!["initialFlip", "playing", "finalTurn"].includes(state.phase)) return null;
+    if (state.seats[seat]!.cards.length !== 6) return null;
+    const move = chooseMove(viewFromState(state, seat), this.rng, { randomness: this.randomness });
+    if (!move) return null;
+    const { type, ...payload } = move;
+    return { type, payload };
+  }
+
+  /** Sends an action with a fresh rid and waits for its answer. */
+  async act(type: string, payload: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<{ ok: true; ack: Ack } | { ok: false; error: ErrorMessage }> {
+    const rid = this.send(type, payload);
+    await until(() => this.answered(rid) || this.unanswered.some((u) => u.rid === rid), timeoutMs, `an answer to ${type} ${rid}`, 5);
+    const ack = this.acks.find((a) => a.rid === rid);
+    if (ack) return { ok: true, ack };
+    const error = this.errors.find((e) => e.rid === rid);
+    return { ok: false, error: error ?? { code: "CLOSED", message: "the connection closed before an answer" } };
+  }
+
+  answered(rid: string): boolean {
+    return this.acks.some((a) => a.rid === rid) || this.errors.some((e) => e.rid === rid);
+  }
+
+  async leave(): Promise<void> {
+    this.pause();
+    if (this.connected && this.room) await this.room.leave(true).catch(() => undefined);
+  }
+
+  /** Calls back on every message and state change (for `until`-style waits). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private send(type: string, payload: Record<string, unknown>): string {
+    const rid = `${this.name}-${++this.ridCount}`;
+    this.inFlight = { rid, action: type };
+    this.room!.send(type, { ...payload, rid });
+    return rid;
+  }
+
+  private async connect(join: () => Promise<Room>): Promise<void> {
+    const room = await join();
+    const connection = ++this.connections;
+    this.room = room;
+    this.connected = true;
+    this.welcome = null;
+    this.inFlight = null;
+    // The tests reconnect on purpose, through the node they choose: no SDK reconnection behind their back.
+    room.reconnection.enabled = false;
+    room.onMessage("welcome", (data: WelcomeMessage) => {
+      if (this.room !== room) return;
+      this.welcome = data;
+      this.welcomes.push(data);
+      this.token = data.token || this.token;
+      this.code = data.code;
+      this.gameId = data.gameId;
+      this.changed();
+    });
+    room.onMessage("event", (data: EventMessage) => {
+      if (this.room !== room) return;
+      const earlier = this.seen.get(data.seq);
+      if (earlier) {
+        const { rid: _a, ...before } = earlier;
+        const { rid: _b, ...now } = data;
+        if (!isDeepStrictEqual(normalize(before), normalize(now))) this.conflicts.push(`seq ${data.seq}: first ${earlier.type}/${earlier.seat}, then ${data.type}/${data.seat}`);
+      } else {
+        this.seen.set(data.seq, data);
+      }
+      if (data.rid !== undefined) {
+        const ack = this.acks.find((a) => a.rid === data.rid);
+        if (ack) ack.seqs.push(data.seq);
+        else this.acks.push({ rid: data.rid, action: this.inFlight?.rid === data.rid ? this.inFlight.action : "?", seqs: [data.seq], connection });
+        if (this.inFlight?.rid === data.rid) {
+          this.inFlight = null;
+          this.drive();
+        }
+      }
+      this.changed();
+    });
+    room.onMessage("error", (data: ErrorMessage) => {
+      if (this.room !== room) return;
+      this.errors.push(data);
+      if (this.inFlight && data.rid === this.inFlight.rid) {
+        this.inFlight = null;
+        // Nothing changed, so no patch will wake us: look again shortly.
+        if (this.playing && !this.timer) this.timer = setTimeout(() => ((this.timer = null), this.drive()), 100);
+      }
+      this.changed();
+    });
+    room.onMessage("timerWarning", () => undefined);
+    room.onMessage("playAgain", () => undefined);
+    room.onStateChange(() => {
+      if (this.room !== room) return;
+      this.drive();
+      this.changed();
+    });
+    const closed = (code: number) => {
+      if (this.room !== room || !this.connected) return;
+      this.connected = false;
+      this.closes.push(code);
+      if (this.inFlight) this.unanswered.push(this.inFlight);
+      this.inFlight = null;
+      this.changed();
+    };
+    room.onLeave((code: number) => closed(code));
+    room.onDrop((code: number) => closed(code));
+    await until(() => this.welcome !== null && this.room?.state !== undefined && (this.room.state as { code?: string }).code !== undefined, 30_000, `${this.name}'s welcome`, 5);
+    this.drive();
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private drive(): void {
+    if (!this.playing || this.inFlight || !this.connected || this.timer) return;
+    if (!this.nextMove()) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.playing || this.inFlight || !this.connected) return;
+      const move = this.nextMove();
+      if (move) this.send(move.type, move.payload);
+    }, this.thinkMs);
+  }
+}
+
+// --- the audit ---------------------------------------------------------------------------------------
+
+/** Events a seated player makes by acting (system events of the same batch carry its rid too). */
+const MOVE_TYPES = new Set(["flippedInitial", "drew", "cancelledDraw", "swapped", "discarded", "flipped", "skippedFlip", "knocked"]);
+
+export interface Audit {
+  /** The log's seqs are 1..N with no gap and no repeat. */
+  contiguous: boolean;
+  events: number;
+  /** Acknowledged actions checked. */
+  acknowledged: number;
+  /** Acknowledged events (shown with the sender's rid) missing from the log or different there. */
+  lostMoves: number;
+  /** Moves of a human seat in the log beyond what its player made (acknowledged, or in flight when cut). */
+  duplicatedMoves: number;
+  /** Any event shown to a client that the log does not hold as shown. */
+  seenMismatches: number;
+  /** A client shown the same seq twice with different contents. */
+  conflicts: number;
+  /** Gaps in what a client was shown, from its first event to the end of the log. */
+  missedByClients: number;
+  problems: string[];
+}
+
+function normalize(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * Checks a finished game's log (the export, unredacted) against what its clients were shown: every
+ * acknowledged action's events are in it once, at the seq they were shown with, as shown; every human
+ * seat's moves are the ones its player made; every client saw the log from its first event on.
+ */
+export function auditGame(doc: GameExportJson, players: Player[], spectators: Player[] = []): Audit {
+  const problems: string[] = [];
+  const audit: Audit = { contiguous: true, events: doc.events.length, acknowledged: 0, lostMoves: 0, duplicatedMoves: 0, seenMismatches: 0, conflicts: 0, missedByClients: 0, problems };
+  doc.events.forEach((e, index) => {
+    if (e.seq !== index + 1) {
+      if (audit.contiguous) problems.push(`log seq ${e.seq} at position ${index + 1}`);
+      audit.contiguous = false;
+    }
+  });
+  const bySeq = new Map(doc.events.map((e) => [e.seq, e]));
+  const lastSeq = doc.events.length;
+  const shownAs = (seq: number, viewer: number | "spectator"): unknown => {
+    const logged = bySeq.get(seq);
+    if (!logged) return undefined;
+    const projected = projectEvent({ type: logged.type, ...(logged.seat === null ? {} : { seat: logged.seat }), data: logged.data } as GameEvent, viewer);
+    return normalize({ type: projected.type, seat: projected.seat ?? null, data: projected.data });
+  };
+  const asShown = (e: EventMessage) => normalize({ type: e.type, seat: e.seat ?? null, data: e.data });
+
+  for (const viewer of [...players, ...spectators]) {
+    const seat: number | "spectator" = players.includes(viewer) ? doc.game.seats.findIndex((s) => s.name === viewer.name && s.kind === "human") : "spectator";
+    if (seat === -1) {
+      problems.push(`${viewer.name} has no seat in the log's game`);
+      continue;
+    }
+    audit.conflicts += viewer.conflicts.length;
+    problems.push(...viewer.conflicts.map((c) => `${viewer.name}: ${c}`));
+    for (const [seq, shown] of viewer.seen) {
+      if (!isDeepStrictEqual(asShown(shown), shownAs(seq, seat))) {
+        audit.seenMismatches++;
+        if (audit.seenMismatches <= 5) problems.push(`${viewer.name} was shown seq ${seq} ${shown.type}/${shown.seat}, the log has ${JSON.stringify(bySeq.get(seq))?.slice(0, 200)}`);
+      }
+    }
+    const first = Math.min(...viewer.seen.keys());
+    for (let seq = first; seq <= lastSeq; seq++) {
+      if (!viewer.seen.has(seq)) {
+        audit.missedByClients++;
+        if (audit.missedByClients <= 5) problems.push(`${viewer.name} never saw seq ${seq}`);
+      }
+    }
+    if (seat === "spectator") continue;
+    // Acknowledged actions: every event that carried the rid is in the log, as shown.
+    const acked = new Map<number, string>();
+    for (const ack of viewer.acks) {
+      audit.acknowledged++;
+      for (const seq of ack.seqs) {
+        if (acked.has(seq)) {
+          audit.duplicatedMoves++;
+          problems.push(`${viewer.name}: seq ${seq} acknowledged for ${acked.get(seq)} and ${ack.rid}`);
+        }
+        acked.set(seq, ack.rid);
+        const shown = viewer.seen.get(seq);
+        if (!shown || !isDeepStrictEqual(asShown(shown), shownAs(seq, seat))) {
+          audit.lostMoves++;
+          problems.push(`${viewer.name}: acknowledged ${ack.action} ${ack.rid} at seq ${seq} is not in the log as shown`);
+        }
+      }
+    }
+    // The seat's moves in the log: each one made by this player, once. An action cut off in flight
+    // may have committed without an answer; nothing else may appear.
+    const unexplained = doc.events.filter((e) => e.seat === seat && MOVE_TYPES.has(e.type) && !acked.has(e.seq));
+    const extra = Math.max(0, unexplained.length - viewer.unanswered.length);
+    if (extra > 0) {
+      audit.duplicatedMoves += extra;
+      problems.push(`${viewer.name}: ${extra} move(s) of seat ${seat} in the log it never made: ${unexplained.map((e) => `${e.seq}:${e.type}`).join(", ")}`);
+    }
+  }
+  return audit;
+}
