@@ -5,8 +5,12 @@
 // one append per game, so a game's appends commit in order) and written by ONE statement: a guarded
 // UPDATE of game_heads.last_seq claims each game whose last seq is still the expected one, an INSERT
 // writes the events of the claimed games only. An append whose game was not claimed fails alone
-// (ConflictError or UnknownGameError) while the rest of the batch commits. While a batch is in
-// flight, new appends wait in the queue and go together in the next one.
+// (ConflictError or UnknownGameError) while the rest of the batch commits.
+//
+// Up to `concurrency` batches are in flight at once, each on its own connection, so the database
+// can run one while node prepares the next; when all are in flight, new appends wait in the queue
+// and go together in the next batch. Batches hold at most `maxBatchEvents` events, so a long queue
+// is split between the free connections instead of travelling as one big batch.
 //
 // The UUIDs in the batch come from the caller and are checked before they are queued: a malformed
 // value would make PostgreSQL refuse the whole statement.
