@@ -2,9 +2,8 @@
 // @colyseus/loadtest's `cli(main)`, which calls `main` once per client, one after another.
 //
 // Clients come in games of `groupSize(pace)` consecutive indices. The first of a game creates it
-// (private, no turn timer) and the others join it by code; the code is shared in memory, which is
-// why the runner never splits a game over two processes, and why it is there before the others
-// need it (cli awaits each `main` before the next). Players (human or fast pace) decide their moves
+// (private, no turn timer) and the others join it by code, which they wait for in memory: that is
+// why the runner never splits a game over two processes. Players (human or fast pace) decide their moves
 // from the synchronized state alone, through the engine's `legalCommands` and CPU policy; the host
 // starts the game once every seat is filled, advances holes and asks to play again at game over,
 // and everyone follows the table to its new code. Under spectator pace a game is one bot host with
@@ -17,6 +16,7 @@
 // once every client has joined, resets its counters on `measure`, and on `stop` freezes them,
 // writes the stats file and answers `stopped`; the runner then ends it with SIGINT.
 import { writeFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { cli, type Options } from "@colyseus/loadtest";
 import { Client, type Room } from "@colyseus/sdk";
@@ -63,6 +63,9 @@ const WELCOME_TIMEOUT_MS = 15_000;
 const LEAVE_TIMEOUT_MS = 5_000;
 
 let stats: ProcessStats = emptyStats(processIndex, pace, 0);
+// How late this process's event loop runs: a late loop adds to every round trip it measures.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 let latency = new LatencyHistogram();
 let measuring = true;
 let measureStartedAt = performance.now();
@@ -74,10 +77,20 @@ const bots = new Set<Bot>();
 class Table {
   code = "";
   private followers = new Set<(code: string) => void>();
+  private settle!: { created: (code: string) => void; failed: (error: Error) => void };
+  /** The first code, once the creator has it (rejected if it could not create the game). */
+  readonly created = new Promise<string>((created, failed) => (this.settle = { created, failed }));
+  constructor() {
+    this.created.catch(() => undefined); // awaited by the members; nobody may be waiting yet
+  }
   publish(code: string): void {
     if (code === this.code) return;
     this.code = code;
+    this.settle.created(code);
     for (const follow of this.followers) follow(code);
+  }
+  fail(error: Error): void {
+    this.settle.failed(error);
   }
   follow(listener: (code: string) => void): void {
     this.followers.add(listener);
@@ -147,12 +160,22 @@ class Bot {
         pace === "spectator"
           ? { name: this.name, seats: 4, cpus: 3, turnSeconds: 0, holes, private: true } // CPUs at their human-like pace
           : { name: this.name, seats: 4, turnSeconds: 0, holes, cpuDelayMs: 0, private: true };
-      await this.join(() => this.client.create("golf", options));
+      try {
+        await this.join(() => this.client.create("golf", options));
+      } catch (error) {
+        this.table.fail(error as Error);
+        throw error;
+      }
       this.table.publish(this.room!.roomId);
     } else {
-      if (!this.table.code) throw this.joinFailed(new Error("its game was not created"));
-      if (this.kind === "spectator") this.table.follow((code) => void this.moveTo(code));
-      await this.join(() => this.client.joinById(this.table.code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
+      let code: string;
+      try {
+        code = await this.table.created;
+      } catch {
+        throw this.joinFailed(new Error("its game was not created"));
+      }
+      if (this.kind === "spectator") this.table.follow((next) => void this.moveTo(next));
+      await this.join(() => this.client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
     }
   }
 
@@ -357,6 +380,7 @@ function beginMeasuring(): void {
   const { joins, failedJoins, joinErrors, clients } = stats;
   stats = { ...emptyStats(processIndex, pace, clients), joins, failedJoins, joinErrors };
   latency = new LatencyHistogram();
+  loopDelay.reset();
   measuring = true;
   measureStartedAt = performance.now();
 }
@@ -372,6 +396,8 @@ function finish(): void {
     bot.stop();
   }
   stats.latency = latency.toJSON();
+  stats.eventLoopDelayP99Ms = loopDelay.percentile(99) / 1e6;
+  stats.eventLoopDelayMaxMs = loopDelay.max / 1e6;
   if (args.stats) writeFileSync(String(args.stats), JSON.stringify(stats));
 }
 
@@ -388,9 +414,18 @@ process.on("disconnect", () => process.kill(process.pid, "SIGINT"));
 process.on("exit", finish);
 setTimeout(() => process.kill(process.pid, "SIGINT"), Number(args["max-seconds"]) * 1000).unref();
 
+// cli awaits each `main` before calling the next. Waiting there for a whole join (matchmaking, the
+// socket, the seat committed, `welcome`) would make the ramp-up one join at a time, so `main` only
+// waits for a free join slot and lets the join run on; members wait for their game's code.
+const JOIN_CONCURRENCY = 8;
+let joinsRunning = 0;
+const slotFreed: (() => void)[] = [];
 let settled = 0;
+
 async function main(options: Options): Promise<void> {
   stats.clients = options.numClients;
+  while (joinsRunning >= JOIN_CONCURRENCY) await new Promise<void>((resolve) => slotFreed.push(resolve));
+  joinsRunning++;
   const index = firstClient + options.clientId;
   const { game, creator, member } = seatOf(index, size);
   let table = tables.get(game);
@@ -398,11 +433,14 @@ async function main(options: Options): Promise<void> {
   const kind = pace === "spectator" && member > 0 ? "spectator" : "player";
   const bot = new Bot(index, kind, creator, table, clients[endpointIndex(index, size, clients.length)]!);
   bots.add(bot);
-  try {
-    await bot.start();
-  } finally {
-    if (++settled === options.numClients) process.send?.({ type: "ready" });
-  }
+  bot
+    .start()
+    .catch(() => undefined) // counted as a failed join
+    .finally(() => {
+      joinsRunning--;
+      slotFreed.shift()?.();
+      if (++settled === options.numClients) process.send?.({ type: "ready" });
+    });
 }
 
 cli(main);

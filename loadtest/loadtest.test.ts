@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { mirrorState } from "../server/room/mirror.ts";
 import { newGolfState } from "../server/room/schema.ts";
 import { createdEvent, decide, EMPTY_STATE, evolve, legalCommands, mixSeed, seededRng, STANDARD_RULES, view, type GameState } from "../shared/golf/index.ts";
+import { bucketsDelta, gauge, histogramBuckets, percentileBound } from "./proc.ts";
 import { endpointIndex, groupSize, isLoopbackHost, seatOf, spreadClients } from "./plan.ts";
 import { seatView, type TableState } from "./seat-view.ts";
 import { LatencyHistogram, mergeStats, emptyStats } from "./stats.ts";
@@ -100,5 +101,25 @@ describe("seatView", () => {
         apply(actor, moves[actor]![Math.floor(rng() * moves[actor]!.length)]!);
       }
     }
+  });
+});
+
+describe("reading a node's metrics", () => {
+  const metrics = (draw: number[], swap: number[]) =>
+    ["0.001", "0.005", "0.05", "+Inf"]
+      .flatMap((le, index) => [`golf_action_latency_seconds_bucket{le="${le}",type="draw"} ${draw[index]}`, `golf_action_latency_seconds_bucket{le="${le}",type="swap"} ${swap[index]}`])
+      .concat(["golf_rooms 12", "golf_rooms_other 3"])
+      .join("\n");
+
+  it("reads gauges and the percentile bounds of a window", () => {
+    const before = metrics([1, 2, 2, 2], [0, 0, 0, 0]);
+    const after = metrics([1, 50, 90, 100], [0, 0, 99, 100]);
+    expect(gauge(after, "golf_rooms")).toBe(12);
+    const window = bucketsDelta(histogramBuckets(before, "golf_action_latency_seconds"), histogramBuckets(after, "golf_action_latency_seconds"));
+    expect(window.get("+Inf")).toBe(198);
+    expect(percentileBound(window, 20)).toBe(5);
+    expect(percentileBound(window, 99)).toBe(Infinity);
+    expect(percentileBound(window, 50)).toBe(50);
+    expect(percentileBound(new Map(), 99)).toBeNull();
   });
 });

@@ -69,20 +69,30 @@ export function gauge(text: string, name: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/**
- * The upper bound (ms) of the histogram bucket holding the p-th percentile, summed over labels:
- * the node's own view of its action latency (buckets are coarse: an "at most" figure).
- */
-export function histogramPercentileBound(text: string, name: string, p: number): number | null {
+/** A Prometheus histogram's cumulative bucket counts by `le`, summed over its other labels. */
+export function histogramBuckets(text: string, name: string): Map<string, number> {
   const cumulative = new Map<string, number>();
   const pattern = new RegExp(`^${name}_bucket\\{([^}]*)\\} ([0-9.eE+-]+)$`, "gm");
   for (const match of text.matchAll(pattern)) {
     const le = /le="([^"]+)"/.exec(match[1]!)?.[1];
     if (le) cumulative.set(le, (cumulative.get(le) ?? 0) + Number(match[2]));
   }
-  const total = cumulative.get("+Inf") ?? 0;
+  return cumulative;
+}
+
+/** What a histogram counted between two readings. */
+export function bucketsDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  return new Map([...after].map(([le, count]) => [le, count - (before.get(le) ?? 0)]));
+}
+
+/**
+ * The upper bound (ms) of the bucket holding the p-th percentile: the node's own view of its
+ * latency. Its buckets are coarse, so this is an "at most" figure (Infinity: above the last bound).
+ */
+export function percentileBound(buckets: Map<string, number>, p: number): number | null {
+  const total = buckets.get("+Inf") ?? 0;
   if (total === 0) return null;
-  const bounds = [...cumulative.keys()].filter((le) => le !== "+Inf").sort((a, b) => Number(a) - Number(b));
-  for (const le of bounds) if (cumulative.get(le)! >= (p / 100) * total) return Number(le) * 1000;
+  const bounds = [...buckets.keys()].filter((le) => le !== "+Inf").sort((a, b) => Number(a) - Number(b));
+  for (const le of bounds) if (buckets.get(le)! >= (p / 100) * total) return Number(le) * 1000;
   return Infinity;
 }

@@ -16,7 +16,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { scratchDatabase } from "../server/testing.ts";
 import { groupSize, isLoopbackHost, PACES, spreadClients, type Pace } from "./plan.ts";
-import { cpuTicks, gauge, histogramPercentileBound, machine, machineTicks, pidsNamed, rssMb, TICKS_PER_SECOND } from "./proc.ts";
+import { bucketsDelta, cpuTicks, gauge, histogramBuckets, machine, machineTicks, percentileBound, pidsNamed, rssMb, TICKS_PER_SECOND } from "./proc.ts";
 import { mergeStats, type ProcessStats } from "./stats.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -264,11 +264,21 @@ async function run() {
   const pids = { nodes: nodes.map((node) => node.child.pid!), loads: loads.map((load) => load.child.pid!), postgres: pidsNamed("postgres") };
   const ticksOf = (list: number[]) => list.map((pid) => cpuTicks(pid) ?? 0);
   const before = { nodes: ticksOf(pids.nodes), loads: ticksOf(pids.loads), postgres: ticksOf(pids.postgres), machine: machineTicks() };
+  // The nodes' own latency histograms, read around the window so only its actions count.
+  const serverHistograms = async () =>
+    Promise.all(
+      nodes.map(async (node) => {
+        const text = (await fetchText(`http://${node.address}/metrics`)) ?? "";
+        return { action: histogramBuckets(text, "golf_action_latency_seconds"), append: histogramBuckets(text, "golf_event_append_latency_seconds") };
+      }),
+    );
+  const histogramsBefore = await serverHistograms();
   const windowStarted = performance.now();
   for (const load of loads) if (load.child.connected) load.child.send({ type: "measure" });
   log(`measuring for ${seconds} s`);
   await sleep(seconds * 1000);
   const windowSeconds = (performance.now() - windowStarted) / 1000;
+  const histogramsAfter = await serverHistograms();
   const after = { nodes: ticksOf(pids.nodes), loads: ticksOf(pids.loads), postgres: ticksOf(pids.postgres), machine: machineTicks() };
   // A process gone meanwhile (a PostgreSQL backend) reads 0 ticks: count it as nothing, not less.
   const percentOfCore = (a: number[], b: number[]) => b.map((ticks, index) => Math.round((Math.max(0, ticks - a[index]!) / TICKS_PER_SECOND / windowSeconds) * 1000) / 10);
@@ -284,8 +294,10 @@ async function run() {
         clients: gauge(metrics, "golf_clients"),
         rssMb: 0,
         cpuPercent: percentOfCore(before.nodes, after.nodes)[index]!,
-        serverActionP99MsAtMost: histogramPercentileBound(metrics, "golf_action_latency_seconds", 99),
-        appendP99MsAtMost: histogramPercentileBound(metrics, "golf_event_append_latency_seconds", 99),
+        serverActionP50MsAtMost: percentileBound(bucketsDelta(histogramsBefore[index]!.action, histogramsAfter[index]!.action), 50),
+        serverActionP99MsAtMost: percentileBound(bucketsDelta(histogramsBefore[index]!.action, histogramsAfter[index]!.action), 99),
+        appendP50MsAtMost: percentileBound(bucketsDelta(histogramsBefore[index]!.append, histogramsAfter[index]!.append), 50),
+        appendP99MsAtMost: percentileBound(bucketsDelta(histogramsBefore[index]!.append, histogramsAfter[index]!.append), 99),
       };
     }),
   );
@@ -332,6 +344,8 @@ async function run() {
     rampUpSeconds: round(rampUpSeconds),
     actionsPerSecond: round(total.actions / windowSeconds),
     actionMaxMs: round(latency.maxMs),
+    loadEventLoopDelayP99Ms: round(total.eventLoopDelayP99Ms),
+    loadEventLoopDelayMaxMs: round(total.eventLoopDelayMaxMs),
     joins: total.joins,
     joinErrors: total.joinErrors,
     timedOut: total.timedOut,
@@ -377,13 +391,14 @@ function printTable(summary: Awaited<ReturnType<typeof run>>): void {
     ["measured", `${summary.seconds} s`],
     ["actions", `${summary.actions} (${summary.actionsPerSecond}/s)`],
     ["round trip p50 / p95 / p99 / max", `${summary.actionP50Ms} / ${summary.actionP95Ms} / ${summary.actionP99Ms} / ${summary.actionMaxMs} ms`],
+    ["load event-loop delay p99 / max", `${summary.loadEventLoopDelayP99Ms} / ${summary.loadEventLoopDelayMaxMs} ms (worst process)`],
     ["failed joins", `${summary.failedJoins} of ${summary.joins}${summary.joinErrors.length ? ` (${summary.joinErrors.join("; ")})` : ""}`],
     ["rejected legal actions", `${summary.rejectedLegal} ${JSON.stringify(summary.errorsByCode)}`],
     ["timed out / drops", `${summary.timedOut} / ${summary.drops}`],
     ["bytes in / out", `${summary.bytesIn} / ${summary.bytesOut}`],
     ["games / holes finished", `${summary.gamesFinished} / ${summary.holesFinished}`],
     ["server RSS max", `${summary.serverRssMb} MB`],
-    ...summary.perNode.map((node): [string, string] => [`node ${node.address}`, `${node.rooms} rooms, ${node.clients} clients, ${node.rssMb} MB, ${node.cpuPercent}% CPU`]),
+    ...summary.perNode.map((node): [string, string] => [`node ${node.address}`, `${node.rooms} rooms, ${node.clients} clients, ${node.rssMb} MB, ${node.cpuPercent}% CPU, own action p50/p99 <= ${node.serverActionP50MsAtMost}/${node.serverActionP99MsAtMost} ms, append p50/p99 <= ${node.appendP50MsAtMost}/${node.appendP99MsAtMost} ms`]),
     ["CPU (% of one core)", JSON.stringify(summary.cpuPercentOfOneCore)],
     ["machine", `${summary.machine.cpus} cores ${summary.machine.cpuModel}, ${summary.machine.memoryGb} GB, Node ${summary.machine.node}`],
   ];

@@ -78,6 +78,9 @@ export interface ProcessStats {
   /** Round trips of the answered and rejected actions, see LatencyHistogram.toJSON. */
   latency: Record<string, number>;
   measuredMs: number;
+  /** This process's event-loop delay in the window (ms): how late it noticed what arrived. */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
 }
 
 export function emptyStats(process: number, pace: string, clients: number): ProcessStats {
@@ -103,6 +106,8 @@ export function emptyStats(process: number, pace: string, clients: number): Proc
     bytesOut: 0,
     latency: {},
     measuredMs: 0,
+    eventLoopDelayP99Ms: 0,
+    eventLoopDelayMaxMs: 0,
   };
 }
 
@@ -136,6 +141,9 @@ export function mergeStats(all: ProcessStats[]): { total: ProcessStats; latency:
     for (const [type, count] of Object.entries(stats.actionsByType)) addCount(total.actionsByType, type, count);
     for (const message of stats.joinErrors) if (total.joinErrors.length < 10 && !total.joinErrors.includes(message)) total.joinErrors.push(message);
     total.measuredMs = Math.max(total.measuredMs, stats.measuredMs);
+    // The worst process: the figure that bounds how much the generator itself added.
+    total.eventLoopDelayP99Ms = Math.max(total.eventLoopDelayP99Ms, stats.eventLoopDelayP99Ms);
+    total.eventLoopDelayMaxMs = Math.max(total.eventLoopDelayMaxMs, stats.eventLoopDelayMaxMs);
     latency.merge(stats.latency);
   }
   return { total, latency };
