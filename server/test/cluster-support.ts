@@ -385,8 +385,9 @@ export class Player {
   private playing = false;
   private ridCount = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** Pause before each move; may be changed between moves. */
+  thinkMs: number;
   private readonly rng: Rng;
-  private readonly thinkMs: number;
   private readonly randomness: number;
   private readonly listeners = new Set<() => void>();
 
