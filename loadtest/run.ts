@@ -13,11 +13,13 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { scratchDatabase } from "../server/testing.ts";
 import { groupSize, isLoopbackHost, PACES, spreadClients, type Pace } from "./plan.ts";
 import { bucketsDelta, cpuTicks, gauge, histogramBuckets, machine, machineTicks, percentileBound, pidsNamed, rssMb, TICKS_PER_SECOND } from "./proc.ts";
-import { mergeStats, type ProcessStats } from "./stats.ts";
+import { LatencyHistogram, mergeStats, type ProcessStats } from "./stats.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -172,6 +174,49 @@ async function fetchText(url: string): Promise<string | null> {
   }
 }
 
+/**
+ * What the machine and PostgreSQL give anyone during the window, apart from the game: the runner's
+ * own (idle) event-loop delay shows how long a ready process waits for a core, and a probe on the
+ * scratch database times a trivial query and a one-row commit a few times a second.
+ */
+function startProbes(databaseUrl: string) {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const select = new LatencyHistogram();
+  const commit = new LatencyHistogram();
+  const client = new pg.Client({ connectionString: databaseUrl });
+  let running = true;
+  const probing = (async () => {
+    await client.connect();
+    await client.query("CREATE TABLE IF NOT EXISTS loadtest_probe (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
+    while (running) {
+      let started = performance.now();
+      await client.query("SELECT 1");
+      select.record(performance.now() - started);
+      started = performance.now();
+      await client.query("INSERT INTO loadtest_probe DEFAULT VALUES");
+      commit.record(performance.now() - started);
+      await sleep(100);
+    }
+  })().catch(() => undefined);
+  return async () => {
+    running = false;
+    await probing;
+    await client.end().catch(() => undefined);
+    loop.disable();
+    const round = (value: number) => Math.round(value * 100) / 100;
+    return {
+      runnerEventLoopDelayP99Ms: round(loop.percentile(99) / 1e6),
+      runnerEventLoopDelayMaxMs: round(loop.max / 1e6),
+      postgresSelectP50Ms: round(select.percentile(50)),
+      postgresSelectP99Ms: round(select.percentile(99)),
+      postgresCommitP50Ms: round(commit.percentile(50)),
+      postgresCommitP99Ms: round(commit.percentile(99)),
+      probes: commit.count,
+    };
+  };
+}
+
 // --- the run ---------------------------------------------------------------------------------------
 
 async function run() {
@@ -273,12 +318,14 @@ async function run() {
       }),
     );
   const histogramsBefore = await serverHistograms();
+  const stopProbes = startProbes(scratch.url);
   const windowStarted = performance.now();
   for (const load of loads) if (load.child.connected) load.child.send({ type: "measure" });
   log(`measuring for ${seconds} s`);
   await sleep(seconds * 1000);
   const windowSeconds = (performance.now() - windowStarted) / 1000;
   const histogramsAfter = await serverHistograms();
+  const probes = await stopProbes();
   const after = { nodes: ticksOf(pids.nodes), loads: ticksOf(pids.loads), postgres: ticksOf(pids.postgres), machine: machineTicks() };
   // A process gone meanwhile (a PostgreSQL backend) reads 0 ticks: count it as nothing, not less.
   const percentOfCore = (a: number[], b: number[]) => b.map((ticks, index) => Math.round((Math.max(0, ticks - a[index]!) / TICKS_PER_SECOND / windowSeconds) * 1000) / 10);
@@ -364,6 +411,7 @@ async function run() {
       sum(percentOfCore(before.postgres, after.postgres)),
       before.machine && after.machine ? ((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * machine().cpus * 100 : null,
     ),
+    probes,
     missingProcessStats: missing,
     logs: runDir,
   };
@@ -400,6 +448,7 @@ function printTable(summary: Awaited<ReturnType<typeof run>>): void {
     ["server RSS max", `${summary.serverRssMb} MB`],
     ...summary.perNode.map((node): [string, string] => [`node ${node.address}`, `${node.rooms} rooms, ${node.clients} clients, ${node.rssMb} MB, ${node.cpuPercent}% CPU, own action p50/p99 <= ${node.serverActionP50MsAtMost}/${node.serverActionP99MsAtMost} ms, append p50/p99 <= ${node.appendP50MsAtMost}/${node.appendP99MsAtMost} ms`]),
     ["CPU (% of one core)", JSON.stringify(summary.cpuPercentOfOneCore)],
+    ["probes (idle runner, PostgreSQL)", JSON.stringify(summary.probes)],
     ["machine", `${summary.machine.cpus} cores ${summary.machine.cpuModel}, ${summary.machine.memoryGb} GB, Node ${summary.machine.node}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
