@@ -25,6 +25,26 @@ export function cpuTicks(pid: number): number | null {
   }
 }
 
+/**
+ * Time the threads of a process have spent ready to run but waiting for a core (ms, from
+ * /proc/<pid>/task/<tid>/schedstat): on a busy machine this is latency no code of ours can avoid.
+ */
+export function runQueueWaitMs(pid: number): number | null {
+  try {
+    let total = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[1]) / 1e6;
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
 /** Every process whose command name is `name` (PostgreSQL's backends, for instance). */
 export function pidsNamed(name: string): number[] {
   const pids: number[] = [];

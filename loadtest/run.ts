@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { scratchDatabase } from "../server/testing.ts";
 import { groupSize, isLoopbackHost, PACES, spreadClients, type Pace } from "./plan.ts";
-import { bucketsDelta, cpuTicks, gauge, histogramBuckets, machine, machineTicks, percentileBound, pidsNamed, rssMb, TICKS_PER_SECOND } from "./proc.ts";
+import { bucketsDelta, cpuTicks, runQueueWaitMs, gauge, histogramBuckets, machine, machineTicks, percentileBound, pidsNamed, rssMb, TICKS_PER_SECOND } from "./proc.ts";
 import { LatencyHistogram, mergeStats, type ProcessStats } from "./stats.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -308,7 +308,9 @@ async function run() {
   // The measured window.
   const pids = { nodes: nodes.map((node) => node.child.pid!), loads: loads.map((load) => load.child.pid!), postgres: pidsNamed("postgres") };
   const ticksOf = (list: number[]) => list.map((pid) => cpuTicks(pid) ?? 0);
+  const waitOf = (list: number[]) => list.map((pid) => runQueueWaitMs(pid) ?? 0);
   const before = { nodes: ticksOf(pids.nodes), loads: ticksOf(pids.loads), postgres: ticksOf(pids.postgres), machine: machineTicks() };
+  const waitBefore = { nodes: waitOf(pids.nodes), loads: waitOf(pids.loads), postgres: waitOf(pids.postgres) };
   // The nodes' own latency histograms, read around the window so only its actions count.
   const serverHistograms = async () =>
     Promise.all(
@@ -327,6 +329,9 @@ async function run() {
   const histogramsAfter = await serverHistograms();
   const probes = await stopProbes();
   const after = { nodes: ticksOf(pids.nodes), loads: ticksOf(pids.loads), postgres: ticksOf(pids.postgres), machine: machineTicks() };
+  const waitAfter = { nodes: waitOf(pids.nodes), loads: waitOf(pids.loads), postgres: waitOf(pids.postgres) };
+  // Time spent ready but waiting for a core, per second of the window (ms/s, all threads together).
+  const waitPerSecond = (a: number[], b: number[]) => Math.round(b.reduce((total, ms, index) => total + Math.max(0, ms - a[index]!), 0) / windowSeconds);
   // A process gone meanwhile (a PostgreSQL backend) reads 0 ticks: count it as nothing, not less.
   const percentOfCore = (a: number[], b: number[]) => b.map((ticks, index) => Math.round((Math.max(0, ticks - a[index]!) / TICKS_PER_SECOND / windowSeconds) * 1000) / 10);
   const sum = (list: number[]) => Math.round(list.reduce((total, value) => total + value, 0) * 10) / 10;
@@ -411,6 +416,11 @@ async function run() {
       sum(percentOfCore(before.postgres, after.postgres)),
       before.machine && after.machine ? ((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * machine().cpus * 100 : null,
     ),
+    runQueueWaitMsPerSecond: {
+      nodes: waitPerSecond(waitBefore.nodes, waitAfter.nodes),
+      loadProcesses: waitPerSecond(waitBefore.loads, waitAfter.loads),
+      postgres: waitPerSecond(waitBefore.postgres, waitAfter.postgres),
+    },
     probes,
     missingProcessStats: missing,
     logs: runDir,
@@ -448,6 +458,7 @@ function printTable(summary: Awaited<ReturnType<typeof run>>): void {
     ["server RSS max", `${summary.serverRssMb} MB`],
     ...summary.perNode.map((node): [string, string] => [`node ${node.address}`, `${node.rooms} rooms, ${node.clients} clients, ${node.rssMb} MB, ${node.cpuPercent}% CPU, own action p50/p99 <= ${node.serverActionP50MsAtMost}/${node.serverActionP99MsAtMost} ms, append p50/p99 <= ${node.appendP50MsAtMost}/${node.appendP99MsAtMost} ms`]),
     ["CPU (% of one core)", JSON.stringify(summary.cpuPercentOfOneCore)],
+    ["waiting for a core (ms/s)", JSON.stringify(summary.runQueueWaitMsPerSecond)],
     ["probes (idle runner, PostgreSQL)", JSON.stringify(summary.probes)],
     ["machine", `${summary.machine.cpus} cores ${summary.machine.cpuModel}, ${summary.machine.memoryGb} GB, Node ${summary.machine.node}`],
   ];
