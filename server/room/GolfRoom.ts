@@ -142,7 +142,6 @@ export class GolfRoom extends Room {
     }
     this.log_ = logger.child({ room: this.code, gameId: this.gameId });
     deps().rooms.set(this.gameId, this);
-    if (!recover && deps().cluster) await deps().cluster!.acquire(this.gameId);
     if (deps().cluster) this.listingTimer = this.clock.setInterval(() => void this.updateListing(true), 5000);
     this.maxClients = this.game.tableSize + SPECTATOR_CAP;
     for (const type of MESSAGE_TYPES) this.onMessage(type, (client, payload) => this.onAction(client, type, payload));
@@ -176,6 +175,8 @@ export class GolfRoom extends Room {
       seed: newSeed(),
     });
     this.gameId = crypto.randomUUID();
+    // The lease comes before the game's row: a node adopts at once any unleased game of its own.
+    await deps().cluster?.acquire(this.gameId);
     this.code = await this.reserveCode(created);
     this.roomId = this.code;
     this.game = EMPTY_STATE;
@@ -313,11 +314,11 @@ export class GolfRoom extends Room {
       this.viewers.set(client.sessionId, { client, seat, role: seat >= 0 ? "player" : "spectator", allowance: MESSAGES_PER_SECOND, lastMessageAt: Date.now() });
       if (seat >= 0) {
         this.seatClients.set(seat, client);
-        await this.seatReturned(seat);
         this.attachView(client, seat);
       }
       this.reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: seat >= 0 ? "player" : "spectator", token });
       this.sendSince(client, sinceSeq);
+      if (seat >= 0) await this.seatReturned(seat);
       this.lastHumanActionAt = Date.now();
       this.afterChange();
     });
@@ -360,6 +361,7 @@ export class GolfRoom extends Room {
     const viewer = this.viewers.get(client.sessionId);
     if (!viewer || viewer.seat < 0) return;
     await this.enqueue(async () => {
+      viewer.client = client;
       this.seatClients.set(viewer.seat, client);
       await this.seatReturned(viewer.seat);
       this.afterChange();
@@ -646,6 +648,7 @@ export class GolfRoom extends Room {
     this.scheduleQuickStart();
     this.scheduleIdleCheck();
     void this.updateListing();
+    this.mirror();
     this.broadcastPatch();
   }
 
