@@ -1,0 +1,693 @@
+// Reconnection and recovery, checked the way a player would notice them: a real node, real SDK
+// clients playing real games, sockets cut without notice, the server process killed or stopped.
+// PostgreSQL (a scratch database on TEST_DATABASE_URL) when it is set, else embedded PGlite.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Client, type Room } from "@colyseus/sdk";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { projectEvent, verifyLog, type GameEvent } from "../../shared/golf/index.ts";
+import { scratchDatabase, startTestNode, type TestNode } from "../testing.ts";
+
+const REPO = path.resolve(import.meta.dirname, "../..");
+/** Generous: these are liveness bounds, not performance claims. */
+const WAIT = { timeout: 45_000, interval: 20 };
+
+// --- a scripted player --------------------------------------------------------------------------
+
+interface SlotView {
+  faceUp: boolean;
+}
+interface SeatView {
+  name: string;
+  kind: string;
+  connected: boolean;
+  away: boolean;
+  host: boolean;
+  cards: SlotView[];
+}
+interface TableView {
+  code: string;
+  gameId: string;
+  phase: string;
+  rules: string;
+  hole: number;
+  turn: number;
+  mustFlip: string;
+  drawnFrom: string;
+  lastSeq: number;
+  seats: SeatView[];
+}
+
+interface EventMessage {
+  seq: number;
+  type: string;
+  seat?: number | null;
+  data: unknown;
+  rid?: string;
+}
+interface ErrorMessage {
+  code: string;
+  message: string;
+  action?: string;
+  rid?: string;
+}
+type Received = { kind: "welcome"; data: { seat: number; token: string; code: string; gameId: string } } | { kind: "event"; data: EventMessage } | { kind: "error"; data: ErrorMessage };
+
+/** An action the server answered with its effect: `seq` is the first event carrying its rid. */
+interface Ack {
+  rid: string;
+  action: string;
+  seq: number;
+  type: string;
+  seat: number | null;
+}
+
+/** The next move of a plain, legal strategy, read from the synchronized state only. */
+function nextMove(state: TableView, seat: number): { type: string; payload: Record<string, unknown> } | null {
+  const me = state.seats[seat];
+  if (!me) return null;
+  const faceDown = [...me.cards.keys()].filter((position) => !me.cards[position]!.faceUp);
+  switch (state.phase) {
+    case "initialFlip": {
+      const wanted = (JSON.parse(state.rules) as { initialFlips: number }).initialFlips;
+      // Face-up cards at this point are our own initial flips: none yet means we still owe them.
+      if (6 - faceDown.length >= wanted) return null;
+      return { type: "flipInitial", payload: { positions: faceDown.slice(0, wanted) } };
+    }
+    case "playing":
+    case "finalTurn":
+      if (state.turn !== seat) return null;
+      if (state.mustFlip === "required") return { type: "flip", payload: { position: faceDown[0] } };
+      if (state.mustFlip === "optional") return { type: "skipFlip", payload: {} };
+      if (state.drawnFrom === "deck") return faceDown.length > 0 ? { type: "swap", payload: { position: faceDown[0] } } : { type: "discard", payload: {} };
+      if (state.drawnFrom === "discard") return { type: "swap", payload: { position: faceDown[0] ?? 0 } };
+      return { type: "draw", payload: { source: "deck" } };
+    case "holeOver":
+      return me.host ? { type: "nextHole", payload: {} } : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * One human at the table through the real SDK. While `playing`, it makes its next move as soon as
+ * the state says it may, one action at a time, each tagged with a rid. It remembers every event it
+ * was ever shown, by seq, across connections.
+ */
+class Player {
+  client: Client;
+  room!: Room;
+  seat = -1;
+  token = "";
+  code = "";
+  gameId = "";
+  /** What this connection received, in order. */
+  inbox: Received[] = [];
+  /** Every event shown to this player, by seq, over all its connections. */
+  seen = new Map<number, EventMessage>();
+  /** The same seq shown twice with different contents: what a client saw was rewritten. */
+  conflicts: string[] = [];
+  acks: Ack[] = [];
+  refusals: ErrorMessage[] = [];
+  /** The current connection has received the state. */
+  synced = false;
+  /** The close code of the current connection once it is gone. */
+  closedWith: number | null = null;
+  inFlight: { rid: string; action: string } | null = null;
+  private playing = false;
+  private ridCount = 0;
+  private retry: NodeJS.Timeout | null = null;
+  /** The server said it is going away: a client stops sending until it rejoins. */
+  private toldToGo = false;
+
+  constructor(
+    private url: string,
+    readonly name: string,
+  ) {
+    this.client = new Client(url);
+  }
+
+  get state(): TableView {
+    return this.room.state as TableView;
+  }
+
+  get lastSeen(): number {
+    return Math.max(0, ...this.seen.keys());
+  }
+
+  async create(options: Record<string, unknown>): Promise<void> {
+    this.attach(await this.client.create("golf", { name: this.name, ...options }));
+    await this.welcomed();
+  }
+
+  async join(code: string, options: Record<string, unknown> = {}): Promise<void> {
+    this.attach(await this.client.joinById(code, { name: this.name, ...options }));
+    await this.welcomed();
+  }
+
+  /** Rejoins by code and token, asking for everything after the last event it saw. */
+  rejoin(url = this.url): Promise<void> {
+    if (url !== this.url) {
+      this.url = url;
+      this.client = new Client(url);
+    }
+    return this.join(this.code, { token: this.token, sinceSeq: this.lastSeen });
+  }
+
+  /** Resumes the dropped connection itself (Colyseus reconnection, inside the window). */
+  async reconnect(): Promise<void> {
+    this.attach(await this.client.reconnect(this.room.reconnectionToken));
+    // A resumed connection gets no welcome: wait for the full state instead.
+    await vi.waitFor(() => expect(this.synced).toBe(true), WAIT);
+  }
+
+  /** Cuts the socket without a goodbye, as a lost network would. */
+  dropConnection(): void {
+    const socket = (this.room.connection.transport as unknown as { ws: { terminate?: () => void; close: () => void } }).ws;
+    if (socket.terminate) socket.terminate();
+    else socket.close();
+  }
+
+  play(): void {
+    this.playing = true;
+    this.drive();
+  }
+
+  pause(): void {
+    this.playing = false;
+  }
+
+  async act(type: string, payload: Record<string, unknown> = {}): Promise<Ack> {
+    const rid = this.send(type, payload);
+    await vi.waitFor(() => expect(this.answered(rid)).toBe(true), WAIT);
+    const ack = this.acks.find((a) => a.rid === rid);
+    if (!ack) throw new Error(`${type} refused: ${JSON.stringify(this.refusals.find((r) => r.rid === rid))}`);
+    return ack;
+  }
+
+  answered(rid: string): boolean {
+    return this.acks.some((a) => a.rid === rid) || this.refusals.some((r) => r.rid === rid);
+  }
+
+  /** Seat index in the running game, found by name (names are unique in these tests). */
+  mySeat(): number {
+    return this.state.seats.findIndex((seat) => seat.name === this.name && seat.kind === "human");
+  }
+
+  private send(type: string, payload: Record<string, unknown>): string {
+    const rid = `${this.name}-${++this.ridCount}`;
+    this.inFlight = { rid, action: type };
+    this.room.send(type, { ...payload, rid });
+    return rid;
+  }
+
+  private attach(room: Room): void {
+    this.room = room;
+    this.inbox = [];
+    this.toldToGo = false;
+    this.synced = false;
+    this.closedWith = null;
+    this.inFlight = null;
+    // The tests reconnect on purpose, so the SDK must not do it behind their back.
+    room.reconnection.enabled = false;
+    room.onMessage("welcome", (data: { seat: number; token: string; code: string; gameId: string }) => {
+      this.inbox.push({ kind: "welcome", data });
+      this.seat = data.seat;
+      this.token = data.token || this.token;
+      this.code = data.code;
+      this.gameId = data.gameId;
+    });
+    room.onMessage("event", (data: EventMessage) => {
+      this.inbox.push({ kind: "event", data });
+      const earlier = this.seen.get(data.seq);
+      if (earlier && (earlier.type !== data.type || (earlier.seat ?? null) !== (data.seat ?? null))) {
+        this.conflicts.push(`seq ${data.seq}: first ${earlier.type}/${earlier.seat}, then ${data.type}/${data.seat}`);
+      }
+      if (!earlier) this.seen.set(data.seq, data);
+      if (this.inFlight && data.rid === this.inFlight.rid) {
+        this.acks.push({ rid: data.rid, action: this.inFlight.action, seq: data.seq, type: data.type, seat: data.seat ?? null });
+        this.inFlight = null;
+        this.drive();
+      }
+    });
+    room.onMessage("error", (data: ErrorMessage) => {
+      this.inbox.push({ kind: "error", data });
+      this.refusals.push(data);
+      if (data.code === "UNAVAILABLE" && data.rid === undefined) this.toldToGo = true;
+      if (this.inFlight && data.rid === this.inFlight.rid) {
+        this.inFlight = null;
+        // Nothing changed, so no patch will wake us: look again shortly (rate limits pass).
+        this.retry ??= setTimeout(() => {
+          this.retry = null;
+          this.drive();
+        }, 100);
+      }
+    });
+    room.onMessage("timerWarning", () => undefined);
+    room.onMessage("playAgain", () => undefined);
+    room.onStateChange(() => {
+      this.synced = true;
+      this.drive();
+    });
+    room.onLeave((code: number) => {
+      this.closedWith = code;
+    });
+  }
+
+  private async welcomed(): Promise<void> {
+    await vi.waitFor(() => expect(this.inbox.some((m) => m.kind === "welcome")).toBe(true), WAIT);
+  }
+
+  private drive(): void {
+    if (!this.playing || this.inFlight || this.toldToGo || this.closedWith !== null || !this.room.connection.isOpen) return;
+    if (this.state.phase === "lobby" || this.state.phase === "gameOver") return;
+    const seat = this.mySeat();
+    const move = seat >= 0 ? nextMove(this.state, seat) : null;
+    if (move) this.send(move.type, move.payload);
+  }
+}
+
+// --- helpers -------------------------------------------------------------------------------------
+
+interface ExportDoc {
+  game: { id: string; seats: { name: string; kind: string }[] };
+  events: { seq: number; type: string; seat: number | null; data: unknown }[];
+}
+
+async function fetchExport(url: string, gameId: string): Promise<ExportDoc> {
+  let doc: ExportDoc | null = null;
+  // The game record is marked finished right after the last event goes out.
+  await vi.waitFor(async () => {
+    const response = await fetch(`${url}/api/games/${gameId}/export`);
+    expect(response.status).toBe(200);
+    doc = (await response.json()) as ExportDoc;
+  }, WAIT);
+  return doc!;
+}
+
+function asGameEvents(doc: ExportDoc): GameEvent[] {
+  return doc.events.map((e) => ({ type: e.type, seat: e.seat, data: e.data }) as GameEvent);
+}
+
+/**
+ * The finished game's log is a legal game the engine replays to its end, and everything the player
+ * was shown (acknowledged moves included) is in it, once, at the seq it was shown with.
+ */
+function expectLogHoldsWhatWasSeen(doc: ExportDoc, players: Player[]): void {
+  expect(doc.events.map((e) => e.seq)).toEqual(doc.events.map((_, index) => index + 1));
+  const final = verifyLog(asGameEvents(doc));
+  expect(final.phase).toBe("gameOver");
+  for (const player of players) {
+    expect(player.conflicts).toEqual([]);
+    const seat = player.mySeat();
+    for (const [seq, shown] of player.seen) {
+      const logged = doc.events[seq - 1];
+      expect(logged, `seq ${seq} shown to ${player.name} is in the log`).toBeDefined();
+      const projected = projectEvent({ type: logged!.type, seat: logged!.seat ?? undefined, data: logged!.data } as GameEvent, seat);
+      expect({ type: shown.type, seat: shown.seat ?? null, data: shown.data }).toEqual({ type: projected.type, seat: projected.seat ?? null, data: projected.data });
+    }
+    const ackedSeqs = player.acks.map((ack) => ack.seq);
+    expect(new Set(ackedSeqs).size).toBe(ackedSeqs.length);
+    for (const ack of player.acks) {
+      const logged = doc.events[ack.seq - 1]!;
+      expect({ type: logged.type, seat: logged.seat }).toEqual({ type: ack.type, seat: ack.seat });
+    }
+  }
+}
+
+/** The seqs of the events this connection received after its welcome. */
+function eventsAfterWelcome(player: Player): number[] {
+  const welcome = player.inbox.findIndex((m) => m.kind === "welcome");
+  return player.inbox.slice(welcome + 1).flatMap((m) => (m.kind === "event" ? [m.data.seq] : []));
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, index) => from + index);
+}
+
+/** Two humans and a CPU, started, everyone playing. */
+async function startTable(url: string, options: Record<string, unknown> = {}): Promise<[Player, Player]> {
+  const ann = new Player(url, "Ann");
+  const ben = new Player(url, "Ben");
+  await ann.create({ seats: 3, cpus: 1, holes: 2, turnSeconds: 0, cpuDelayMs: 0, private: true, ...options });
+  await ben.join(ann.code);
+  await ann.act("start");
+  return [ann, ben];
+}
+
+// --- inside the reconnection window ---------------------------------------------------------------
+
+describe("a dropped connection inside the reconnection window", () => {
+  let node: TestNode;
+  const players: Player[] = [];
+  beforeAll(async () => {
+    node = await startTestNode({ reconnectSeconds: 60 });
+  });
+  afterEach(() => {
+    // Players stop, but stay connected until the node closes: a table left mid-game is another story.
+    players.splice(0).forEach((player) => player.pause());
+  });
+  afterAll(async () => {
+    await node?.close();
+  });
+
+  it("resumes in the same seat, the others see the player go and come back, and the game goes on", async () => {
+    const [ann, ben] = await startTable(node.url);
+    players.push(ann, ben);
+    ann.play();
+    ben.play();
+    await vi.waitFor(() => expect(ann.acks.length).toBeGreaterThanOrEqual(3), WAIT);
+    ann.pause();
+    await vi.waitFor(() => expect(ann.inFlight).toBeNull(), WAIT);
+
+    const seat = ann.mySeat();
+    const sessionId = ann.room.sessionId;
+    // Ben's view of Ann's connection, every time it changes.
+    const annConnectedInBensView: boolean[] = [ben.state.seats[seat]!.connected];
+    ben.room.onStateChange(() => {
+      const now = ben.state.seats[seat]!.connected;
+      if (now !== annConnectedInBensView.at(-1)) annConnectedInBensView.push(now);
+    });
+
+    ann.dropConnection();
+    await vi.waitFor(() => expect(ann.closedWith).not.toBeNull(), WAIT);
+    await vi.waitFor(() => expect(ben.state.seats[seat]!.connected).toBe(false), WAIT);
+    // Inside the window the seat is only disconnected, not handed to a CPU.
+    expect(ben.state.seats[seat]!.away).toBe(false);
+
+    await ann.reconnect();
+    expect(ann.room.sessionId).toBe(sessionId);
+    expect(ann.mySeat()).toBe(seat);
+    await vi.waitFor(() => expect(ben.state.seats[seat]!.connected).toBe(true), WAIT);
+    expect(annConnectedInBensView).toEqual([true, false, true]);
+    expect(ann.state.seats[seat]!.away).toBe(false);
+
+    const acksBefore = ann.acks.length;
+    ann.play();
+    await vi.waitFor(() => expect(ann.state.phase).toBe("gameOver"), WAIT);
+    await vi.waitFor(() => expect(ben.state.phase).toBe("gameOver"), WAIT);
+    // Moves made on the resumed connection are answered (with their rid) like any other.
+    expect(ann.acks.length).toBeGreaterThan(acksBefore);
+    expect(ann.refusals).toEqual([]);
+    expectLogHoldsWhatWasSeen(await fetchExport(node.url, ann.gameId), [ann, ben]);
+  });
+});
+
+// --- after the window: rejoin by token -------------------------------------------------------------
+
+describe("rejoining by token after the reconnection window", () => {
+  let node: TestNode;
+  const players: Player[] = [];
+  beforeAll(async () => {
+    node = await startTestNode({ reconnectSeconds: 1 });
+  });
+  afterEach(() => {
+    // Players stop, but stay connected until the node closes: a table left mid-game is another story.
+    players.splice(0).forEach((player) => player.pause());
+  });
+  afterAll(async () => {
+    await node?.close();
+  });
+
+  it("a CPU plays the away seat meanwhile; the token gives the seat back with every missed event", async () => {
+    const [ann, ben] = await startTable(node.url, { holes: 3 });
+    players.push(ann, ben);
+    ann.play();
+    ben.play();
+    await vi.waitFor(() => expect(ann.acks.length).toBeGreaterThanOrEqual(3), WAIT);
+    ann.pause();
+    await vi.waitFor(() => expect(ann.inFlight).toBeNull(), WAIT);
+    const seat = ann.mySeat();
+    const lastSeen = ann.lastSeen;
+
+    ann.dropConnection();
+    await vi.waitFor(() => expect(ben.state.seats[seat]!.away).toBe(true), WAIT);
+    expect(ben.state.seats[seat]!.connected).toBe(false);
+    // The stand-in CPU moves for Ann while she is gone: Ben sees events of her seat.
+    const awayFrom = ben.lastSeen;
+    await vi.waitFor(() => {
+      const standIn = [...ben.seen.values()].filter((e) => e.seq > awayFrom && e.seat === seat && e.type !== "awayChanged");
+      expect(standIn.length).toBeGreaterThan(0);
+    }, WAIT);
+    // Hold the game still so the rejoin is checked against a known point.
+    ben.pause();
+    await vi.waitFor(() => expect(ben.inFlight).toBeNull(), WAIT);
+
+    await ann.rejoin();
+    const welcome = ann.inbox[0];
+    expect(welcome?.kind).toBe("welcome");
+    expect(welcome?.kind === "welcome" && welcome.data.seat).toBe(seat);
+    await vi.waitFor(() => expect(ann.state.seats[seat]?.away).toBe(false), WAIT);
+    await vi.waitFor(() => expect(ben.state.seats[seat]!.away).toBe(false), WAIT);
+    await vi.waitFor(() => expect(ben.state.seats[seat]!.connected).toBe(true), WAIT);
+    await vi.waitFor(() => expect(ann.lastSeen).toBe(ann.state.lastSeq), WAIT);
+    // Nothing before the welcome; after it, every missed event once, in order, up to the state.
+    expect(eventsAfterWelcome(ann)).toEqual(range(lastSeen + 1, ann.state.lastSeq));
+    expect(ann.conflicts).toEqual([]);
+
+    ann.play();
+    ben.play();
+    await vi.waitFor(() => expect(ann.state.phase).toBe("gameOver"), WAIT);
+    await vi.waitFor(() => expect(ben.state.phase).toBe("gameOver"), WAIT);
+    expectLogHoldsWhatWasSeen(await fetchExport(node.url, ann.gameId), [ann, ben]);
+  });
+
+  it("keeps the seat of a game's only human who is gone past the window, for a rejoin by token", async () => {
+    const ann = new Player(node.url, "Ann");
+    players.push(ann);
+    // A paced CPU, so the game is still running when Ann comes back.
+    await ann.create({ seats: 2, cpus: 1, holes: 9, turnSeconds: 0, cpuDelayMs: 300, private: true });
+    await ann.act("start");
+    ann.dropConnection();
+    await vi.waitFor(() => expect(ann.closedWith).not.toBeNull(), WAIT);
+    // Nobody is left to watch the window pass (a spectator would keep the room busy): give it time.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await ann.rejoin();
+    expect(ann.seat).toBe(0);
+    await vi.waitFor(() => expect(ann.state.seats[0]!.away).toBe(false), WAIT);
+    expect(ann.state.phase).not.toBe("gameOver");
+  });
+
+  it("refuses a wrong token (BAD_TOKEN) and an unknown code (NOT_FOUND)", async () => {
+    const [ann, ben] = await startTable(node.url);
+    players.push(ann, ben);
+    const stranger = new Client(node.url);
+    await expect(stranger.joinById(ann.code, { name: "Eve", token: "not-a-real-token" })).rejects.toThrow(/^BAD_TOKEN/);
+    // Ann's own token for another game is just as wrong here.
+    const other = new Player(node.url, "Cid");
+    players.push(other);
+    await other.create({ seats: 2, cpus: 1, holes: 1, turnSeconds: 0, private: true });
+    await expect(stranger.joinById(other.code, { name: "Ann", token: ann.token })).rejects.toThrow(/^BAD_TOKEN/);
+
+    const unused = ["ZZZZZ", "YYYYY", "XXXXX"].find((code) => code !== ann.code && code !== other.code)!;
+    await expect(stranger.joinById(unused, { name: "Eve" })).rejects.toThrow(/^NOT_FOUND/);
+    await expect(stranger.joinById(unused, { name: "Eve", token: ann.token })).rejects.toThrow(/^NOT_FOUND/);
+  });
+
+  it("a newer connection with the same token takes the seat and closes the older one", async () => {
+    const [ann, ben] = await startTable(node.url, { holes: 1 });
+    players.push(ann, ben);
+    ann.play();
+    ben.play();
+    await vi.waitFor(() => expect(ann.acks.length).toBeGreaterThanOrEqual(2), WAIT);
+    ann.pause();
+    await vi.waitFor(() => expect(ann.inFlight).toBeNull(), WAIT);
+    const seat = ann.mySeat();
+
+    // The same player on a second device.
+    const annAgain = new Player(node.url, "Ann");
+    players.push(annAgain);
+    await annAgain.join(ann.code, { token: ann.token, sinceSeq: ann.lastSeen });
+    expect(annAgain.seat).toBe(seat);
+    await vi.waitFor(() => expect(ann.closedWith).not.toBeNull(), WAIT);
+    expect(annAgain.closedWith).toBeNull();
+    expect(ben.state.seats[seat]!.connected).toBe(true);
+    expect(ben.state.seats[seat]!.away).toBe(false);
+
+    annAgain.play();
+    await vi.waitFor(() => expect(annAgain.state.phase).toBe("gameOver"), WAIT);
+    await vi.waitFor(() => expect(ben.state.phase).toBe("gameOver"), WAIT);
+    expect(annAgain.acks.length).toBeGreaterThan(0);
+    expectLogHoldsWhatWasSeen(await fetchExport(node.url, ann.gameId), [annAgain, ben]);
+  });
+});
+
+// --- the server process dies or is stopped -----------------------------------------------------------
+
+interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** `npm start`'s entry point as its own process, configured through the environment only. */
+async function startServerProcess(port: number, database: { url?: string; dataDir?: string }): Promise<ServerProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0" };
+  delete env.DATABASE_URL;
+  delete env.DATA_DIR;
+  if (database.url) env.DATABASE_URL = database.url;
+  if (database.dataDir) env.DATA_DIR = database.dataDir;
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const url = `http://127.0.0.1:${port}`;
+  await vi.waitFor(
+    async () => {
+      if (gone) throw new Error(`the server process exited while starting:\n${output}`);
+      const response = await fetch(`${url}/health`);
+      expect(response.status).toBe(200);
+    },
+    { timeout: 60_000, interval: 100 },
+  );
+  return { url, child, exited, output: () => output };
+}
+
+async function gameIsLive(url: string, code: string): Promise<void> {
+  await vi.waitFor(async () => {
+    const live = (await (await fetch(`${url}/api/games/live`)).json()) as { code: string }[];
+    expect(live.map((game) => game.code)).toContain(code);
+  }, WAIT);
+}
+
+interface Database {
+  kind: string;
+  location: { url?: string; dataDir?: string };
+  drop(): Promise<void>;
+}
+
+const backends: { name: string; open(): Promise<Database> }[] = [
+  ...(process.env.TEST_DATABASE_URL
+    ? [
+        {
+          name: "PostgreSQL",
+          async open(): Promise<Database> {
+            const scratch = await scratchDatabase(process.env.TEST_DATABASE_URL!, "golf_recovery");
+            return { kind: "PostgreSQL", location: { url: scratch.url }, drop: scratch.drop };
+          },
+        },
+      ]
+    : []),
+  {
+    name: "embedded PGlite",
+    async open(): Promise<Database> {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), "golf-recovery-"));
+      return { kind: "PGlite", location: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    },
+  },
+];
+
+describe.each(backends)("the server process stops mid-game ($name)", ({ open }) => {
+  let database: Database;
+  let server: ServerProcess | null = null;
+  const players: Player[] = [];
+  beforeAll(async () => {
+    database = await open();
+  });
+  afterEach(async () => {
+    players.splice(0).forEach((player) => player.pause());
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill("SIGKILL");
+      await server.exited;
+    }
+    server = null;
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  /** Plays until some moves are acknowledged, then stops the process with `signal` while moves fly. */
+  async function playThenStop(signal: NodeJS.Signals): Promise<{ port: number; ann: Player; ben: Player; stopped: { code: number | null; signal: NodeJS.Signals | null } }> {
+    const port = await freePort();
+    server = await startServerProcess(port, database.location);
+    const [ann, ben] = await startTable(server.url, { holes: 2 });
+    players.push(ann, ben);
+    ann.play();
+    ben.play();
+    await vi.waitFor(() => expect(ann.acks.length + ben.acks.length).toBeGreaterThanOrEqual(12), WAIT);
+    server.child.kill(signal);
+    const stopped = await server.exited;
+    await vi.waitFor(() => expect([ann.closedWith, ben.closedWith]).not.toContain(null), WAIT);
+    ann.pause();
+    ben.pause();
+    return { port, ann, ben, stopped };
+  }
+
+  /** A new process on the same database: both players take their seats back and finish. */
+  async function restartAndFinish(port: number, ann: Player, ben: Player): Promise<void> {
+    const seenBefore = { ann: ann.lastSeen, ben: ben.lastSeen };
+    const seats = { ann: ann.mySeat(), ben: ben.mySeat() };
+    server = await startServerProcess(port, database.location);
+    // /health answers before the node has brought its games back (see the test of that below).
+    await gameIsLive(server.url, ann.code);
+    await ann.rejoin(server.url);
+    await ben.rejoin(server.url);
+    expect(ann.seat).toBe(seats.ann);
+    expect(ben.seat).toBe(seats.ben);
+    for (const [player, before] of [
+      [ann, seenBefore.ann],
+      [ben, seenBefore.ben],
+    ] as const) {
+      // The game continues from the last committed event, which is at least what anyone saw.
+      expect(player.state.lastSeq).toBeGreaterThanOrEqual(before);
+      await vi.waitFor(() => expect(player.lastSeen).toBeGreaterThanOrEqual(player.state.lastSeq), WAIT);
+      const replayed = eventsAfterWelcome(player);
+      expect(replayed.slice(0, player.state.lastSeq - before)).toEqual(range(before + 1, player.state.lastSeq));
+      expect(player.conflicts).toEqual([]);
+    }
+    ann.play();
+    ben.play();
+    await vi.waitFor(() => expect(ann.state.phase).toBe("gameOver"), WAIT);
+    await vi.waitFor(() => expect(ben.state.phase).toBe("gameOver"), WAIT);
+    expectLogHoldsWhatWasSeen(await fetchExport(server.url, ann.gameId), [ann, ben]);
+  }
+
+  it("a player who rejoins as soon as the restarted node answers /health gets the seat back, not NOT_FOUND", async () => {
+    const port = await freePort();
+    server = await startServerProcess(port, database.location);
+    const [ann, ben] = await startTable(server.url);
+    players.push(ann, ben);
+    server.child.kill("SIGKILL");
+    await server.exited;
+    await vi.waitFor(() => expect(ann.closedWith).not.toBeNull(), WAIT);
+    server = await startServerProcess(port, database.location);
+    await ann.rejoin(server.url);
+    expect(ann.mySeat()).toBe(0);
+  });
+
+  it("kill -9: after a restart every acknowledged move is in the log once, and the game finishes", async () => {
+    const { port, ann, ben, stopped } = await playThenStop("SIGKILL");
+    expect(stopped.signal).toBe("SIGKILL");
+    await restartAndFinish(port, ann, ben);
+  });
+
+  it("SIGTERM: in-flight moves commit, players are told UNAVAILABLE, the process exits 0, and the game resumes", async () => {
+    const { port, ann, ben, stopped } = await playThenStop("SIGTERM");
+    expect(stopped).toEqual({ code: 0, signal: null });
+    for (const player of [ann, ben]) {
+      // The goodbye is the last thing each player hears: every move committed before it was answered.
+      const goodbye = player.inbox.findIndex((m) => m.kind === "error" && m.data.code === "UNAVAILABLE" && m.data.rid === undefined);
+      expect(goodbye).toBeGreaterThanOrEqual(0);
+      expect(player.inbox.slice(goodbye + 1).filter((m) => m.kind === "event")).toEqual([]);
+    }
+    await restartAndFinish(port, ann, ben);
+  });
+});
