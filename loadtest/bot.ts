@@ -131,6 +131,8 @@ class Bot {
   private nextRid = 1;
   private askedPlayAgainFor = "";
   private moving = false;
+  /** What the bot was doing when a join failed: create, join, watch, or the next game's. */
+  private step = "join";
   /** Token bucket of the fast pace, like the server's (but slower). */
   private allowance = FAST_RATE;
   private allowanceAt = performance.now();
@@ -161,7 +163,7 @@ class Bot {
           ? { name: this.name, seats: 4, cpus: 3, turnSeconds: 0, holes, private: true } // CPUs at their human-like pace
           : { name: this.name, seats: 4, turnSeconds: 0, holes, cpuDelayMs: 0, private: true };
       try {
-        await this.join(() => this.client.create("golf", options));
+        await this.join("create", () => this.client.create("golf", options));
       } catch (error) {
         this.table.fail(error as Error);
         throw error;
@@ -172,10 +174,11 @@ class Bot {
       try {
         code = await this.table.created;
       } catch {
+        this.step = "join";
         throw this.joinFailed(new Error("its game was not created"));
       }
       if (this.kind === "spectator") this.table.follow((next) => void this.moveTo(next));
-      await this.join(() => this.client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
+      await this.join(this.kind === "spectator" ? "watch" : "join", () => this.client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
     }
   }
 
@@ -188,13 +191,17 @@ class Bot {
   private joinFailed(error: unknown): Error {
     const message = error instanceof Error ? error.message : String(error);
     stats.failedJoins++;
-    const short = message.slice(0, 160);
+    // Which step and node, and the SDK's error name and code (a close code when the socket closed).
+    const code = (error as { code?: unknown })?.code;
+    const node = `${this.client.settings.hostname}:${this.client.settings.port}`;
+    const short = `${this.step} via ${node}: ${error instanceof Error ? error.name : "Error"}${code !== undefined ? ` ${code}` : ""}: ${message.slice(0, 160)}`;
     if (stats.joinErrors.length < 10 && !stats.joinErrors.includes(short)) stats.joinErrors.push(short);
     return error instanceof Error ? error : new Error(message);
   }
 
   /** Joins (or creates), hooks the byte counters and handlers, and waits for `welcome`. */
-  private async join(connect: () => Promise<Room>): Promise<void> {
+  private async join(step: string, connect: () => Promise<Room>): Promise<void> {
+    this.step = step;
     stats.joins++;
     let room: Room;
     try {
@@ -214,8 +221,10 @@ class Bot {
     room.onMessage("playAgain", (message) => this.room === room && this.onPlayAgain(message));
     room.onMessage("*", () => undefined); // timerWarning and anything else: nothing to do
     room.onStateChange(() => this.room === room && this.consider());
-    room.onLeave(() => {
-      if (this.room === room && !stopped) stats.drops++;
+    room.onLeave((code) => {
+      if (this.room !== room || stopped) return;
+      stats.drops++;
+      addCount(stats.dropsByCode, String(code));
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), WELCOME_TIMEOUT_MS)));
@@ -251,7 +260,7 @@ class Bot {
     this.room = null;
     if (old) await Promise.race([old.leave(true), new Promise((resolve) => setTimeout(resolve, LEAVE_TIMEOUT_MS))]);
     try {
-      if (!stopped) await this.join(() => this.client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
+      if (!stopped) await this.join("next game", () => this.client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
     } catch {
       // counted in joinFailed
     } finally {

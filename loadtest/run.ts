@@ -1,8 +1,9 @@
 // `npm run loadtest -- --nodes N --clients C --pace human|fast|spectator --seconds S [--processes P]
-//   [--json] [--database-url URL] [--redis-url URL] [--holes H]`
+//   [--json] [--database-url URL] [--redis-url URL] [--holes H] [--log-level L]`
 //
 // Starts N game nodes on loopback ports (one scratch PostgreSQL database, made here and dropped at
-// the end; with N > 1 each node also gets REDIS_URL, its own PORT and PUBLIC_ADDRESS), waits for
+// the end; with N > 1 each node also gets REDIS_URL: a private redis-server of the run unless
+// --redis-url names one; every node has its own PORT and PUBLIC_ADDRESS), waits for
 // their /health, then runs C bot clients (loadtest/bot.ts through @colyseus/loadtest) spread over P
 // load processes. Once every client has joined, the counters are reset and the load runs for S
 // seconds; then every process writes its figures, is stopped with SIGINT, the nodes are stopped and
@@ -35,8 +36,11 @@ const { values } = parseArgs({
     processes: { type: "string" },
     holes: { type: "string", default: "9" },
     json: { type: "boolean", default: false },
+    "log-level": { type: "string", default: "warn" },
     "database-url": { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
-    "redis-url": { type: "string", default: "redis://127.0.0.1:6379" },
+    // Default: a private redis-server for the run (a shared one keeps stale nodes and listings of
+    // earlier runs, which the matchmaker may pick). Pass a URL to use an existing Redis instead.
+    "redis-url": { type: "string" },
   },
 });
 
@@ -60,7 +64,8 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
-for (const [option, text] of [["--database-url", values["database-url"]!], ["--redis-url", values["redis-url"]!]] as const) {
+for (const [option, text] of [["--database-url", values["database-url"]!], ["--redis-url", values["redis-url"]]] as const) {
+  if (text === undefined) continue;
   let url: URL;
   try {
     url = new URL(text);
@@ -96,6 +101,7 @@ interface LoadProcess {
 
 const nodes: NodeProcess[] = [];
 const loads: LoadProcess[] = [];
+let privateRedis: ChildProcess | null = null;
 let dropDatabase: (() => Promise<void>) | null = null;
 let cleaningUp: Promise<void> | null = null;
 
@@ -118,6 +124,7 @@ function cleanup(): Promise<void> {
   cleaningUp ??= (async () => {
     await Promise.all(loads.map((load) => stopChild(load.child, "SIGINT", STOP_TIMEOUT_MS)));
     await Promise.all(nodes.map((node) => stopChild(node.child, "SIGTERM", STOP_TIMEOUT_MS)));
+    if (privateRedis) await stopChild(privateRedis, "SIGTERM", STOP_TIMEOUT_MS);
     await dropDatabase?.().catch((error) => log(`the scratch database was not dropped: ${(error as Error).message}`));
   })();
   return cleaningUp;
@@ -163,6 +170,35 @@ async function waitForHealth(node: NodeProcess): Promise<void> {
     await sleep(250);
   }
   throw new Error(`node ${node.index} was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s`);
+}
+
+/** Answers PING on a loopback port with +PONG (a Redis server is up). */
+function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once("error", () => done(false));
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
+  });
+}
+
+/** A redis-server of this run only: loopback, no persistence, stopped with the nodes. */
+async function startPrivateRedis(runDir: string): Promise<string> {
+  const port = await freePort();
+  const out = openSync(path.join(runDir, "redis.log"), "a");
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"];
+  privateRedis = spawn("redis-server", args, { stdio: ["ignore", out, out] });
+  const started = Date.now();
+  while (!(await redisAnswers(port))) {
+    if (privateRedis.exitCode !== null || Date.now() - started > 15_000) throw new Error("the private redis-server did not start (is redis-server installed? or pass --redis-url)");
+    await sleep(100);
+  }
+  return `redis://127.0.0.1:${port}`;
 }
 
 async function fetchText(url: string): Promise<string | null> {
@@ -225,6 +261,8 @@ async function run() {
   dropDatabase = scratch.drop;
   log(`scratch database ${new URL(scratch.url).pathname.slice(1)}; logs in ${runDir}`);
 
+  const redisUrl = nodeCount > 1 ? (values["redis-url"] ?? (await startPrivateRedis(runDir))) : undefined;
+  if (redisUrl) log(`Redis ${redisUrl}${values["redis-url"] ? "" : " (private to this run)"}`);
   for (let index = 0; index < nodeCount; index++) {
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
@@ -235,9 +273,9 @@ async function run() {
       PUBLIC_ADDRESS: address,
       DATABASE_URL: scratch.url,
       DATA_DIR: path.join(runDir, `node-${index}-data`),
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: values["log-level"],
     };
-    if (nodeCount > 1) env.REDIS_URL = values["redis-url"];
+    if (redisUrl) env.REDIS_URL = redisUrl;
     else delete env.REDIS_URL;
     delete env.CPU_DELAY_MS;
     mkdirSync(env.DATA_DIR!, { recursive: true });
@@ -404,6 +442,7 @@ async function run() {
     otherErrors: total.otherErrors,
     errorsByCode: total.errorsByCode,
     drops: total.drops,
+    dropsByCode: total.dropsByCode,
     policyFallbacks: total.policyFallbacks,
     gamesFinished: total.gamesFinished,
     holesFinished: total.holesFinished,
@@ -427,7 +466,9 @@ async function run() {
   };
 
   await cleanup();
-  return summary;
+  // How each node ended: 0 after a clean SIGTERM; SIGKILL when it did not stop in time.
+  const nodeExits = nodes.map((node) => node.child.signalCode ?? node.child.exitCode);
+  return { ...summary, nodeExits };
 }
 
 /** CPU use in the window, in % of one core; `others` is what the rest of the machine used meanwhile. */
@@ -452,7 +493,7 @@ function printTable(summary: Awaited<ReturnType<typeof run>>): void {
     ["load event-loop delay p99 / max", `${summary.loadEventLoopDelayP99Ms} / ${summary.loadEventLoopDelayMaxMs} ms (worst process)`],
     ["failed joins", `${summary.failedJoins} of ${summary.joins}${summary.joinErrors.length ? ` (${summary.joinErrors.join("; ")})` : ""}`],
     ["rejected legal actions", `${summary.rejectedLegal} ${JSON.stringify(summary.errorsByCode)}`],
-    ["timed out / drops", `${summary.timedOut} / ${summary.drops}`],
+    ["timed out / drops", `${summary.timedOut} / ${summary.drops} ${JSON.stringify(summary.dropsByCode)}`],
     ["bytes in / out", `${summary.bytesIn} / ${summary.bytesOut}`],
     ["games / holes finished", `${summary.gamesFinished} / ${summary.holesFinished}`],
     ["server RSS max", `${summary.serverRssMb} MB`],

@@ -68,6 +68,8 @@ export interface ProcessStats {
   inFlightAtStop: number;
   /** Connections closed by anything but the bot itself. */
   drops: number;
+  /** Their close codes. */
+  dropsByCode: Record<string, number>;
   /** The CPU policy's choice was not in the legal list: the bot took a legal one instead. */
   policyFallbacks: number;
   actionsByType: Record<string, number>;
@@ -98,6 +100,7 @@ export function emptyStats(process: number, pace: string, clients: number): Proc
     timedOut: 0,
     inFlightAtStop: 0,
     drops: 0,
+    dropsByCode: {},
     policyFallbacks: 0,
     actionsByType: {},
     gamesFinished: 0,
@@ -139,6 +142,7 @@ export function mergeStats(all: ProcessStats[]): { total: ProcessStats; latency:
     for (const key of numeric) total[key] += stats[key];
     for (const [code, count] of Object.entries(stats.errorsByCode)) addCount(total.errorsByCode, code, count);
     for (const [type, count] of Object.entries(stats.actionsByType)) addCount(total.actionsByType, type, count);
+    for (const [code, count] of Object.entries(stats.dropsByCode ?? {})) addCount(total.dropsByCode, code, count);
     for (const message of stats.joinErrors) if (total.joinErrors.length < 10 && !total.joinErrors.includes(message)) total.joinErrors.push(message);
     total.measuredMs = Math.max(total.measuredMs, stats.measuredMs);
     // The worst process: the figure that bounds how much the generator itself added.
