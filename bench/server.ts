@@ -1,0 +1,404 @@
+// Game server benchmark: a real node in its own process (so its memory can be read from /proc),
+// and N concurrent two-human games played by SDK clients in this process, every move sent as soon
+// as the previous one's effect came back, every move committed to the database before it is answered.
+//
+//   npm run bench:server -- [--games 100] [--holes 18] [--json]
+//                           [--database-url URL | --pglite] [--cpu-prof DIR]
+//
+// PostgreSQL: a scratch database beside the one in the URL (default $DATABASE_URL or
+// postgres://postgres@127.0.0.1:5432/postgres), dropped afterwards. --pglite: embedded PGlite in a
+// temporary directory. --cpu-prof DIR: the server runs with --cpu-prof; its hottest functions are
+// printed after the run and the profile is left in DIR.
+//
+// Figures: a move is any game action a client sends during the run; its latency runs from the send
+// to the `event` carrying its rid. Bytes are what the clients' sockets read during the run (raw
+// WebSocket frames: patches, events, their headers), divided by moves × the two clients of a game.
+// Memory is the server's VmRSS: once before any game, and the peak sampled every 100 ms under load.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import WebSocket from "ws";
+import { scratchDatabase } from "../server/testing.ts";
+
+// The SDK picks its WebSocket when it loads: make it the `ws` package (on Node 22 too), whose
+// sockets expose the byte counts measured here.
+(globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
+const { Client } = await import("@colyseus/sdk");
+type Room = Awaited<ReturnType<InstanceType<typeof Client>["create"]>>;
+
+const { values: flags } = parseArgs({
+  options: {
+    games: { type: "string", default: "100" },
+    holes: { type: "string", default: "18" },
+    json: { type: "boolean", default: false },
+    "database-url": { type: "string" },
+    pglite: { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
+  },
+});
+
+function positiveInt(name: string, text: string | undefined, max = Infinity): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    console.error(`--${name} must be an integer from 1 to ${max}, got ${text}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const GAMES = positiveInt("games", flags.games);
+const HOLES = positiveInt("holes", flags.holes, 18);
+const REPO = path.resolve(import.meta.dirname, "..");
+const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
+
+// --- the server process --------------------------------------------------------------------------
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function startServer(port: number, database: { url?: string; dataDir?: string }, profileDir?: string): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0" };
+  delete env.DATABASE_URL;
+  if (database.url) env.DATABASE_URL = database.url;
+  if (database.dataDir) env.DATA_DIR = database.dataDir;
+  const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], { cwd: REPO, env, stdio: ["ignore", "inherit", "inherit"] });
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited while starting (code ${child.exitCode})`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > 60_000) throw new Error("the server did not answer /health within 60 s");
+    await sleep(100);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// --- the players ---------------------------------------------------------------------------------
+
+interface TableView {
+  phase: string;
+  rules: string;
+  turn: number;
+  mustFlip: string;
+  drawnFrom: string;
+  seats: { name: string; kind: string; host: boolean; cards: { faceUp: boolean }[] }[];
+}
+
+/** The next move of a plain legal strategy, from the synchronized state (as in server/test/recovery.test.ts). */
+function nextMove(state: TableView, seat: number): { type: string; payload: Record<string, unknown> } | null {
+  const me = state.seats[seat];
+  if (!me) return null;
+  const faceDown = [...me.cards.keys()].filter((position) => !me.cards[position]!.faceUp);
+  switch (state.phase) {
+    case "initialFlip": {
+      const wanted = (JSON.parse(state.rules) as { initialFlips: number }).initialFlips;
+      if (6 - faceDown.length >= wanted) return null;
+      return { type: "flipInitial", payload: { positions: faceDown.slice(0, wanted) } };
+    }
+    case "playing":
+    case "finalTurn":
+      if (state.turn !== seat) return null;
+      if (state.mustFlip === "required") return { type: "flip", payload: { position: faceDown[0] } };
+      if (state.mustFlip === "optional") return { type: "skipFlip", payload: {} };
+      if (state.drawnFrom === "deck") return faceDown.length > 0 ? { type: "swap", payload: { position: faceDown[0] } } : { type: "discard", payload: {} };
+      if (state.drawnFrom === "discard") return { type: "swap", payload: { position: faceDown[0] ?? 0 } };
+      return { type: "draw", payload: { source: "deck" } };
+    case "holeOver":
+      return me.host ? { type: "nextHole", payload: {} } : null;
+    default:
+      return null;
+  }
+}
+
+interface Totals {
+  moves: number;
+  latencies: number[];
+  rateLimited: number;
+  otherErrors: Map<string, number>;
+}
+
+/** One human: acts whenever the state says it may, one action in flight at a time. */
+class Bot {
+  room!: Room;
+  seat = -1;
+  code = "";
+  private inFlight: { rid: string; sentAt: number } | null = null;
+  private count = 0;
+  private measuring = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly client: InstanceType<typeof Client>,
+    readonly name: string,
+    private readonly totals: Totals,
+  ) {}
+
+  get state(): TableView {
+    return this.room.state as unknown as TableView;
+  }
+
+  /** Bytes read by this client's socket so far. */
+  get bytesRead(): number {
+    const socket = (this.room.connection.transport as unknown as { ws: { _socket?: net.Socket } }).ws._socket;
+    return socket?.bytesRead ?? 0;
+  }
+
+  async enter(join: (client: InstanceType<typeof Client>) => Promise<Room>): Promise<void> {
+    this.room = await join(this.client);
+    this.room.reconnection.enabled = false;
+    const welcomed = new Promise<void>((resolve) => {
+      this.room.onMessage("welcome", (message: { seat: number; code: string }) => {
+        this.seat = message.seat;
+        this.code = message.code;
+        resolve();
+      });
+    });
+    this.room.onMessage("event", (message: { rid?: string }) => {
+      if (!this.inFlight || message.rid !== this.inFlight.rid) return;
+      if (this.measuring) {
+        this.totals.moves++;
+        this.totals.latencies.push(performance.now() - this.inFlight.sentAt);
+      }
+      this.inFlight = null;
+      this.drive();
+    });
+    this.room.onMessage("error", (message: { code: string; rid?: string }) => {
+      if (!this.inFlight || message.rid !== this.inFlight.rid) return;
+      this.inFlight = null;
+      if (message.code === "RATE_LIMITED") this.totals.rateLimited++;
+      else this.totals.otherErrors.set(message.code, (this.totals.otherErrors.get(message.code) ?? 0) + 1);
+      // Nothing changed, so no patch will come: try again once the limiter has a token (30/s).
+      this.retry ??= setTimeout(() => {
+        this.retry = null;
+        this.drive();
+      }, 34);
+    });
+    this.room.onMessage("timerWarning", () => undefined);
+    this.room.onMessage("playAgain", () => undefined);
+    this.room.onStateChange(() => this.drive());
+    await welcomed;
+  }
+
+  /** The host's start; the clock starts for everyone with it. */
+  start(): void {
+    this.measuring = true;
+    this.send("start", {});
+  }
+
+  play(): void {
+    this.measuring = true;
+    this.drive();
+  }
+
+  private drive(): void {
+    if (!this.measuring || this.inFlight || this.retry) return;
+    const move = nextMove(this.state, this.seat);
+    if (move) this.send(move.type, move.payload);
+  }
+
+  private send(type: string, payload: Record<string, unknown>): void {
+    const rid = ++this.count;
+    this.inFlight = { rid: String(rid), sentAt: performance.now() };
+    this.room.send(type, { ...payload, rid: String(rid) });
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+// --- the CPU profile, summarized ----------------------------------------------------------------
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function selfTimes(profile: Profile): Map<number, number> {
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  return selfUs;
+}
+
+function busyMicros(file: string): number {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === "(idle)").map((node) => node.id));
+  let busy = 0;
+  for (const [id, us] of selfTimes(profile)) if (!idle.has(id)) busy += us;
+  return busy;
+}
+
+/** Self time by function and by package/file, from a .cpuprofile. */
+function summarizeProfile(file: string): string[] {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfUs = selfTimes(profile);
+  const total = [...selfUs.values()].reduce((sum, us) => sum + us, 0);
+  const byFunction = new Map<string, number>();
+  const byPlace = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const frame = byId.get(id)!.callFrame;
+    const file = frame.url.replace(/^file:\/\//, "").replace(`${REPO}/`, "");
+    const where = file ? `${file}:${frame.lineNumber + 1}` : "(native)";
+    const name = `${frame.functionName || "(anonymous)"} ${where}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + us);
+    const place = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? (file.startsWith("node:") ? "node core" : file ? file : frame.functionName || "(native)");
+    byPlace.set(place, (byPlace.get(place) ?? 0) + us);
+  }
+  const top = (map: Map<string, number>, count: number) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([name, us]) => `  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`);
+  return [`CPU profile of the server (${(total / 1e6).toFixed(1)} s sampled): ${file}`, "by package or file (self time):", ...top(byPlace, 15), "by function (self time):", ...top(byFunction, 30)];
+}
+
+// --- the run -------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const adminUrl = flags["database-url"] ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const scratch = flags.pglite ? null : await scratchDatabase(adminUrl, "golf_bench");
+  const dataDir = flags.pglite ? mkdtempSync(path.join(os.tmpdir(), "golf-bench-")) : undefined;
+  const profileDir = flags["cpu-prof"] ? path.resolve(flags["cpu-prof"]) : undefined;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let server: ChildProcess | null = null;
+  let serverPid: number | undefined;
+  try {
+    server = await startServer(port, { url: scratch?.url, dataDir }, profileDir);
+    const pid = server.pid!;
+    serverPid = pid;
+    await sleep(1000);
+    const idleRssMb = rssMb(pid);
+
+    const totals: Totals = { moves: 0, latencies: [], rateLimited: 0, otherErrors: new Map() };
+    const tables: [Bot, Bot][] = [];
+    say(`seating ${GAMES} games of 2 players (${HOLES} holes each) on ${scratch ? "PostgreSQL" : "PGlite"}...`);
+    // Seat the tables a few at a time: joining is not what is measured.
+    for (let first = 0; first < GAMES; first += 10) {
+      const batch = Array.from({ length: Math.min(10, GAMES - first) }, async (_, offset) => {
+        const index = first + offset;
+        const host = new Bot(new Client(url), `Host${index}`, totals);
+        await host.enter((client) => client.create("golf", { name: host.name, seats: 2, holes: HOLES, turnSeconds: 0, private: true }));
+        const guest = new Bot(new Client(url), `Guest${index}`, totals);
+        await guest.enter((client) => client.joinById(host.code, { name: guest.name }));
+        tables[index] = [host, guest];
+      });
+      await Promise.all(batch);
+    }
+    const bots = tables.flat();
+
+    let peakRssMb = rssMb(pid);
+    const sampler = setInterval(() => {
+      peakRssMb = Math.max(peakRssMb, rssMb(pid));
+    }, 100);
+    const loadAtStart = os.loadavg()[0]!;
+    const bytesBefore = bots.reduce((sum, bot) => sum + bot.bytesRead, 0);
+    const startedAt = performance.now();
+    for (const [host, guest] of tables) {
+      host.start();
+      guest.play();
+    }
+    say("playing...");
+    const finished = () => bots.every((bot) => bot.state.phase === "gameOver");
+    let lastReport = performance.now();
+    while (!finished()) {
+      await sleep(50);
+      if (!flags.json && performance.now() - lastReport > 2000) {
+        lastReport = performance.now();
+        say(`  ${totals.moves} moves, ${tables.filter(([host]) => host.state.phase === "gameOver").length} games over`);
+      }
+    }
+    const seconds = (performance.now() - startedAt) / 1000;
+    const bytes = bots.reduce((sum, bot) => sum + bot.bytesRead, 0) - bytesBefore;
+    clearInterval(sampler);
+    peakRssMb = Math.max(peakRssMb, rssMb(pid));
+
+    const sorted = totals.latencies.sort((a, b) => a - b);
+    const result = {
+      games: GAMES,
+      clients: bots.length,
+      holes: HOLES,
+      seconds: round(seconds, 2),
+      moves: totals.moves,
+      movesPerSecond: Math.round(totals.moves / seconds),
+      moveP50Ms: round(percentile(sorted, 50), 2),
+      moveP99Ms: round(percentile(sorted, 99), 2),
+      bytesPerMovePerClient: Math.round(bytes / (totals.moves * 2)),
+      idleRssMb: round(idleRssMb),
+      serverRssMb: round(peakRssMb),
+      mbPerGameOverIdle: round((peakRssMb - idleRssMb) / GAMES, 3),
+      rateLimited: totals.rateLimited,
+      otherErrors: Object.fromEntries(totals.otherErrors),
+      database: scratch ? "postgresql" : "pglite",
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? "unknown",
+        memoryGb: round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        // Other work on the machine skews every figure: the 1-minute load average as the run began.
+        loadAverageAtStart: round(loadAtStart, 2),
+      },
+    };
+    if (flags.json) console.log(JSON.stringify(result));
+    else console.log(JSON.stringify(result, null, 2));
+
+    for (const bot of bots) void bot.room.leave(true).catch(() => undefined);
+    await sleep(200);
+  } finally {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server!.once("exit", resolve));
+      server.kill("SIGTERM");
+      await Promise.race([exited, sleep(15_000)]);
+      if (server.exitCode === null) server.kill("SIGKILL");
+    }
+    await scratch?.drop().catch((error) => say(`could not drop the scratch database: ${(error as Error).message}`));
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (profileDir && serverPid) {
+    // One profile per thread (tsx runs a loader thread): the server's is the busiest.
+    const profiles = readdirSync(profileDir)
+      .filter((name) => name.endsWith(".cpuprofile") && name.includes(`.${serverPid}.`))
+      .map((name) => path.join(profileDir, name));
+    const busiest = profiles.map((file) => ({ file, busy: busyMicros(file) })).sort((a, b) => b.busy - a.busy)[0];
+    if (busiest) for (const line of summarizeProfile(busiest.file)) say(line);
+    else say(`no .cpuprofile of process ${serverPid} was written in ${profileDir}`);
+  }
+}
+
+await main();
+process.exit(0);
