@@ -52,30 +52,16 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
     return p;
   }
 
-  /**
-   * A started game: Ann creates it through `host`, Ben joins by code (lower case) through `joinVia`,
-   * Ann starts it. A node can adopt its own game while still creating it (see "a game whose creation
-   * is slow"), which leaves a creator or a joiner in the wrong room: such a table is set up again
-   * (at most three times), so each test fails only for what it tests.
-   */
+  /** A started game: Ann creates it through `host`, Ben joins by code (lower case) through `joinVia`, Ann starts it. */
   async function table(host: NodeProcess, joinVia: NodeProcess, suffix: string, options: Record<string, unknown> = {}, thinkMs = 30): Promise<[Player, Player]> {
-    for (let attempt = 1; ; attempt++) {
-      const ann = player(host.url, `Ann${suffix}`, thinkMs);
-      const ben = player(joinVia.url, `Ben${suffix}`, thinkMs);
-      try {
-        await ann.create({ ...TABLE, ...options });
-        await ben.join(ann.code.toLowerCase());
-        const started = await ann.act("start");
-        if (ann.role !== "player" || ben.role !== "player" || ben.gameId !== ann.gameId || !started.ok) {
-          throw new Error(`Ann is a ${ann.role}, Ben a ${ben.role}; start: ${JSON.stringify(started)}`);
-        }
-        return [ann, ben];
-      } catch (error) {
-        await Promise.all([ann.leave(), ben.leave()]);
-        if (attempt >= 3) throw error;
-        console.log(`table ${suffix}: set up again after the creation race: ${(error as Error).message.slice(0, 300)}`);
-      }
-    }
+    const ann = player(host.url, `Ann${suffix}`, thinkMs);
+    const ben = player(joinVia.url, `Ben${suffix}`, thinkMs);
+    await ann.create({ ...TABLE, ...options });
+    await ben.join(ann.code.toLowerCase());
+    expect([ann.role, ben.role, ben.gameId]).toEqual(["player", "player", ann.gameId]);
+    const started = await ann.act("start");
+    expect(started.ok, JSON.stringify(started)).toBe(true);
+    return [ann, ben];
   }
 
   async function finish(players: Player[]): Promise<void> {
@@ -122,25 +108,11 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
         }, WAIT);
       }
 
-      // Ann creates through node A; Ben joins through node B with the code in lower case: the same
-      // room, the same game. (Set up again if the creation race spoiled it: see table().)
-      let ann!: Player;
-      let ben!: Player;
-      for (let attempt = 1; ; attempt++) {
-        ann = player(a.url, "Ann");
-        ben = player(b.url, "Ben");
-        const spoiled = await ann
-          .create(TABLE)
-          .then(() => ben.join(ann.code.toLowerCase()))
-          .then(
-            () => (ann.role === "player" && ben.role === "player" ? null : `Ann is a ${ann.role}, Ben a ${ben.role}`),
-            (error: Error) => error.message,
-          );
-        if (!spoiled) break;
-        await Promise.all([ann.leave(), ben.leave()]);
-        if (attempt >= 3) throw new Error(spoiled);
-        console.log(`set up again after the creation race: ${spoiled}`);
-      }
+      const ann = player(a.url, "Ann");
+      await ann.create(TABLE);
+      // Ben joins through the other node, with the code in lower case: the same room, the same game.
+      const ben = player(b.url, "Ben");
+      await ben.join(ann.code.toLowerCase());
       expect(ann.welcome).toMatchObject({ role: "player", seat: 0 });
       expect(ben.welcome).toMatchObject({ role: "player", gameId: ann.gameId, code: ann.code });
       expect(ben.welcome!.seat).not.toBe(ann.welcome!.seat);
