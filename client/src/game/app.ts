@@ -61,7 +61,7 @@ async function openStage(): Promise<{ view: TableView; hud: HTMLElement }> {
       banner: false,
       audio: { noAudio: true },
       scale: { mode: Phaser.Scale.NONE, width: window.innerWidth * ratio, height: window.innerHeight * ratio, zoom: 1 / ratio },
-      render: { antialias: true },
+      render: { antialias: true, mipmapFilter: "LINEAR_MIPMAP_LINEAR" },
       scene: [view],
     });
     window.addEventListener("resize", fit);

@@ -72,10 +72,11 @@ function drawFace(card: CardFace): HTMLCanvasElement {
       ctx.rotate(Math.PI);
     }
     ctx.textAlign = "center";
-    ctx.font = `bold ${card.rank === "10" ? 42 : 48}px ${FONT}`;
-    ctx.fillText(card.rank, 34, 38);
-    ctx.font = `38px ${FONT}`;
-    ctx.fillText(symbol, 34, 82);
+    // Large corner indices: on a small card they are what you read.
+    ctx.font = `bold ${card.rank === "10" ? 50 : 60}px ${FONT}`;
+    ctx.fillText(card.rank, 38, 44);
+    ctx.font = `44px ${FONT}`;
+    ctx.fillText(symbol, 38, 98);
     ctx.restore();
   };
   corner(false);
@@ -84,7 +85,7 @@ function drawFace(card: CardFace): HTMLCanvasElement {
   ctx.textAlign = "center";
   if (card.rank === "J" || card.rank === "Q" || card.rank === "K") {
     // A framed court card: the letter large over its suit.
-    roundedRect(ctx, 52, 60, ART_W - 104, ART_H - 120, 10);
+    roundedRect(ctx, 64, 70, ART_W - 128, ART_H - 140, 10);
     ctx.lineWidth = 3;
     ctx.strokeStyle = colour;
     ctx.globalAlpha = 0.5;
@@ -92,13 +93,13 @@ function drawFace(card: CardFace): HTMLCanvasElement {
     ctx.globalAlpha = 0.08;
     ctx.fill();
     ctx.globalAlpha = 1;
-    ctx.font = `bold 86px Georgia, "Liberation Serif", serif`;
-    ctx.fillText(card.rank, ART_W / 2, ART_H / 2 - 14);
-    ctx.font = `50px ${FONT}`;
-    ctx.fillText(symbol, ART_W / 2, ART_H / 2 + 56);
+    ctx.font = `bold 70px Georgia, "Liberation Serif", serif`;
+    ctx.fillText(card.rank, ART_W / 2, ART_H / 2 - 12);
+    ctx.font = `40px ${FONT}`;
+    ctx.fillText(symbol, ART_W / 2, ART_H / 2 + 44);
   } else {
-    ctx.font = `${card.rank === "A" ? 130 : 104}px ${FONT}`;
-    ctx.fillText(symbol, ART_W / 2, ART_H / 2 + 6);
+    ctx.font = `${card.rank === "A" ? 110 : 84}px ${FONT}`;
+    ctx.fillText(symbol, ART_W / 2 + 10, ART_H / 2 + 16);
   }
   return element;
 }
@@ -135,11 +136,28 @@ function drawBack(): HTMLCanvasElement {
   ctx.strokeStyle = "rgba(255, 214, 150, 0.75)";
   ctx.lineWidth = 3;
   ctx.stroke();
-  ctx.fillStyle = "rgba(255, 230, 190, 0.9)";
-  ctx.font = `bold 40px Georgia, "Liberation Serif", serif`;
-  ctx.textAlign = "center";
-  ctx.textBaseline = "middle";
-  ctx.fillText("⛳", ART_W / 2, ART_H / 2);
+  // The emblem: a flag on a green, drawn (no font has to have it).
+  const cx = ART_W / 2;
+  const cy = ART_H / 2;
+  ctx.beginPath();
+  ctx.arc(cx, cy, 46, 0, Math.PI * 2);
+  ctx.fillStyle = "#4a0f19";
+  ctx.fill();
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = "rgba(255, 214, 150, 0.8)";
+  ctx.stroke();
+  ctx.fillStyle = "rgba(255, 230, 190, 0.95)";
+  ctx.beginPath();
+  ctx.ellipse(cx + 2, cy + 26, 20, 5, 0, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.fillRect(cx - 4, cy - 30, 4, 56);
+  ctx.beginPath();
+  ctx.moveTo(cx, cy - 30);
+  ctx.lineTo(cx + 30, cy - 19);
+  ctx.lineTo(cx, cy - 8);
+  ctx.closePath();
+  ctx.fillStyle = "#f7c948";
+  ctx.fill();
   return element;
 }
 

@@ -62,7 +62,7 @@ function plateHeight(cardW: number, unit: number, bottom: boolean): number {
 }
 
 /** A seat block (grid over plate) whose grid is centred on (cx, gridCy). */
-function place(seat: number, bottom: boolean, cx: number, gridCy: number, cardW: number, unit: number): SeatPlace {
+function place(seat: number, bottom: boolean, cx: number, gridCy: number, cardW: number, unit: number, maxPlateW = Infinity): SeatPlace {
   const grid = gridSize(cardW);
   const cardH = cardW * CARD_RATIO;
   const slots: Point[] = [];
@@ -75,7 +75,7 @@ function place(seat: number, bottom: boolean, cx: number, gridCy: number, cardW:
     });
   }
   const plateH = plateHeight(cardW, unit, bottom);
-  const plateW = Math.max(grid.w, 132 * unit);
+  const plateW = Math.min(Math.max(grid.w, 132 * unit), Math.max(grid.w, maxPlateW));
   const plateY = gridCy + grid.h / 2 + grid.gap + plateH / 2;
   const top = gridCy - grid.h / 2;
   const boxW = Math.max(grid.w, plateW);
@@ -116,8 +116,8 @@ export function computeLayout(input: LayoutInput): TableLayout {
   let pilesY: number;
 
   if (!portrait) {
-    meW = Math.min(W * 0.085, (availH * 0.33) / (2 * CARD_RATIO + 0.12 + 0.7), 118 * unit);
-    oppW = meW * (others >= 4 ? 0.62 : 0.7);
+    meW = Math.min(W * 0.1, (availH * 0.4) / (2 * CARD_RATIO + 0.12 + 0.55), 150 * unit);
+    oppW = meW * (others >= 4 ? 0.66 : 0.74);
     const meBlock = blockHeight(meW, unit, true);
     const meGridCy = bottomEdge - margin - meBlock + gridSize(meW).h / 2;
     seats.push(place(order[0]!, true, W / 2, meGridCy, meW, unit));
@@ -141,7 +141,7 @@ export function computeLayout(input: LayoutInput): TableLayout {
     const cols = Math.max(1, Math.ceil(others / rows));
     const colW = (W - margin * 2) / cols;
     oppW = Math.min((colW * 0.86) / 3.24, (availH * 0.36) / rows / (2 * CARD_RATIO + 0.12 + 0.6), 84 * unit);
-    meW = Math.min((W * 0.86) / 3.24, (availH * 0.34) / (2 * CARD_RATIO + 0.12 + 0.5), 120 * unit);
+    meW = Math.min((W * 0.86) / 3.24, (availH * 0.4) / (2 * CARD_RATIO + 0.12 + 0.5), 120 * unit);
     const meBlock = blockHeight(meW, unit, true);
     const meGridCy = bottomEdge - margin - meBlock + gridSize(meW).h / 2;
     seats.push(place(order[0]!, true, W / 2, meGridCy, meW, unit));
@@ -153,7 +153,7 @@ export function computeLayout(input: LayoutInput): TableLayout {
       const rowW = inRow * colW;
       const cx = (W - rowW) / 2 + colW * (col + 0.5);
       const gridCy = top + margin + row * (oppBlock + margin) + gridSize(oppW).h / 2;
-      seats.push(place(order[k + 1]!, false, cx, gridCy, oppW, unit));
+      seats.push(place(order[k + 1]!, false, cx, gridCy, oppW, unit, colW - 6 * unit));
     }
     const topRowBottom = others === 0 ? top : top + margin + rows * (oppBlock + margin);
     pilesY = (topRowBottom + (meGridCy - gridSize(meW).h / 2)) / 2;
@@ -171,6 +171,10 @@ export function computeLayout(input: LayoutInput): TableLayout {
   for (const spot of seats) {
     if (spot.bottom) {
       spot.held = { x: discard.x + pileW * 1.45, y: pilesY, cardW: pileW * 1.05 };
+    } else if (portrait) {
+      // On a tall screen the others hold their card on the left of the deck (there is no room
+      // beside their small grids); the player's own goes on the right of the discard pile.
+      spot.held = { x: deck.x - pileW * 1.45, y: pilesY, cardW: pileW * 0.95 };
     } else {
       const gridCx = spot.slots[1]!.x;
       const gridCy = (spot.slots[1]!.y + spot.slots[4]!.y) / 2;

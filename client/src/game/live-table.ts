@@ -8,6 +8,7 @@ import type { GolfSnapshot } from "../net/snapshot.ts";
 import { BOOLEAN_RULE_TEXT, FLIP_MODE_TEXT } from "../rules-text.ts";
 import type { SurfaceProvider } from "../surface.ts";
 import { button, h, replace } from "../ui/dom.ts";
+import { icon } from "../ui/icons.ts";
 import { toast } from "../ui/toast.ts";
 import { play, setSoundMuted, soundMuted, unlockAudio } from "./audio.ts";
 import { lobbyPanel } from "./lobby-panel.ts";
@@ -61,6 +62,7 @@ export class LiveTable implements SurfaceProvider {
   private askedRematch = false;
   private lastTurnSeen = -1;
   private lastPanelKey = "";
+  private lastSheetKey = "";
   private readonly offs: (() => void)[] = [];
   private readonly ui: {
     top: HTMLElement;
@@ -225,7 +227,7 @@ export class LiveTable implements SurfaceProvider {
         if (live && seat === this.me && data.away) toast("You were away: a CPU played for you. Make any move to take over again.", "error", 5000);
         break;
       case "seatTaken":
-        if (live && data.kind === "human") toast(`${String(data.name)} joined the table`, "good");
+        if (live && data.kind === "human" && seat !== this.me) toast(`${String(data.name)} joined the table`, "good");
         break;
       case "hostChanged":
         if (live && seat === this.me) toast("You are now the host", "good");
@@ -463,19 +465,19 @@ export class LiveTable implements SurfaceProvider {
     const active = BOOLEAN_RULES.filter((rule) => rules[rule]);
     const variants = [...(rules.flipMode !== "never" ? [FLIP_MODE_TEXT[rules.flipMode].title] : []), ...(rules.initialFlips !== 2 ? [`${rules.initialFlips} up at start`] : []), ...active.map((rule) => BOOLEAN_RULE_TEXT[rule].title)];
     const phaseText =
-      snap.phase === "lobby" ? "Waiting to start" : snap.phase === "gameOver" ? "Game over" : `Hole ${snap.hole} of ${snap.holes}${snap.phase === "finalTurn" ? " · final turns" : ""}`;
+      snap.phase === "lobby" ? "Lobby" : snap.phase === "gameOver" ? "Game over" : `Hole ${snap.hole}/${snap.holes}${snap.phase === "finalTurn" ? " · final turns" : ""}`;
     replace(
       this.ui.top,
       button("leave", "◂", () => this.confirmLeave(), { class: "icon ghost", title: "Back to the lobby", "aria-label": "Back to the lobby" }),
       button("copyCode", [h("span", { class: "code" }, snap.code), h("small", null, " invite")], () => this.copyInvite(), { class: "ghost code-chip", title: "Copy the invite link" }),
       h("div", { class: "grow title" }, h("b", null, phaseText), this.options.watch ? h("small", { class: "watching" }, " · watching live") : this.role === "spectator" ? h("small", { class: "watching" }, " · spectating") : null),
-      button("rulesInfo", variants.length ? `${variants.length} house rule${variants.length > 1 ? "s" : ""}` : "Standard rules", () => this.toggleRulesInfo(variants), {
+      button("rulesInfo", [h("span", { class: "long" }, variants.length ? `${variants.length} house rule${variants.length > 1 ? "s" : ""}` : "Standard rules"), h("span", { class: "short" }, variants.length ? `${variants.length} rules` : "Rules")], () => this.toggleRulesInfo(variants), {
         class: "ghost small rules-chip",
         title: variants.join(", ") || "No house rules",
       }),
-      h("span", { class: "spectators", title: "Spectators" }, `👁 ${snap.spectators}`),
+      h("span", { class: "spectators", title: `${snap.spectators} watching` }, icon("eye", 18), ` ${snap.spectators}`),
       this.results.length ? button("scores", "Scores", () => this.openSheet(), { class: "ghost small" }) : null,
-      button("mute", soundMuted() ? "🔇" : "🔊", () => {
+      button("mute", icon(soundMuted() ? "soundOff" : "soundOn"), () => {
         setSoundMuted(!soundMuted());
         if (!soundMuted()) unlockAudio();
         this.refreshHud();
@@ -649,7 +651,10 @@ export class LiveTable implements SurfaceProvider {
     const key = this.sheetKey(snap);
     // The sheet waits until the tally has played.
     if ((!over && !force) || (this.pumping && !force) || (!force && this.closedSheet === key)) {
-      if (!over || this.closedSheet === key) replace(this.ui.sheet);
+      if (!over || this.closedSheet === key) {
+        replace(this.ui.sheet);
+        this.lastSheetKey = "";
+      }
       return;
     }
     const final = snap.phase === "gameOver";
@@ -659,6 +664,10 @@ export class LiveTable implements SurfaceProvider {
     const winners = this.winners.length ? this.winners : totals.flatMap((total, seat) => (total === lowest ? [seat] : []));
     const isHost = this.me >= 0 && snap.seats[this.me]?.host === true;
     const gameId = snap.gameId || this.link.welcome?.gameId || "";
+    // Draw it again only when something on it changed (it slides in each time it is drawn).
+    const content = JSON.stringify([names, this.results, totals, final, winners, isHost, this.rematch, this.holeEndedAt, this.me]);
+    if (content === this.lastSheetKey && this.ui.sheet.firstChild) return;
+    this.lastSheetKey = content;
     replace(
       this.ui.sheet,
       scoreSheet(
@@ -666,6 +675,7 @@ export class LiveTable implements SurfaceProvider {
         {
           close: () => {
             this.closedSheet = key;
+            this.lastSheetKey = "";
             replace(this.ui.sheet);
           },
           nextHole: !final && isHost ? () => this.send("nextHole") : undefined,

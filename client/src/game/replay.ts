@@ -15,6 +15,7 @@ import { api, type GolfExport } from "../net/api.ts";
 import type { GolfSnapshot } from "../net/snapshot.ts";
 import type { SurfaceProvider } from "../surface.ts";
 import { button, h, replace } from "../ui/dom.ts";
+import { icon } from "../ui/icons.ts";
 import { toast } from "../ui/toast.ts";
 import { play as playSound, setSoundMuted, soundMuted, unlockAudio } from "./audio.ts";
 import { modelFromEngine, type TableModel, type Viewpoint } from "./model.ts";
@@ -349,7 +350,7 @@ export class ReplayViewer implements SurfaceProvider {
       button("scores", "Scores", () => this.showSheet(true), { class: "ghost small" }),
       button("export", "Export", () => this.download(), { class: "ghost small", title: "Download this game as a file" }),
       button("share", "Share", () => void this.share(), { class: "ghost small", title: "Make a link to this replay" }),
-      button("mute", soundMuted() ? "🔇" : "🔊", () => {
+      button("mute", icon(soundMuted() ? "soundOff" : "soundOn"), () => {
         setSoundMuted(!soundMuted());
         this.renderTop();
       }, { class: "icon ghost", "aria-label": "Sound" }),
@@ -365,19 +366,19 @@ export class ReplayViewer implements SurfaceProvider {
       h(
         "div",
         { class: "transport" },
-        button("first", "⏮", () => {
+        button("first", icon("first"), () => {
           this.pause();
           this.jump(0);
         }, { class: "icon", title: "Start (Home)", "aria-label": "First move" }),
-        button("prev", "◀", () => this.back(), { class: "icon", title: "Step back (←)", "aria-label": "Step back" }),
+        button("prev", icon("stepBack"), () => this.back(), { class: "icon", title: "Step back (←)", "aria-label": "Step back" }),
         this.playing
-          ? button("pause", "❚❚", () => this.pause(), { class: "icon primary", title: "Pause (space)", "aria-label": "Pause" })
-          : button("play", "▶", () => this.play(), { class: "icon primary", title: "Play (space)", "aria-label": "Play" }),
-        button("next", "▶▏", () => {
+          ? button("pause", icon("pause"), () => this.pause(), { class: "icon primary", title: "Pause (space)", "aria-label": "Pause" })
+          : button("play", icon("play"), () => this.play(), { class: "icon primary", title: "Play (space)", "aria-label": "Play" }),
+        button("next", icon("stepForward"), () => {
           this.pause();
           void this.forward();
         }, { class: "icon", title: "Step forward (→)", "aria-label": "Step forward" }),
-        button("last", "⏭", () => {
+        button("last", icon("last"), () => {
           this.pause();
           this.jump(this.total);
         }, { class: "icon", title: "End", "aria-label": "Last move" }),

@@ -35,7 +35,6 @@ export interface TableEvent {
 }
 
 interface SeatSprites {
-  shadows: Phaser.GameObjects.Image[];
   cards: Phaser.GameObjects.Image[];
   glows: Phaser.GameObjects.Image[];
   plate: Phaser.GameObjects.Graphics;
@@ -44,10 +43,27 @@ interface SeatSprites {
   timer: Phaser.GameObjects.Graphics;
 }
 
+interface Motion {
+  start: number;
+  duration: number;
+  ease: (t: number) => number;
+  step: (t: number) => void;
+  finish: () => void;
+}
+
+const EASE = {
+  linear: (t: number) => t,
+  inOut: (t: number) => 0.5 - 0.5 * Math.cos(Math.PI * t),
+  in: (t: number) => 1 - Math.cos((Math.PI * t) / 2),
+  out: (t: number) => Math.sin((Math.PI * t) / 2),
+  cubicOut: (t: number) => 1 - (1 - t) ** 3,
+  backOut: (t: number) => 1 + 2.7 * (t - 1) ** 3 + 1.7 * (t - 1) ** 2,
+};
+
 const GOLD = 0xffd166;
 const GREEN = 0x7cf29a;
 const FONT = '"Segoe UI", "Helvetica Neue", Arial, "Liberation Sans", sans-serif';
-const DEPTH = { plate: 1, shadow: 4, card: 5, glow: 6, pile: 5, held: 20, flying: 30, float: 40, banner: 50 } as const;
+const DEPTH = { plate: 1, card: 5, glow: 6, pile: 5, held: 20, flying: 30, float: 40, banner: 50 } as const;
 
 export class TableView extends Phaser.Scene {
   /** What the table shows now (after the last animation, or the last settled state). */
@@ -64,14 +80,14 @@ export class TableView extends Phaser.Scene {
   private deckImages: Phaser.GameObjects.Image[] = [];
   private deckText!: Phaser.GameObjects.Text;
   private deckGlow!: Phaser.GameObjects.Image;
-  private discardUnder!: Phaser.GameObjects.Image;
   private discardImage!: Phaser.GameObjects.Image;
   private discardText!: Phaser.GameObjects.Text;
   private discardGlow!: Phaser.GameObjects.Image;
   private heldShadow!: Phaser.GameObjects.Image;
   private heldImage!: Phaser.GameObjects.Image;
   private heldGlow!: Phaser.GameObjects.Image;
-  private pulse!: Phaser.Tweens.Tween;
+  /** Motions under way: each moves something from t = 0 to t = 1 over its duration. */
+  private readonly motions = new Set<Motion>();
   private readonly running = new Set<() => void>();
   private readonly temporary = new Set<Phaser.GameObjects.GameObject>();
   /** Slots whose sprite an animation is moving (render leaves them alone meanwhile). */
@@ -95,7 +111,6 @@ export class TableView extends Phaser.Scene {
     top.setInteractive().on("pointerdown", () => this.handlers.deck());
     this.deckGlow = this.add.image(0, 0, "card:glow").setDepth(DEPTH.glow).setTint(GOLD).setVisible(false);
     this.deckText = this.text(0, 0, "", 12, "#e8f5ec").setOrigin(0.5, 0).setDepth(DEPTH.pile);
-    this.discardUnder = this.add.image(0, 0, "card:back").setDepth(DEPTH.pile - 1).setVisible(false);
     this.discardImage = this.add.image(0, 0, "card:back").setDepth(DEPTH.pile).setVisible(false);
     this.discardImage.setInteractive().on("pointerdown", () => this.handlers.discard());
     this.discardGlow = this.add.image(0, 0, "card:glow").setDepth(DEPTH.glow).setTint(GOLD).setVisible(false);
@@ -103,29 +118,35 @@ export class TableView extends Phaser.Scene {
     this.heldShadow = this.add.image(0, 0, "card:shadow").setDepth(DEPTH.held - 1).setVisible(false);
     this.heldImage = this.add.image(0, 0, "card:back").setDepth(DEPTH.held).setVisible(false);
     this.heldGlow = this.add.image(0, 0, "card:glow").setDepth(DEPTH.held + 1).setTint(GOLD).setVisible(false);
-    // Every highlight breathes together.
-    const breathing = { alpha: 1 };
-    this.pulse = this.tweens.add({
-      targets: breathing,
-      alpha: 0.45,
-      duration: 700,
-      yoyo: true,
-      repeat: -1,
-      ease: "Sine.easeInOut",
-      onUpdate: () => this.applyPulse(breathing.alpha),
-    });
     this.scale.on("resize", () => this.relayout());
+    // A hidden tab draws no frames: finish what is moving rather than leave it half-way.
+    const hidden = () => document.hidden && this.cancelAnimations();
+    document.addEventListener("visibilitychange", hidden);
+    this.events.once("destroy", () => document.removeEventListener("visibilitychange", hidden));
     this.markReady();
   }
 
   override update(): void {
+    const now = performance.now();
+    for (const motion of [...this.motions]) {
+      const t = Math.min(1, Math.max(0, (now - motion.start) / motion.duration));
+      motion.step(motion.ease(t));
+      if (t >= 1) {
+        this.motions.delete(motion);
+        motion.finish();
+      }
+    }
+    // Every highlight breathes together.
+    this.applyPulse(0.725 + 0.275 * Math.cos((now / 700) * Math.PI));
     this.drawTimer();
   }
 
   // ---- Public surface ------------------------------------------------------------------------
 
+  /** Canvas pixels per CSS pixel (the screen's pixel density, as the canvas is drawn). */
   get unit(): number {
-    return this.scale.displayScale.x > 0 ? 1 / this.scale.displayScale.x : 1;
+    const box = this.game.canvas.getBoundingClientRect();
+    return box.width > 0 ? this.scale.width / box.width : 1;
   }
 
   setInsets(topCss: number, bottomCss: number): void {
@@ -149,7 +170,7 @@ export class TableView extends Phaser.Scene {
     this.render(model);
   }
 
-  /** Page coordinates of a named thing: deck, discard, held, slot:N (your own), slot:S:N, seat:S. */
+  /** Where a named thing is on screen: deck, discard, held, slot:N (your own), slot:S:N, seat:S. */
   locate(name: string): Point | null {
     const layout = this.layout;
     const model = this.model;
@@ -177,7 +198,7 @@ export class TableView extends Phaser.Scene {
   private toPage(point: Point): Point {
     const box = this.game.canvas.getBoundingClientRect();
     const ratio = box.width / this.scale.width;
-    return { x: Math.round(box.left + window.scrollX + point.x * ratio), y: Math.round(box.top + window.scrollY + point.y * ratio) };
+    return { x: Math.round(box.left + point.x * ratio), y: Math.round(box.top + point.y * ratio) };
   }
 
   /** Speech-bubble text over a seat (e.g. "skips the flip"). */
@@ -190,7 +211,10 @@ export class TableView extends Phaser.Scene {
       .setBackgroundColor("rgba(0,0,0,0.55)")
       .setPadding(8 * this.unit, 4 * this.unit, 8 * this.unit, 4 * this.unit);
     this.temporary.add(bubble);
-    this.tweens.add({ targets: bubble, y: bubble.y - 14 * this.unit, alpha: { from: 1, to: 0 }, delay: 900, duration: 600, onComplete: () => this.dispose(bubble) });
+    const y = bubble.y;
+    void this.wait(900)
+      .then(() => this.move(600, (t) => bubble.setY(y - 14 * this.unit * t).setAlpha(1 - t)))
+      .then(() => this.dispose(bubble));
   }
 
   /** A large banner across the table (knock, final turn, the winner). */
@@ -204,9 +228,12 @@ export class TableView extends Phaser.Scene {
     const small = subtitle ? this.text(centre.x, centre.y + 26 * u, subtitle, 16, "#ffffff", true).setOrigin(0.5).setDepth(DEPTH.banner).setStroke("#00000088", 4 * u) : null;
     for (const item of [big, small]) if (item) this.temporary.add(item);
     big.setScale(0.4).setAlpha(0);
-    await this.tween({ targets: big, scale: 1, alpha: 1, duration: 260, ease: "Back.easeOut" });
+    await this.move(260, (t) => big.setScale(0.4 + 0.6 * t).setAlpha(Math.min(1, t * 1.5)), EASE.backOut);
     await this.wait(750);
-    await this.tween({ targets: [big, small].filter(Boolean), alpha: 0, duration: 280 });
+    await this.move(280, (t) => {
+      big.setAlpha(1 - t);
+      small?.setAlpha(1 - t);
+    });
     this.dispose(big);
     if (small) this.dispose(small);
   }
@@ -249,10 +276,8 @@ export class TableView extends Phaser.Scene {
     while (this.seatSprites.length <= seat) {
       const index = this.seatSprites.length;
       const cards: Phaser.GameObjects.Image[] = [];
-      const shadows: Phaser.GameObjects.Image[] = [];
       const glows: Phaser.GameObjects.Image[] = [];
       for (let position = 0; position < 6; position++) {
-        shadows.push(this.add.image(0, 0, "card:shadow").setDepth(DEPTH.shadow).setVisible(false));
         const card = this.add.image(0, 0, "card:back").setDepth(DEPTH.card).setVisible(false);
         // The controller checks each click against the legal moves; the view only reports it.
         card.setInteractive().on("pointerdown", () => {
@@ -262,7 +287,6 @@ export class TableView extends Phaser.Scene {
         glows.push(this.add.image(0, 0, "card:glow").setDepth(DEPTH.glow).setVisible(false));
       }
       this.seatSprites.push({
-        shadows,
         cards,
         glows,
         plate: this.add.graphics().setDepth(DEPTH.plate),
@@ -276,6 +300,7 @@ export class TableView extends Phaser.Scene {
 
   private setCard(image: Phaser.GameObjects.Image, slot: SlotModel | { face: CardFace | null; faceUp: boolean }, x: number, y: number, w: number): void {
     image.setTexture(cardTexture(this, slot.face)).setPosition(x, y).setDisplaySize(w, w * 1.4).setVisible(true).setAngle(0).setAlpha(1);
+    image.setData("width", w).setData("turn", 1);
     // A face-down card shown anyway (full-reveal replay) is dimmed, so it still reads as face-down.
     if (slot.face && !slot.faceUp) image.setTint(0x9aa6b2);
     else image.clearTint();
@@ -295,16 +320,13 @@ export class TableView extends Phaser.Scene {
       for (let position = 0; position < 6; position++) {
         if (this.busySlots.has(`${seat}:${position}`)) continue;
         const card = sprites.cards[position]!;
-        const shadow = sprites.shadows[position]!;
         const slot = seatModel?.cards[position];
         if (!spot || !slot || !dealt) {
           card.setVisible(false);
-          shadow.setVisible(false);
           continue;
         }
         const at = spot.slots[position]!;
         this.setCard(card, slot, at.x, at.y, spot.cardW);
-        shadow.setPosition(at.x, at.y + 2 * u).setDisplaySize(spot.cardW * HALO_SCALE_X, spot.cardH * HALO_SCALE_Y).setVisible(true);
       }
       this.drawPlate(seat, spot, seatModel, model);
     }
@@ -326,11 +348,6 @@ export class TableView extends Phaser.Scene {
     } else {
       this.discardImage.setVisible(showPiles).setTexture("card:slot").setPosition(layout.discard.x, layout.discard.y).setDisplaySize(pileW, pileW * 1.4).clearTint();
     }
-    this.discardUnder
-      .setTexture("card:shadow")
-      .setPosition(layout.discard.x, layout.discard.y + 3 * u)
-      .setDisplaySize(pileW * HALO_SCALE_X, pileW * 1.4 * HALO_SCALE_Y)
-      .setVisible(showPiles && model.discardCount > 0);
     this.discardText
       .setPosition(layout.discard.x, layout.discard.y + layout.pileH / 2 + 6 * u)
       .setText(showPiles && model.discardCount > 0 ? `${model.discardCount}` : "")
@@ -467,42 +484,37 @@ export class TableView extends Phaser.Scene {
 
   // ---- Animation plumbing --------------------------------------------------------------------
 
-  private tween(config: Phaser.Types.Tweens.TweenBuilderConfig): Promise<void> {
+  /**
+   * Runs `step(t)` every frame with t eased from 0 to 1 over `duration` ms (divided by the speed);
+   * resolves when done, or at once when the animations are cancelled.
+   */
+  private move(duration: number, step: (t: number) => void, ease: (t: number) => number = EASE.inOut): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => {
-        this.running.delete(done);
-        resolve();
+      const motion: Motion = {
+        start: performance.now(),
+        duration: Math.max(1, duration / this.speed),
+        ease,
+        step,
+        finish: () => {
+          this.running.delete(motion.finish);
+          resolve();
+        },
       };
-      this.running.add(done);
-      const duration = typeof config.duration === "number" ? config.duration / this.speed : undefined;
-      const delay = typeof config.delay === "number" ? config.delay / this.speed : undefined;
-      this.tweens.add({ ...config, ...(duration !== undefined ? { duration } : {}), ...(delay !== undefined ? { delay } : {}), onComplete: done });
+      this.running.add(motion.finish);
+      this.motions.add(motion);
     });
   }
 
   private wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.running.delete(done);
-        resolve();
-      };
-      this.running.add(done);
-      this.time.delayedCall(ms / this.speed, done);
-    });
+    return this.move(ms, () => undefined, EASE.linear);
   }
 
   /** Stops every animation: running promises resolve, temporary sprites go. */
   cancelAnimations(): void {
-    this.tweens.killAll();
-    this.time.removeAllEvents();
+    this.motions.clear();
     for (const done of [...this.running]) done();
     for (const object of [...this.temporary]) this.dispose(object);
     this.busySlots.clear();
-    // The breathing highlight is a tween too: start it again.
-    if (this.pulse) {
-      const breathing = { alpha: 1 };
-      this.pulse = this.tweens.add({ targets: breathing, alpha: 0.45, duration: 700, yoyo: true, repeat: -1, ease: "Sine.easeInOut", onUpdate: () => this.applyPulse(breathing.alpha) });
-    }
   }
 
   private dispose(object: Phaser.GameObjects.GameObject): void {
@@ -533,14 +545,8 @@ export class TableView extends Phaser.Scene {
     }
     const control = { x: (from.x + to.x) / 2 + nx * distance * bow, y: (from.y + to.y) / 2 + ny * distance * bow };
     const startAngle = image.angle;
-    const progress = { t: 0 };
-    return this.tween({
-      targets: progress,
-      t: 1,
-      duration,
-      ease: "Sine.easeInOut",
-      onUpdate: () => {
-        const t = progress.t;
+    return this.move(duration, (t) => {
+        if (!image.active) return;
         const a = (1 - t) * (1 - t);
         const b = 2 * (1 - t) * t;
         const c = t * t;
@@ -548,22 +554,35 @@ export class TableView extends Phaser.Scene {
         const width = fromWidth + (toWidth - fromWidth) * t;
         // Lift: cards grow a little mid-flight.
         const lift = 1 + 0.12 * Math.sin(Math.PI * t);
-        image.setDisplaySize(width * lift, width * 1.4 * lift);
+        this.size(image, width * lift);
         image.setAngle(startAngle * (1 - t) + spin * Math.sin(Math.PI * t));
-      },
     });
+  }
+
+  /**
+   * Sets a card sprite's width (height follows the card ratio), keeping any turn-over under way:
+   * a flight and a turn-over can move the same card at once.
+   */
+  private size(image: Phaser.GameObjects.Image, width: number): void {
+    image.setData("width", width);
+    const turn = (image.getData("turn") as number | undefined) ?? 1;
+    image.setDisplaySize(Math.max(0.001, width * turn), width * 1.4 * (1 + 0.06 * (1 - turn)));
   }
 
   /** Turns a sprite over to show `face` (or its back). */
   private async turnOver(image: Phaser.GameObjects.Image, face: CardFace | null, duration = 260): Promise<void> {
-    const width = image.displayWidth;
-    const height = image.displayHeight;
-    const squeeze = { w: width };
-    await this.tween({ targets: squeeze, w: 0.001, duration: duration / 2, ease: "Sine.easeIn", onUpdate: () => image.setDisplaySize(squeeze.w, height * (1 + 0.06 * (1 - squeeze.w / width))) });
+    // Squeeze to an edge, change the face, open up again (with a slight lift at the edge).
+    const squeeze = (fraction: number) => {
+      if (!image.active) return;
+      image.setData("turn", fraction);
+      this.size(image, (image.getData("width") as number | undefined) ?? image.displayWidth);
+    };
+    if (image.getData("width") === undefined) image.setData("width", image.displayWidth);
+    await this.move(duration / 2, (t) => squeeze(1 - t), EASE.in);
+    if (!image.active) return;
     image.setTexture(cardTexture(this, face)).clearTint();
-    image.setDisplaySize(0.001, height);
-    await this.tween({ targets: squeeze, w: width, duration: duration / 2, ease: "Sine.easeOut", onUpdate: () => image.setDisplaySize(squeeze.w, height * (1 + 0.06 * (1 - squeeze.w / width))) });
-    image.setDisplaySize(width, height);
+    await this.move(duration / 2, (t) => squeeze(t), EASE.out);
+    squeeze(1);
   }
 
   // ---- Event animations ----------------------------------------------------------------------
@@ -696,7 +715,6 @@ export class TableView extends Phaser.Scene {
             this.dispose(card);
             const image = this.seatSprites[seat]!.cards[round]!;
             this.setCard(image, { face: null, faceUp: false }, spot.slots[round]!.x, spot.slots[round]!.y, spot.cardW);
-            this.seatSprites[seat]!.shadows[round]!.setPosition(spot.slots[round]!.x, spot.slots[round]!.y + 2 * this.unit).setDisplaySize(spot.cardW * HALO_SCALE_X, spot.cardH * HALO_SCALE_Y).setVisible(true);
           })(),
         );
       }
@@ -850,21 +868,18 @@ export class TableView extends Phaser.Scene {
       this.temporary.add(label);
       return { label, score };
     });
-    const value = { t: 0 };
     let lastTick = 0;
-    await this.tween({
-      targets: value,
-      t: 1,
-      duration: 900,
-      ease: "Cubic.easeOut",
-      onUpdate: () => {
-        for (const counter of counters) if (counter) counter.label.setText(`${Math.round(counter.score * value.t)}`);
-        if (value.t - lastTick > 0.12) {
-          lastTick = value.t;
+    await this.move(
+      900,
+      (t) => {
+        for (const counter of counters) if (counter) counter.label.setText(`${Math.round(counter.score * t)}`);
+        if (t - lastTick > 0.12) {
+          lastTick = t;
           play("tally");
         }
       },
-    });
+      EASE.cubicOut,
+    );
     for (const counter of counters) if (counter) counter.label.setText(`${counter.score > 0 ? "+" : ""}${counter.score}`);
     for (const [seat, seatModel] of next.seats.entries()) {
       seatModel.holeScore = scores[seat] ?? seatModel.holeScore;
@@ -874,7 +889,9 @@ export class TableView extends Phaser.Scene {
     next.turn = -1;
     this.render(next);
     await this.wait(900);
-    await this.tween({ targets: counters.filter(Boolean).map((counter) => counter!.label), alpha: 0, duration: 300 });
+    await this.move(300, (t) => {
+      for (const counter of counters) counter?.label.setAlpha(1 - t);
+    });
     for (const counter of counters) if (counter) this.dispose(counter.label);
   }
 
