@@ -61,6 +61,15 @@ const FAST_RATE = 25;
 const ANSWER_TIMEOUT_MS = 30_000;
 const WELCOME_TIMEOUT_MS = 15_000;
 const LEAVE_TIMEOUT_MS = 5_000;
+const REJOIN_ATTEMPTS = 3;
+const REJOIN_DELAY_MS = 1_000;
+
+interface Welcome {
+  seat: number;
+  role: "player" | "spectator";
+  gameId: string;
+  token: string;
+}
 
 let stats: ProcessStats = emptyStats(processIndex, pace, 0);
 // How late this process's event loop runs: a late loop adds to every round trip it measures.
@@ -126,6 +135,9 @@ class Bot {
   private role: "player" | "spectator" = "player";
   private lastEventSeq = 0;
   private gameId = "";
+  private token = "";
+  /** The node the last join went through. */
+  private via: Client;
   private pending: Pending | null = null;
   private thinking: NodeJS.Timeout | null = null;
   private nextRid = 1;
@@ -145,8 +157,10 @@ class Bot {
     private readonly kind: "player" | "spectator",
     private readonly creator: boolean,
     private readonly table: Table,
-    private readonly client: Client,
+    /** The node this bot talks to first (an index into `clients`). */
+    private readonly home: number,
   ) {
+    this.via = clients[home]!;
     this.traits = CPU_PROFILES[index % CPU_PROFILES.length]!.traits;
     this.rng = seededRng(mixSeed(index, 0x10ad));
     this.name = `bot${index}`;
@@ -163,7 +177,7 @@ class Bot {
           ? { name: this.name, seats: 4, cpus: 3, turnSeconds: 0, holes, private: true } // CPUs at their human-like pace
           : { name: this.name, seats: 4, turnSeconds: 0, holes, cpuDelayMs: 0, private: true };
       try {
-        await this.join("create", () => this.client.create("golf", options));
+        await this.join("create", (client) => client.create("golf", options));
       } catch (error) {
         this.table.fail(error as Error);
         throw error;
@@ -178,7 +192,7 @@ class Bot {
         throw this.joinFailed(new Error("its game was not created"));
       }
       if (this.kind === "spectator") this.table.follow((next) => void this.moveTo(next));
-      await this.join(this.kind === "spectator" ? "watch" : "join", () => this.client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
+      await this.join(this.kind === "spectator" ? "watch" : "join", (client) => client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
     }
   }
 
@@ -188,54 +202,99 @@ class Bot {
     if (this.pending) clearTimeout(this.pending.timer);
   }
 
-  private joinFailed(error: unknown): Error {
+  private joinFailed(error: unknown, counted = true): Error {
     const message = error instanceof Error ? error.message : String(error);
+    if (!counted) return error instanceof Error ? error : new Error(message);
     stats.failedJoins++;
     // Which step and node, and the SDK's error name and code (a close code when the socket closed).
     const code = (error as { code?: unknown })?.code;
-    const node = `${this.client.settings.hostname}:${this.client.settings.port}`;
+    const node = `${this.via.settings.hostname}:${this.via.settings.port}`;
     const short = `${this.step} via ${node}: ${error instanceof Error ? error.name : "Error"}${code !== undefined ? ` ${code}` : ""}: ${message.slice(0, 160)}`;
     if (stats.joinErrors.length < 10 && !stats.joinErrors.includes(short)) stats.joinErrors.push(short);
     return error instanceof Error ? error : new Error(message);
   }
 
-  /** Joins (or creates), hooks the byte counters and handlers, and waits for `welcome`. */
-  private async join(step: string, connect: () => Promise<Room>): Promise<void> {
+  /**
+   * Joins (or creates), hooks the byte counters and handlers, and waits for `welcome`. A rejoin
+   * keeps the last event seq it saw (the server resends what came after it); `countFailure` false
+   * leaves a failure uncounted (an attempt that will be retried).
+   */
+  private async join(step: string, connect: (client: Client) => Promise<Room>, options: { rejoin?: boolean; countFailure?: boolean } = {}): Promise<void> {
+    const counted = options.countFailure ?? true;
     this.step = step;
-    stats.joins++;
-    let room: Room;
-    try {
-      room = await connect();
-    } catch (error) {
-      throw this.joinFailed(error);
+    if (counted) stats.joins++;
+    let room: Room | null = null;
+    // Like a client behind one address for all nodes: a node that refuses connections is skipped.
+    for (let offset = 0; !room; offset++) {
+      this.via = clients[(this.home + offset) % clients.length]!;
+      try {
+        room = await connect(this.via);
+      } catch (error) {
+        const unreachable = /ECONNREFUSED|fetch failed/.test(`${(error as { code?: unknown })?.code} ${(error as Error)?.message}`);
+        if (!unreachable || offset + 1 >= clients.length) throw this.joinFailed(error, counted);
+      }
     }
     this.room = room;
     this.seat = -1;
-    this.lastEventSeq = 0;
+    if (!options.rejoin) this.lastEventSeq = 0;
     this.hookBytes(room);
-    let welcomed!: (message: { seat: number; role: "player" | "spectator"; gameId: string }) => void;
-    const welcome = new Promise<{ seat: number; role: "player" | "spectator"; gameId: string }>((resolve) => (welcomed = resolve));
+    let welcomed!: (message: Welcome) => void;
+    const welcome = new Promise<Welcome>((resolve) => (welcomed = resolve));
     room.onMessage("welcome", (message) => welcomed(message));
     room.onMessage("event", (message) => this.room === room && this.onEvent(message));
     room.onMessage("error", (message) => this.room === room && this.onError(message));
     room.onMessage("playAgain", (message) => this.room === room && this.onPlayAgain(message));
     room.onMessage("*", () => undefined); // timerWarning and anything else: nothing to do
     room.onStateChange(() => this.room === room && this.consider());
-    room.onLeave((code) => {
+    // A drop (the SDK then tries to reconnect) or a leave the bot did not ask for.
+    const dropped = (code: number) => {
       if (this.room !== room || stopped) return;
       stats.drops++;
       addCount(stats.dropsByCode, String(code));
+    };
+    room.onDrop((code) => dropped(code));
+    room.onLeave((code) => {
+      dropped(code);
+      // Sent away (the game moved to another node, or the node is going): come back as a client
+      // would, with the seat's token, through the matchmaker.
+      if (this.room === room && !stopped && !this.moving) void this.rejoin(room.roomId);
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), WELCOME_TIMEOUT_MS)));
     const greeting = await Promise.race([welcome, timeout]);
     clearTimeout(timer);
-    if (!greeting) throw this.joinFailed(new Error("no welcome after joining"));
-    if (greeting.role !== this.kind) throw this.joinFailed(new Error(`joined as ${greeting.role}, expected ${this.kind}`));
+    if (!greeting) throw this.joinFailed(new Error("no welcome after joining"), counted);
+    if (greeting.role !== this.kind) throw this.joinFailed(new Error(`joined as ${greeting.role}, expected ${this.kind}`), counted);
     this.seat = greeting.seat;
     this.role = greeting.role;
     this.gameId = greeting.gameId;
+    this.token = greeting.token;
     this.consider();
+  }
+
+  /** Back into the same game after being sent away: a few attempts, the last one counted. */
+  private async rejoin(code: string): Promise<void> {
+    this.moving = true;
+    this.stop();
+    if (this.pending) stats.lostInDrops++;
+    this.pending = null;
+    this.room = null;
+    const options = this.kind === "spectator" ? { spectate: true } : { name: this.name, token: this.token, sinceSeq: this.lastEventSeq };
+    try {
+      for (let attempt = 1; attempt <= REJOIN_ATTEMPTS && !stopped; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, REJOIN_DELAY_MS * attempt));
+        try {
+          await this.join("rejoin", (client) => client.joinById(code, options), { rejoin: true, countFailure: attempt === REJOIN_ATTEMPTS });
+          stats.rejoins++;
+          return;
+        } catch {
+          // counted on the last attempt
+        }
+      }
+    } finally {
+      this.moving = false;
+      this.consider();
+    }
   }
 
   private hookBytes(room: Room): void {
@@ -260,7 +319,7 @@ class Bot {
     this.room = null;
     if (old) await Promise.race([old.leave(true), new Promise((resolve) => setTimeout(resolve, LEAVE_TIMEOUT_MS))]);
     try {
-      if (!stopped) await this.join("next game", () => this.client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
+      if (!stopped) await this.join("next game", (client) => client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
     } catch {
       // counted in joinFailed
     } finally {
@@ -386,8 +445,8 @@ function sameCommand(a: Command, b: Command): boolean {
 // --- the process: counters, runner messages, stats file -------------------------------------------
 
 function beginMeasuring(): void {
-  const { joins, failedJoins, joinErrors, clients } = stats;
-  stats = { ...emptyStats(processIndex, pace, clients), joins, failedJoins, joinErrors };
+  const { joins, failedJoins, joinErrors, clients, drops, dropsByCode, rejoins, lostInDrops } = stats;
+  stats = { ...emptyStats(processIndex, pace, clients), joins, failedJoins, joinErrors, drops, dropsByCode, rejoins, lostInDrops };
   latency = new LatencyHistogram();
   loopDelay.reset();
   measuring = true;
@@ -440,7 +499,7 @@ async function main(options: Options): Promise<void> {
   let table = tables.get(game);
   if (!table) tables.set(game, (table = new Table()));
   const kind = pace === "spectator" && member > 0 ? "spectator" : "player";
-  const bot = new Bot(index, kind, creator, table, clients[endpointIndex(index, size, clients.length)]!);
+  const bot = new Bot(index, kind, creator, table, endpointIndex(index, size, clients.length));
   bots.add(bot);
   bot
     .start()

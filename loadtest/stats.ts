@@ -45,12 +45,14 @@ export class LatencyHistogram {
   }
 }
 
-/** What one load process writes to its stats file. Counters cover the measured window unless noted. */
+/**
+ * What one load process writes to its stats file. Joins, drops and rejoins cover the whole run,
+ * ramp-up included; the other counters the measured window.
+ */
 export interface ProcessStats {
   process: number;
   pace: string;
   clients: number;
-  /** Over the whole run, ramp-up included. */
   joins: number;
   failedJoins: number;
   /** The first few distinct join failures, for the report. */
@@ -70,6 +72,10 @@ export interface ProcessStats {
   drops: number;
   /** Their close codes. */
   dropsByCode: Record<string, number>;
+  /** Rejoins with the seat's token after being sent away. */
+  rejoins: number;
+  /** Actions in flight when their connection was closed. */
+  lostInDrops: number;
   /** The CPU policy's choice was not in the legal list: the bot took a legal one instead. */
   policyFallbacks: number;
   actionsByType: Record<string, number>;
@@ -101,6 +107,8 @@ export function emptyStats(process: number, pace: string, clients: number): Proc
     inFlightAtStop: 0,
     drops: 0,
     dropsByCode: {},
+    rejoins: 0,
+    lostInDrops: 0,
     policyFallbacks: 0,
     actionsByType: {},
     gamesFinished: 0,
@@ -132,6 +140,8 @@ export function mergeStats(all: ProcessStats[]): { total: ProcessStats; latency:
     "timedOut",
     "inFlightAtStop",
     "drops",
+    "rejoins",
+    "lostInDrops",
     "policyFallbacks",
     "gamesFinished",
     "holesFinished",
