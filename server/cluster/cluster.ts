@@ -4,12 +4,15 @@
 //
 //   golf:node:<nodeId>   heartbeat, expires when the node stops renewing it
 //   golf:lease:<gameId>  the node hosting the game, expires unless renewed
+//   golf:epoch           a marker without expiry: when it is missing, Redis restarted (lost every key)
 //   golf:recover         pub/sub: "a game was released, take it now" (drains)
 import { Redis } from "ioredis";
 import type pino from "pino";
 
 const NODE_KEY = "golf:node:";
 const LEASE_KEY = "golf:lease:";
+const EPOCH_KEY = "golf:epoch";
+const MAX_ADOPTING = 8;
 const RECOVER_CHANNEL = "golf:recover";
 
 // Sets the lease when it is free or already ours: returns 1 when we hold it afterwards.
@@ -62,8 +65,8 @@ export class Cluster {
   private readonly logger: pino.Logger;
   private readonly hosted = new Set<string>();
   private readonly adopting = new Set<string>();
-  /** Games seen without a lease on the previous scan: adopted only when still orphaned on the next. */
-  private suspects = new Set<string>();
+  /** Until then no game is adopted: Redis just restarted and live owners must renew their leases first. */
+  private graceUntil = 0;
   private timer: NodeJS.Timeout | null = null;
   private hooks: ClusterHooks | null = null;
   private draining = false;
@@ -71,8 +74,8 @@ export class Cluster {
 
   constructor(options: ClusterOptions) {
     this.nodeId = options.nodeId;
-    this.leaseMs = options.leaseMs ?? 5000;
-    this.tickMs = options.tickMs ?? 1000;
+    this.leaseMs = options.leaseMs ?? 3000;
+    this.tickMs = options.tickMs ?? 500;
     this.logger = options.logger.child({ part: "cluster" });
     // Keep retrying while Redis is away; commands wait in the offline queue meanwhile.
     const redisOptions = { maxRetriesPerRequest: 2, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
@@ -85,11 +88,8 @@ export class Cluster {
     this.hooks = hooks;
     await this.heartbeat();
     await this.subscriber.subscribe(RECOVER_CHANNEL);
-    this.subscriber.on("message", (_channel, gameId: string) => {
-      // A drained game: no need to wait for its lease to expire.
-      this.suspects.add(gameId);
-      void this.tick();
-    });
+    // A drained game: look at once instead of at the next tick.
+    this.subscriber.on("message", () => void this.tick());
     this.timer = setInterval(() => void this.tick(), this.tickMs);
     void this.tick();
   }
@@ -155,15 +155,20 @@ export class Cluster {
     this.ticking = true;
     try {
       await this.heartbeat();
-      for (const gameId of [...this.hosted]) {
-        const held = (await this.redis.eval(ACQUIRE, 1, LEASE_KEY + gameId, this.nodeId, String(this.leaseMs))) === 1;
-        if (!held) {
-          this.hosted.delete(gameId);
-          this.logger.warn({ gameId }, "another node holds this game now");
-          this.hooks.lost(gameId);
-        }
-      }
-      if (!this.draining) await this.adoptOrphans();
+      await this.checkEpoch();
+      // Every renewal in one round trip.
+      const games = [...this.hosted];
+      const pipeline = this.redis.pipeline();
+      for (const gameId of games) pipeline.eval(ACQUIRE, 1, LEASE_KEY + gameId, this.nodeId, String(this.leaseMs));
+      const results = games.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+      games.forEach((gameId, index) => {
+        const [error, held] = results[index] ?? [null, 0];
+        if (error || held === 1) return;
+        this.hosted.delete(gameId);
+        this.logger.warn({ gameId }, "another node holds this game now");
+        this.hooks!.lost(gameId);
+      });
+      if (!this.draining && Date.now() >= this.graceUntil) await this.adoptOrphans();
     } catch (error) {
       this.logger.debug({ err: error }, "cluster tick failed (Redis or the store is away); retrying");
     } finally {
@@ -172,16 +177,22 @@ export class Cluster {
   }
 
   /**
-   * A game is orphaned when nobody holds its lease and the node the store names is not alive. It is
-   * adopted only if it was already orphaned on the previous scan (or was handed off by a drain):
-   * after a Redis restart every key is gone for a moment, and live owners must get to renew first.
+   * After a Redis restart every lease and heartbeat is gone at once, though their nodes are alive: the
+   * missing epoch marker says so, and adoption waits until live owners have renewed.
    */
+  private async checkEpoch(): Promise<void> {
+    if ((await this.redis.set(EPOCH_KEY, String(Date.now()), "NX")) === "OK" && this.started) {
+      this.graceUntil = Date.now() + 2 * this.leaseMs;
+      this.logger.warn("Redis lost its keys (restarted?): adoption paused while live nodes renew their leases");
+    }
+    this.started = true;
+  }
+  private started = false;
+
+  /** A game is orphaned when nobody holds its lease and the node the store names is not alive. */
   private async adoptOrphans(): Promise<void> {
     const candidates = (await this.hooks!.candidates()).filter((game) => !this.hosted.has(game.id) && !this.adopting.has(game.id));
-    if (candidates.length === 0) {
-      this.suspects.clear();
-      return;
-    }
+    if (candidates.length === 0) return;
     const leases = await this.redis.mget(candidates.map((game) => LEASE_KEY + game.id));
     const owners = [...new Set(candidates.map((game) => game.node).filter((node): node is string => !!node && node !== this.nodeId))];
     const alive = new Set<string>();
@@ -190,12 +201,9 @@ export class Cluster {
       owners.forEach((node, index) => beats[index] !== null && alive.add(node));
     }
     const orphaned = candidates.filter((game, index) => leases[index] === null && !(game.node && alive.has(game.node)));
-    const next = new Set<string>();
     for (const game of orphaned) {
-      if (!this.suspects.has(game.id) && game.node !== this.nodeId && game.node !== null) {
-        next.add(game.id);
-        continue;
-      }
+      // A few at a time, so the first games are back quickly instead of all of them late.
+      if (this.adopting.size >= MAX_ADOPTING) break;
       if (!(await this.acquire(game.id))) continue;
       this.adopting.add(game.id);
       this.hooks!.adopt(game.id)
@@ -203,8 +211,10 @@ export class Cluster {
           this.logger.error({ err: error, gameId: game.id }, "could not adopt a game");
           await this.release(game.id, false);
         })
-        .finally(() => this.adopting.delete(game.id));
+        .finally(() => {
+          this.adopting.delete(game.id);
+          void this.tick();
+        });
     }
-    this.suspects = next;
   }
 }

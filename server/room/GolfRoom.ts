@@ -133,6 +133,9 @@ export class GolfRoom extends Room {
     const { logger } = deps();
     this.setState(newGolfState());
     this.setPatchRate(1000); // a safety net: every change pushes its patch at once (publish)
+    // The room clock (CPU pacing, turn and hole timers) advances only when ticked: tick it every
+    // 50 ms, or its timers would wait for the next patch.
+    this.setSimulationInterval(() => undefined, 50);
     const recover = options.__recover as RecoverOption | undefined;
     if (recover) {
       if (recover.secret !== deps().recoverySecret) throw new ServerError(400, "BAD_OPTIONS: unknown option __recover");
