@@ -186,6 +186,8 @@ export interface PolicyOptions {
   randomness?: number;
   /** Chance of swapping a card drawn from the deck into a face-down slot (default 1). */
   swapChance?: number;
+  /** Play a slow table (hardly ever turning a card over) until the deck ran out once this hole. */
+  slowUntilReshuffle?: boolean;
 }
 
 /**
@@ -247,6 +249,8 @@ export interface BotOptions {
   policy?: PolicyOptions;
   /** How long an action may wait for its answer before the bot gives up (default 30 s). */
   replyTimeoutMs?: number;
+  /** Actions a second at most, as a token bucket of 10 (default 25: the server takes 30). */
+  maxRate?: number;
 }
 
 let botCounter = 0;
@@ -275,6 +279,9 @@ export class Bot {
   private readonly replyTimeoutMs: number;
   private ridCounter = 0;
   private busy = false;
+  private readonly maxRate: number;
+  private allowance = 10;
+  private allowanceAt = Date.now();
   private readonly waiting = new Map<string | number, (reply: Reply) => void>();
   private readonly listeners = new Set<() => void>();
 
@@ -289,6 +296,7 @@ export class Bot {
     this.rng = seededRng(options.seed ?? this.id * 7919);
     this.policy = options.policy ?? {};
     this.replyTimeoutMs = options.replyTimeoutMs ?? 30_000;
+    this.maxRate = options.maxRate ?? 25;
   }
 
   static async create(url: string, options: Record<string, unknown> & { name: string }, bot: BotOptions = {}): Promise<Bot> {
@@ -397,8 +405,23 @@ export class Bot {
     return `b${this.id}-${++this.ridCounter}`;
   }
 
-  /** Sends an action with a fresh rid; resolves with its first event, or its error. */
-  act(type: string, payload: Record<string, unknown> = {}): Promise<Reply> {
+  /** Waits until sending one more message keeps this client under its rate. */
+  private async pace(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      this.allowance = Math.min(10, this.allowance + ((now - this.allowanceAt) / 1000) * this.maxRate);
+      this.allowanceAt = now;
+      if (this.allowance >= 1) {
+        this.allowance -= 1;
+        return;
+      }
+      await sleep(Math.ceil(((1 - this.allowance) * 1000) / this.maxRate));
+    }
+  }
+
+  /** Sends an action with a fresh rid (paced under the rate limit); resolves with its first event, or its error. */
+  async act(type: string, payload: Record<string, unknown> = {}): Promise<Reply> {
+    await this.pace();
     const rid = this.newRid();
     const reply = new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -431,7 +454,13 @@ export class Bot {
     if (this.seat < 0 || !this.room.state) return null;
     const state = this.state;
     if (!state.seats[this.seat] || state.seats[this.seat]!.cards.length !== 6) return null;
-    return chooseMove(viewFromState(state, this.seat), this.rng, this.policy);
+    let policy = this.policy;
+    if (policy.slowUntilReshuffle) {
+      const deal = this.events.findLastIndex((e) => e.type === "holeStarted");
+      const reshuffled = this.events.slice(deal + 1).some((e) => e.type === "reshuffled");
+      if (!reshuffled) policy = { randomness: 0.05, swapChance: 0.03 };
+    }
+    return chooseMove(viewFromState(state, this.seat), this.rng, policy);
   }
 
   private async play(): Promise<void> {
