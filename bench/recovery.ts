@@ -257,7 +257,8 @@ try {
       joinableAfterKill: { first: round(Math.min(...tables.map((table) => table.joinableAt ?? Infinity)) / 1000), last: round(seconds) },
       allPlayersBackAfterKill: { first: round(Math.min(...tables.map((table) => table.rejoinedAt ?? Infinity)) / 1000), last: round(allPlayersBackSeconds) },
     },
-    settings: { thinkMs, holes, acksBeforeKill, leaseMs: 5000, tickMs: 1000 },
+    // The cluster's defaults (server/cluster/cluster.ts).
+    settings: { thinkMs, holes, acksBeforeKill, leaseMs: 3000, tickMs: 500 },
     machine: { cores: os.cpus().length, cpu: cpu?.model.trim(), memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, loadAverageAtStart: loadAtStart },
   };
   const pass = result.recovered === games && result.lostMoves === 0 && result.duplicatedMoves === 0 && result.finished === games && result.seconds <= 10;
