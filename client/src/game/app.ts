@@ -10,7 +10,8 @@ import { button, h, replace } from "../ui/dom.ts";
 import type { CreateChoices } from "../ui/lobby.ts";
 import { toast } from "../ui/toast.ts";
 import { LiveTable } from "./live-table.ts";
-import { eventsOf, ReplayViewer, type ReplaySource } from "./replay.ts";
+import { eventsOf } from "./replay-log.ts";
+import { ReplayViewer, type ReplaySource } from "./replay.ts";
 import { TableView } from "./table-view.ts";
 
 export type GameIntent =

@@ -58,7 +58,7 @@ function gridSize(cardW: number): { w: number; h: number; gap: number } {
 }
 
 function plateHeight(cardW: number, unit: number, bottom: boolean): number {
-  return Math.round(Math.max(30 * unit, Math.min(bottom ? 44 * unit : 38 * unit, cardW * 0.55)));
+  return Math.round(Math.max(26 * unit, Math.min(bottom ? 44 * unit : 38 * unit, cardW * 0.55)));
 }
 
 /** A seat block (grid over plate) whose grid is centred on (cx, gridCy). */
@@ -105,6 +105,8 @@ export function computeLayout(input: LayoutInput): TableLayout {
   const availH = Math.max(1, bottomEdge - top);
   const margin = 10 * unit;
   const portrait = W / availH < 1.15;
+  // A short, wide screen (a phone on its side): everyone in one band, the others to the sides.
+  const wide = !portrait && W / availH > 2.6;
   const n = Math.max(1, seatCount);
   const others = n - 1;
   // Seats in clockwise order from the bottom seat.
@@ -115,8 +117,31 @@ export function computeLayout(input: LayoutInput): TableLayout {
   const seats: SeatPlace[] = [];
   let pilesY: number;
 
-  if (!portrait) {
-    meW = Math.min(W * 0.1, (availH * 0.4) / (2 * CARD_RATIO + 0.12 + 0.55), 150 * unit);
+  if (wide) {
+    meW = Math.min(W * 0.1, (availH * 0.55) / (2 * CARD_RATIO + 0.12 + 0.55), 150 * unit);
+    const narrowestColumn = (W / 2 - Math.max(gridSize(meW).w, 132 * unit) / 2 - margin * 2) / Math.max(1, Math.ceil(others / 2));
+    oppW = Math.min(meW * 0.72, (narrowestColumn * 0.9) / 3.24);
+    const meBlock = blockHeight(meW, unit, true);
+    const meGridCy = bottomEdge - margin - meBlock + gridSize(meW).h / 2;
+    seats.push(place(order[0]!, true, W / 2, meGridCy, meW, unit));
+    const meHalf = Math.max(gridSize(meW).w, 132 * unit) / 2;
+    const left = Math.ceil(others / 2);
+    const right = others - left;
+    const sideW = W / 2 - meHalf - margin * 2;
+    const oppGridCy = top + (availH - blockHeight(oppW, unit, false)) / 2 + gridSize(oppW).h / 2;
+    for (let k = 0; k < others; k++) {
+      const onLeft = k < left;
+      const count = onLeft ? left : right;
+      const index = onLeft ? k : k - left;
+      const colW = sideW / count;
+      const cx = onLeft ? margin + colW * (index + 0.5) : W / 2 + meHalf + margin + colW * (index + 0.5);
+      seats.push(place(order[k + 1]!, false, cx, oppGridCy, oppW, unit, colW - 6 * unit));
+    }
+    pilesY = (top + (meGridCy - gridSize(meW).h / 2)) / 2;
+  } else if (!portrait) {
+    // A short screen (a phone on its side) gives your grid a larger share of the height.
+    const share = availH < 420 * unit ? 0.5 : 0.4;
+    meW = Math.min(W * 0.1, (availH * share) / (2 * CARD_RATIO + 0.12 + 0.55), 150 * unit);
     oppW = meW * (others >= 4 ? 0.66 : 0.74);
     const meBlock = blockHeight(meW, unit, true);
     const meGridCy = bottomEdge - margin - meBlock + gridSize(meW).h / 2;
@@ -155,12 +180,12 @@ export function computeLayout(input: LayoutInput): TableLayout {
       const gridCy = top + margin + row * (oppBlock + margin) + gridSize(oppW).h / 2;
       seats.push(place(order[k + 1]!, false, cx, gridCy, oppW, unit, colW - 6 * unit));
     }
-    const topRowBottom = others === 0 ? top : top + margin + rows * (oppBlock + margin);
-    pilesY = (topRowBottom + (meGridCy - gridSize(meW).h / 2)) / 2;
+    const rowsBottom = Math.max(top, ...seats.slice(1).map((spot) => spot.box.y + spot.box.h));
+    pilesY = (rowsBottom + seats[0]!.box.y) / 2;
   }
 
-  const spaceForPiles = seats[0]!.box.y - (seats.length > 1 ? Math.max(...seats.slice(1).map((s) => (s.box.y + s.box.h < seats[0]!.box.y ? s.box.y + s.box.h : top))) : top);
-  const pileW = Math.max(28 * unit, Math.min(meW * 0.95, (spaceForPiles * 0.8) / CARD_RATIO, W * 0.2));
+  const spaceForPiles = seats[0]!.box.y - (seats.length > 1 && !wide ? Math.max(...seats.slice(1).map((s) => (s.box.y + s.box.h < seats[0]!.box.y ? s.box.y + s.box.h : top))) : top);
+  const pileW = Math.max(22 * unit, Math.min(meW * 0.95, (spaceForPiles * 0.8) / CARD_RATIO, W * 0.2));
   const pileH = pileW * CARD_RATIO;
   const pileGap = pileW * 0.3;
   const deck = { x: W / 2 - pileW / 2 - pileGap / 2, y: pilesY };
@@ -171,7 +196,7 @@ export function computeLayout(input: LayoutInput): TableLayout {
   for (const spot of seats) {
     if (spot.bottom) {
       spot.held = { x: discard.x + pileW * 1.45, y: pilesY, cardW: pileW * 1.05 };
-    } else if (portrait) {
+    } else if (portrait || wide) {
       // On a tall screen the others hold their card on the left of the deck (there is no room
       // beside their small grids); the player's own goes on the right of the discard pile.
       spot.held = { x: deck.x - pileW * 1.45, y: pilesY, cardW: pileW * 0.95 };

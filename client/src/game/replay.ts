@@ -2,17 +2,8 @@
 // the same table as live play. Play, pause, step, scrub, speed (0.5x-4x and real time), keyboard
 // (left/right step, Home/End, space plays), a link to the current move (#seq), a full-reveal view or
 // "what this seat saw", export download, import upload and share links.
-import {
-  EMPTY_STATE,
-  evolve,
-  isRanked,
-  projectEvent,
-  verifyLog,
-  type GameEvent,
-  type GameState,
-} from "../../../shared/golf/index.ts";
+import { EMPTY_STATE, evolve, projectEvent, type GameEvent, type GameState } from "../../../shared/golf/index.ts";
 import { api, type GolfExport } from "../net/api.ts";
-import type { GolfSnapshot } from "../net/snapshot.ts";
 import type { SurfaceProvider } from "../surface.ts";
 import { button, h, replace } from "../ui/dom.ts";
 import { icon } from "../ui/icons.ts";
@@ -20,7 +11,9 @@ import { toast } from "../ui/toast.ts";
 import { play as playSound, setSoundMuted, soundMuted, unlockAudio } from "./audio.ts";
 import { modelFromEngine, type TableModel, type Viewpoint } from "./model.ts";
 import { scoreSheet } from "./score-sheet.ts";
-import { NO_OFFERS, TableView, type TableEvent } from "./table-view.ts";
+import { describeEvent, type TableEvent } from "./describe.ts";
+import { eventsOf, snapshotFromEngine } from "./replay-log.ts";
+import { NO_OFFERS, type TableView } from "./table-view.ts";
 
 export type ReplaySource =
   | { kind: "server"; gameId: string }
@@ -40,55 +33,6 @@ export type Speed = (typeof SPEEDS)[number];
 
 /** Longest pause between two moves in real-time playback. */
 const REAL_TIME_CAP_MS = 8000;
-
-/** Checks an export document and returns its events for the engine, or throws a readable Error. */
-export function eventsOf(doc: unknown): GameEvent[] {
-  const candidate = doc as Partial<GolfExport> | null;
-  if (!candidate || candidate.format !== "golf-game" || !Array.isArray(candidate.events)) throw new Error("this is not a Six-Card Golf export (format golf-game)");
-  const events = candidate.events.map((event) => ({ type: event.type, seat: event.seat ?? null, data: event.data }) as GameEvent);
-  verifyLog(events);
-  return events;
-}
-
-/** The protocol's state snapshot for an engine state, as `viewpoint` sees it (for window.golf.state). */
-export function snapshotFromEngine(state: GameState, viewpoint: Viewpoint, doc: GolfExport): GolfSnapshot {
-  const model = modelFromEngine(state, viewpoint === "all" ? "all" : viewpoint);
-  return {
-    code: doc.game.code,
-    gameId: doc.game.id,
-    phase: state.phase,
-    rules: JSON.stringify(state.rules),
-    decks: state.decks,
-    hole: state.hole,
-    holes: state.holes,
-    dealer: state.dealer,
-    seats: model.seats.map((seat, index) => ({
-      name: seat.name,
-      kind: seat.kind,
-      profile: seat.profile,
-      connected: true,
-      away: seat.away,
-      host: seat.host,
-      total: seat.total,
-      holeScore: seat.holeScore,
-      holesWon: seat.holesWon,
-      // The contract's shape: rank and suit are "" while a card is face-down.
-      cards: seat.cards.map((slot) => ({ faceUp: slot.faceUp, rank: slot.faceUp ? slot.face?.rank ?? "" : "", suit: slot.faceUp ? slot.face?.suit ?? "" : "" })),
-      drawn: index === state.turn && model.held ? { rank: model.held.rank, suit: model.held.suit } : null,
-    })),
-    turn: state.turn,
-    finisher: state.finisher,
-    mustFlip: state.mustFlip,
-    deckCount: state.deck.length,
-    discardTop: state.discard.at(-1) ?? null,
-    discardCount: state.discard.length,
-    drawnFrom: state.drawnFrom,
-    turnEndsAt: 0,
-    spectators: 0,
-    ranked: isRanked(state.rules),
-    lastSeq: state.seq,
-  };
-}
 
 export class ReplayViewer implements SurfaceProvider {
   private readonly log: GameEvent[];
@@ -331,7 +275,7 @@ export class ReplayViewer implements SurfaceProvider {
   private renderCaption(): void {
     const state = this.states[this.index]!;
     const event = this.index > 0 ? this.log[this.index - 1]! : null;
-    const text = event ? TableView.describe(this.projected(event), this.model(this.index - 1)) : "Before the first move";
+    const text = event ? describeEvent(this.projected(event), this.model(this.index - 1)) : "Before the first move";
     replace(
       this.ui.caption,
       h("b", null, `Move ${this.index} of ${this.total}`),

@@ -5,7 +5,7 @@
 import Phaser from "phaser";
 import { cardTexture, ensureArt, HALO_SCALE_X, HALO_SCALE_Y } from "./card-art.ts";
 import { computeLayout, placeOf, type Point, type SeatPlace, type TableLayout } from "./layout.ts";
-import { cardLabel, type CardFace, type SeatModel, type SlotModel, type TableModel } from "./model.ts";
+import type { CardFace, SeatModel, SlotModel, TableModel } from "./model.ts";
 import { play, type Sound } from "./audio.ts";
 
 /** What a click on the table means: the controller decides, the view only reports. */
@@ -26,13 +26,8 @@ export interface Offers {
 
 export const NO_OFFERS: Offers = { slots: new Set(), selected: new Set(), deck: false, discard: false };
 
-/** An event as the view animates it (the protocol's `event` message, or a replayed log event). */
-export interface TableEvent {
-  seq?: number;
-  type: string;
-  seat?: number | null;
-  data: Record<string, unknown>;
-}
+export type { TableEvent } from "./describe.ts";
+import type { TableEvent } from "./describe.ts";
 
 interface SeatSprites {
   cards: Phaser.GameObjects.Image[];
@@ -893,61 +888,5 @@ export class TableView extends Phaser.Scene {
       for (const counter of counters) counter?.label.setAlpha(1 - t);
     });
     for (const counter of counters) if (counter) this.dispose(counter.label);
-  }
-
-  /** A short description of an event, for the move log and the replay's caption. */
-  static describe(event: TableEvent, model: TableModel | null): string {
-    const name = (seat: number | null | undefined) => (typeof seat === "number" ? model?.seats[seat]?.name ?? `Seat ${seat + 1}` : "");
-    const who = name(event.seat);
-    const data = event.data ?? {};
-    const card = (value: unknown) => cardLabel(value as CardFace | null);
-    switch (event.type) {
-      case "created":
-        return "The table is set";
-      case "seatTaken":
-        return `${String(data.name ?? who)} sits down${data.kind === "cpu" ? " (CPU)" : ""}`;
-      case "seatFreed":
-        return `${who} leaves the table`;
-      case "hostChanged":
-        return `${who} is now the host`;
-      case "configured":
-        return "The host changes the settings";
-      case "started":
-        return "The game starts";
-      case "holeStarted":
-        return `Hole ${String(data.hole)}: the cards are dealt`;
-      case "flippedInitial":
-        return `${who} turns up ${((data.cards as CardFace[]) ?? []).map((c) => cardLabel(c)).join(" and ")}`;
-      case "drew":
-        return data.source === "deck" ? `${who} draws from the deck${data.card ? ` (${card(data.card)})` : ""}` : `${who} takes the ${card(data.card)}`;
-      case "cancelledDraw":
-        return `${who} puts the ${card(data.card)} back`;
-      case "swapped":
-        return `${who} swaps in the ${card(data.card)} and discards the ${card(data.replaced)}`;
-      case "discarded":
-        return `${who} discards the ${card(data.card)}`;
-      case "flipped":
-        return `${who} turns up the ${card(data.card)}`;
-      case "skippedFlip":
-        return `${who} skips the flip`;
-      case "knocked":
-        return `${who} knocks`;
-      case "reshuffled":
-        return "The discards are shuffled into a new deck";
-      case "revealed":
-        return `${who}'s last cards are turned up`;
-      case "holeEnded":
-        return `Hole ${String(data.hole)} is over`;
-      case "gameEnded":
-        return "Game over";
-      case "awayChanged":
-        return data.away ? `${who} is away: a CPU plays for them` : `${who} is back`;
-      case "conceded":
-        return `${who} concedes: a CPU plays the seat`;
-      case "abandoned":
-        return "The game was abandoned";
-      default:
-        return event.type;
-    }
   }
 }
