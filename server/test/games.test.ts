@@ -89,6 +89,18 @@ async function checkFinishedGame(players: Bot[], watchers: Bot[], holes: number)
 }
 
 describe("full games", () => {
+  it("a player who left a running game takes the seat back with its token, even after every player left", async () => {
+    const host = track(await Bot.create(node.url, { name: "Gone", seats: 3, cpus: 1, holes: 1, turnSeconds: 0 }, { autoplay: false }));
+    const guest = track(await Bot.joinById(node.url, host.code, { name: "Also Gone" }, { autoplay: false }));
+    await host.until(() => host.state.seats.every((seat) => seat.kind !== "empty"));
+    expect((await host.act("start")).ok).toBe(true);
+    await host.until(() => host.state.phase === "initialFlip");
+    await host.leave();
+    await guest.leave();
+    const back = track(await Bot.joinById(node.url, host.code, { name: "Gone", token: host.token }, { autoplay: false }));
+    expect(back.welcome).toMatchObject({ seat: 0, role: "player", token: host.token, gameId: host.welcome!.gameId });
+  });
+
   it("one player and three instant CPUs play three holes under the standard rules", async () => {
     const host = track(await Bot.create(node.url, { name: "Ann", seats: 4, cpus: 3, holes: 3, turnSeconds: 0 }));
     expect(host.welcome).toMatchObject({ seat: 0, role: "player", code: expect.stringMatching(/^[A-HJ-NP-Z2-9]{5}$/) });

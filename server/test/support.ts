@@ -321,9 +321,13 @@ export class Bot {
     this.room = room;
     room.onMessage("*", (type: string | number, message: unknown) => this.receive(type, message));
     room.onStateChange(() => this.changed());
-    room.onLeave((code: number, reason?: string) => this.closes.push({ code, reason, kind: "leave" }));
-    room.onDrop((code: number, reason?: string) => this.closes.push({ code, reason, kind: "drop" }));
-    room.onError((code: number, reason?: string) => this.closes.push({ code, reason, kind: "error" }));
+    const closed = (kind: "leave" | "drop" | "error") => (code: number, reason?: string) => {
+      this.closes.push({ code, reason, kind });
+      this.changed();
+    };
+    room.onLeave(closed("leave"));
+    room.onDrop(closed("drop"));
+    room.onError(closed("error"));
   }
 
   private async ready(): Promise<Bot> {
@@ -417,6 +421,12 @@ export class Bot {
       }
       await sleep(Math.ceil(((1 - this.allowance) * 1000) / this.maxRate));
     }
+  }
+
+  /** Sends any message, paced under the rate limit; answers land in `errors` / `events`. */
+  async send(type: string | number, payload?: unknown): Promise<void> {
+    await this.pace();
+    this.room.send(type as string, payload);
   }
 
   /** Sends an action with a fresh rid (paced under the rate limit); resolves with its first event, or its error. */
