@@ -15,10 +15,11 @@
 // WebSocket frames: patches, events, their headers), divided by moves × the two clients of a game.
 // Memory is the server's VmRSS: once before any game, and the peak sampled every 100 ms under load.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { scratchDatabase } from "../server/testing.ts";
@@ -67,6 +68,36 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // After the command name: utime and stime are fields 14 and 15 of stat, here at 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Sum and count of a Prometheus histogram (all label sets), from a /metrics text. */
+function histogramMean(metrics: string, name: string): number {
+  let sum = 0;
+  let count = 0;
+  for (const line of metrics.split("\n")) {
+    if (line.startsWith(`${name}_sum`)) sum += Number(line.split(" ").at(-1));
+    else if (line.startsWith(`${name}_count`)) count += Number(line.split(" ").at(-1));
+  }
+  return count > 0 ? sum / count : NaN;
+}
+
+function gaugeMb(metrics: string, name: string): number {
+  const line = metrics.split("\n").find((text) => text.startsWith(`${name} `));
+  return line ? Number(line.split(" ").at(-1)) / 2 ** 20 : NaN;
+}
+
+/** RSS after a full GC in the server (see the SIGUSR2 hook). */
+async function settledRssMb(pid: number): Promise<number> {
+  process.kill(pid, "SIGUSR2");
+  await sleep(500);
+  return rssMb(pid);
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
@@ -78,7 +109,11 @@ async function startServer(port: number, database: { url?: string; dataDir?: str
   delete env.DATABASE_URL;
   if (database.url) env.DATABASE_URL = database.url;
   if (database.dataDir) env.DATA_DIR = database.dataDir;
-  const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  // A diagnostic hook, not server code: SIGUSR2 runs a full GC, so retained memory can be told
+  // from garbage not yet collected.
+  const gcHook = path.join(mkdtempSync(path.join(os.tmpdir(), "golf-bench-gc-")), "gc-on-signal.mjs");
+  writeFileSync(gcHook, "process.on('SIGUSR2', () => globalThis.gc?.());\n");
+  const nodeArgs = ["--expose-gc", "--import", pathToFileURL(gcHook).href, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], { cwd: REPO, env, stdio: ["ignore", "inherit", "inherit"] });
   const started = Date.now();
   for (;;) {
@@ -304,6 +339,8 @@ async function main(): Promise<void> {
     serverPid = pid;
     await sleep(1000);
     const idleRssMb = rssMb(pid);
+    const idleSettledRssMb = await settledRssMb(pid);
+    const idleHeapMb = gaugeMb(await (await fetch(`${url}/metrics`)).text(), "golf_node_nodejs_heap_size_used_bytes");
 
     const totals: Totals = { moves: 0, latencies: [], rateLimited: 0, otherErrors: new Map() };
     const tables: [Bot, Bot][] = [];
@@ -327,6 +364,9 @@ async function main(): Promise<void> {
       peakRssMb = Math.max(peakRssMb, rssMb(pid));
     }, 100);
     const loadAtStart = os.loadavg()[0]!;
+    const metricsBefore = await (await fetch(`${url}/metrics`)).text();
+    const serverCpuBefore = cpuSeconds(pid);
+    const benchCpuBefore = process.cpuUsage();
     const bytesBefore = bots.reduce((sum, bot) => sum + bot.bytesRead, 0);
     const startedAt = performance.now();
     for (const [host, guest] of tables) {
@@ -347,6 +387,19 @@ async function main(): Promise<void> {
     const bytes = bots.reduce((sum, bot) => sum + bot.bytesRead, 0) - bytesBefore;
     clearInterval(sampler);
     peakRssMb = Math.max(peakRssMb, rssMb(pid));
+    const serverCpu = cpuSeconds(pid) - serverCpuBefore;
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const metricsAfter = await (await fetch(`${url}/metrics`)).text();
+    // The games are over but their rooms and clients are still there.
+    const settledRssAfterMb = await settledRssMb(pid);
+    // Means over the run: the setup's joins are in both snapshots and cancel out.
+    const meanOver = (name: string) => {
+      const after = histogramMean(metricsAfter, name);
+      const before = histogramMean(metricsBefore, name);
+      const countOf = (text: string) => text.split("\n").filter((line) => line.startsWith(`${name}_count`)).reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+      const [n1, n0] = [countOf(metricsAfter), countOf(metricsBefore)];
+      return ((after * n1 - (Number.isNaN(before) ? 0 : before * n0)) / (n1 - n0)) * 1000;
+    };
 
     const sorted = totals.latencies.sort((a, b) => a - b);
     const result = {
@@ -362,6 +415,16 @@ async function main(): Promise<void> {
       idleRssMb: round(idleRssMb),
       serverRssMb: round(peakRssMb),
       mbPerGameOverIdle: round((peakRssMb - idleRssMb) / GAMES, 3),
+      // Diagnostics: the JS heap in use (garbage included) idle and right after the games, and RSS
+      // after a full GC, idle and with the finished games' rooms and clients still open.
+      idleHeapMb: round(idleHeapMb),
+      heapMbAfterRun: round(gaugeMb(metricsAfter, "golf_node_nodejs_heap_size_used_bytes")),
+      retainedMbPerGame: round((settledRssAfterMb - idleSettledRssMb) / GAMES, 3),
+      // Where the time goes: inside the server (receive to effect sent; of it, the commit) and CPU use.
+      serverActionMeanMs: round(meanOver("golf_action_latency_seconds"), 2),
+      appendMeanMs: round(meanOver("golf_event_append_latency_seconds"), 2),
+      serverCpuPercent: Math.round((100 * serverCpu) / seconds),
+      benchCpuPercent: Math.round((100 * (benchCpu.user + benchCpu.system)) / 1e6 / seconds),
       rateLimited: totals.rateLimited,
       otherErrors: Object.fromEntries(totals.otherErrors),
       database: scratch ? "postgresql" : "pglite",
