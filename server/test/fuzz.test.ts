@@ -68,7 +68,12 @@ function junkKey(rng: Rng): string {
 }
 
 function validRid(rng: Rng): string | number {
-  if (chance(rng, 0.5)) return `r${junkString(rng, 24)}`.slice(0, 32);
+  if (chance(rng, 0.5)) {
+    // At most 32 UTF-16 units, never a surrogate pair cut in half.
+    let rid = "r";
+    for (const char of junkString(rng, 31)) if (rid.length + char.length <= 32) rid += char;
+    return rid;
+  }
   return pick(rng, [int(rng, 1e9), -int(rng, 1000), 0, 12.5, -0.25, 2 ** 52]);
 }
 
