@@ -12,6 +12,7 @@ import { icon } from "../ui/icons.ts";
 import { toast } from "../ui/toast.ts";
 import { play, setSoundMuted, soundMuted, unlockAudio } from "./audio.ts";
 import { lobbyPanel } from "./lobby-panel.ts";
+import { describeEvent } from "./describe.ts";
 import { cardLabel, legalMoves, modelFromSnapshot, parseRules, type CardFace, type TableModel } from "./model.ts";
 import { scoreSheet, type HoleLine } from "./score-sheet.ts";
 import { NO_OFFERS, TableView, type Offers } from "./table-view.ts";
@@ -63,6 +64,8 @@ export class LiveTable implements SurfaceProvider {
   private lastTurnSeen = -1;
   private lastPanelKey = "";
   private lastSheetKey = "";
+  /** While events are being animated, the hint line tells what is happening. */
+  private commentary: string | null = null;
   private readonly offs: (() => void)[] = [];
   private readonly ui: {
     top: HTMLElement;
@@ -296,11 +299,14 @@ export class LiveTable implements SurfaceProvider {
         this.view.speed = Math.min(6, 1 + (this.queue.length) * 0.7);
         const snap = this.link.snapshot;
         const after = snap && snap.lastSeq === event.seq ? this.model(snap) : null;
+        this.commentary = describeEvent(event, this.view.model);
+        if (snap) this.renderBottom(snap);
         await this.view.animate(event, after);
         if (event.type === "holeEnded" || event.type === "gameEnded") this.refreshHud();
       }
     } finally {
       this.pumping = false;
+      this.commentary = null;
       this.view.speed = 1;
     }
     this.settle();
@@ -475,8 +481,8 @@ export class LiveTable implements SurfaceProvider {
         class: "ghost small rules-chip",
         title: variants.join(", ") || "No house rules",
       }),
-      h("span", { class: "spectators", title: `${snap.spectators} watching` }, icon("eye", 18), ` ${snap.spectators}`),
-      this.results.length ? button("scores", "Scores", () => this.openSheet(), { class: "ghost small" }) : null,
+      h("span", { class: `spectators${snap.spectators ? "" : " none"}`, title: `${snap.spectators} watching` }, icon("eye", 18), ` ${snap.spectators}`),
+      this.results.length ? button("scores", "Scores", () => this.openSheet(), { class: "ghost small scores-button" }) : null,
       button("mute", icon(soundMuted() ? "soundOff" : "soundOn"), () => {
         setSoundMuted(!soundMuted());
         if (!soundMuted()) unlockAudio();
@@ -529,6 +535,12 @@ export class LiveTable implements SurfaceProvider {
           this.copyInvite();
           menu.hidden = true;
         }),
+        this.results.length
+          ? button("scoresMenu", "Score sheet", () => {
+              menu.hidden = true;
+              this.openSheet();
+            })
+          : null,
         this.options.watch ? button("nextGame", "Watch another game", () => this.options.watch!.skip()) : null,
         playing
           ? button("concede", "Concede this game", () => {
@@ -599,6 +611,10 @@ export class LiveTable implements SurfaceProvider {
   private renderBottom(snap: GolfSnapshot): void {
     const moves = this.moves();
     const myTurn = this.me >= 0 && snap.turn === this.me;
+    if (this.pumping && this.commentary) {
+      replace(this.ui.bottom, h("span", { class: "prompt commentary" }, this.commentary));
+      return;
+    }
     replace(
       this.ui.bottom,
       h("span", { class: `prompt${myTurn && (snap.phase === "playing" || snap.phase === "finalTurn") ? " mine" : ""}` }, this.hint(snap)),
