@@ -74,7 +74,9 @@ export class Cluster {
 
   constructor(options: ClusterOptions) {
     this.nodeId = options.nodeId;
-    this.leaseMs = options.leaseMs ?? 3000;
+    // Long enough that a node starved of CPU for a few seconds keeps its games; short enough that a
+    // dead node's games are back within seconds.
+    this.leaseMs = options.leaseMs ?? 4000;
     this.tickMs = options.tickMs ?? 500;
     this.logger = options.logger.child({ part: "cluster" });
     // Keep retrying while Redis is away; commands wait in the offline queue meanwhile.

@@ -31,6 +31,7 @@ import type { NodeMetrics } from "../metrics.ts";
 import { CodeTakenError, ConflictError, StoreUnavailableError, type EventStore, type GameRecord, type SeatInfo } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
 import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
+import { guardFrames } from "./frame-guard.ts";
 import { mirrorState } from "./mirror.ts";
 import { newGolfState, type GolfStateSchema } from "./schema.ts";
 
@@ -121,6 +122,7 @@ export class GolfRoom extends Room {
   private quickStartTimer: { clear(): void } | null = null;
   private idleTimer: { clear(): void } | null = null;
   private lastHumanActionAt = Date.now();
+  private cpuRetryAt = 0;
   private log_!: pino.Logger;
   private closing = false;
   /** Set when this node stopped hosting the game (another node runs it now). */
@@ -132,6 +134,9 @@ export class GolfRoom extends Room {
   override async onCreate(options: Record<string, unknown>): Promise<void> {
     const { logger } = deps();
     this.setState(newGolfState());
+    // A game in progress outlives its connections (players come back with their token); the room
+    // goes once the game is over and everyone has left (disposeWhenEmpty) or it is abandoned.
+    this.autoDispose = false;
     this.setPatchRate(1000); // a safety net: every change pushes its patch at once (publish)
     // The room clock (CPU pacing, turn and hole timers) advances only when ticked: tick it every
     // 50 ms, or its timers would wait for the next patch.
@@ -148,9 +153,7 @@ export class GolfRoom extends Room {
     if (deps().cluster) this.listingTimer = this.clock.setInterval(() => void this.updateListing(true), 5000);
     this.maxClients = this.game.tableSize + SPECTATOR_CAP;
     for (const type of MESSAGE_TYPES) this.onMessage(type, (client, payload) => this.onAction(client, type, payload));
-    this.onMessage("*", (client, type, payload) => {
-      this.reply(client, "error", { code: "UNKNOWN_MESSAGE", message: `unknown message type ${String(type).slice(0, 40)}`, action: String(type).slice(0, 40), rid: ridOf(payload) });
-    });
+    this.onMessage("*", (client, type, payload) => this.onUnknown(client, type, payload));
     deps().metrics.rooms.inc();
     this.afterChange();
     this.log_.info({ recovered: Boolean(recover), quickPlay: this.isQuickPlay }, "room created");
@@ -233,7 +236,6 @@ export class GolfRoom extends Room {
       if (seat.kind === "human") this.disconnectedSeats.add(index);
     });
     this.cpuDelayMs = deps().defaultCpuDelayMs;
-    this.autoDispose = false;
     if (this.game.phase !== "lobby") await this.setPrivate(true);
     await store.updateGame(gameId, { node: deps().nodeId });
     this.mirror();
@@ -399,6 +401,7 @@ export class GolfRoom extends Room {
   }
 
   override async onDispose(): Promise<void> {
+    this.closing = true;
     this.clearTimers();
     this.listingTimer?.clear();
     deps().metrics.rooms.dec();
@@ -474,6 +477,32 @@ export class GolfRoom extends Room {
       if (player?.away && !player.conceded && !this.disconnectedSeats.has(seat)) await this.apply(seat, { type: "setAway", away: false });
       this.afterChange();
     });
+  }
+
+  /**
+   * Any message type without a handler. A message typed "*" itself reaches this handler with its
+   * payload first (core calls "*" handlers that way); a type core could not read arrives as undefined.
+   */
+  private onUnknown(client: Client, type: unknown, payload: unknown): void {
+    if (type !== null && typeof type === "object") {
+      payload = type;
+      type = "*";
+    } else if (typeof type !== "string" && typeof type !== "number") {
+      type = "";
+    }
+    const name = String(type).slice(0, 40);
+    const viewer = this.viewers.get(client.sessionId);
+    if (viewer && !this.takeAllowance(viewer)) {
+      this.reply(client, "error", { code: "RATE_LIMITED", message: `at most ${MESSAGES_PER_SECOND} messages a second`, action: name, rid: ridOf(payload) });
+      return;
+    }
+    deps().metrics.actions.inc({ type: "unknown", outcome: "UNKNOWN_MESSAGE" });
+    this.reply(client, "error", { code: "UNKNOWN_MESSAGE", message: `unknown message type ${name}`, action: name, rid: ridOf(payload) });
+  }
+
+  /** An error thrown in a handler is logged, never let out into the connection. */
+  override onUncaughtException(error: unknown, method: string): void {
+    this.log_?.error({ err: error, method }, "uncaught error in the room");
   }
 
   private takeAllowance(viewer: Viewer): boolean {
@@ -662,7 +691,8 @@ export class GolfRoom extends Room {
     if (actor === null) return;
     const player = this.game.seats[actor]!;
     const traits = player.kind === "cpu" ? findProfile(player.profile)!.traits : STAND_IN;
-    const delay = cpuThinkMs(traits, this.rngFor(actor), this.cpuDelayMs);
+    // After a refused or failed CPU move (the database away, say), wait before trying again.
+    const delay = Math.max(cpuThinkMs(traits, this.rngFor(actor), this.cpuDelayMs), this.cpuRetryAt - Date.now());
     const act = () => void this.enqueue(() => this.playCpu(actor, traits));
     if (delay <= 0) act();
     else this.cpuTimer = this.clock.setTimeout(act, delay);
@@ -691,7 +721,10 @@ export class GolfRoom extends Room {
     const command = cpuCommand(view(this.game, seat), traits, this.rngFor(seat));
     if (command) {
       const outcome = await this.apply(seat, command);
-      if (!outcome.ok) this.log_.error({ command, outcome }, "CPU move refused");
+      if (!outcome.ok) {
+        this.log_.error({ command, outcome }, "CPU move refused");
+        this.cpuRetryAt = Date.now() + 1000;
+      }
     }
     this.afterChange();
   }
@@ -876,3 +909,5 @@ export class GolfRoom extends Room {
     return { game: this.game, log: this.log, record: { id: this.gameId, code: this.code } };
   }
 }
+
+guardFrames(GolfRoom, (client) => client.send("error", { code: "BAD_MESSAGE", message: "the message could not be decoded (malformed msgpack)" }));
