@@ -131,6 +131,9 @@ export class LiveTable implements SurfaceProvider {
     const resize = () => this.updateInsets();
     window.addEventListener("resize", resize);
     this.offs.push(() => window.removeEventListener("resize", resize));
+    const keys = (event: KeyboardEvent) => this.onKey(event);
+    window.addEventListener("keydown", keys);
+    this.offs.push(() => window.removeEventListener("keydown", keys));
 
     if (link.snapshot) this.view.show(this.model(link.snapshot));
     this.refreshHud();
@@ -411,6 +414,21 @@ export class LiveTable implements SurfaceProvider {
     if (has((move) => move.type === "discard")) this.send("discard");
     else if (has((move) => move.type === "cancelDraw")) this.send("cancelDraw");
     else if (has((move) => move.type === "draw" && move.source === "discard")) this.send("draw", { source: "discard" });
+  }
+
+  /** The keyboard does what a click would: 1-6 your cards, D the deck, P the discard pile,
+   *  S skip the flip, K knock. */
+  private onKey(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement | null;
+    if (event.ctrlKey || event.metaKey || event.altKey || (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA"))) return;
+    const key = event.key.toLowerCase();
+    if (key >= "1" && key <= "6") this.clickSlot(Number(key) - 1);
+    else if (key === "d") this.clickPile("deck");
+    else if (key === "p") this.clickPile("discard");
+    else if (key === "s" && this.moves().some((move) => move.type === "skipFlip")) this.send("skipFlip");
+    else if (key === "k" && this.moves().some((move) => move.type === "knock")) this.send("knock");
+    else return;
+    event.preventDefault();
   }
 
   private paintOffers(): void {

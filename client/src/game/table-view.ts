@@ -406,7 +406,12 @@ export class TableView extends Phaser.Scene {
     if (!model || !layout) return;
     for (const [seat, sprites] of this.seatSprites.entries()) {
       sprites.timer.clear();
-      if (seat !== model.turn || !model.turnEndsAt || (model.phase !== "playing" && model.phase !== "finalTurn")) continue;
+      if (!model.turnEndsAt) continue;
+      // The clock runs for the player whose turn it is, or, during the initial flips, for everyone
+      // who has not turned their cards up yet.
+      const flipping = model.phase === "initialFlip" && (model.seats[seat]?.cards.filter((slot) => slot.faceUp).length ?? 0) < model.rules.initialFlips;
+      const playing = seat === model.turn && (model.phase === "playing" || model.phase === "finalTurn");
+      if (!flipping && !playing) continue;
       const spot = placeOf(layout, seat);
       if (!spot) continue;
       const left = Math.max(0, model.turnEndsAt - Date.now());
