@@ -91,11 +91,11 @@ function gaugeMb(metrics: string, name: string): number {
   return line ? Number(line.split(" ").at(-1)) / 2 ** 20 : NaN;
 }
 
-/** RSS after a full GC in the server (see the SIGUSR2 hook). */
-async function settledRssMb(pid: number): Promise<number> {
+/** The server's JS heap in use after a full GC (see the SIGUSR2 hook): what it retains. */
+async function retainedHeapMb(pid: number, url: string): Promise<number> {
   process.kill(pid, "SIGUSR2");
   await sleep(500);
-  return rssMb(pid);
+  return gaugeMb(await (await fetch(`${url}/metrics`)).text(), "golf_node_nodejs_heap_size_used_bytes");
 }
 
 function rssMb(pid: number): number {
@@ -339,7 +339,7 @@ async function main(): Promise<void> {
     serverPid = pid;
     await sleep(1000);
     const idleRssMb = rssMb(pid);
-    const idleSettledRssMb = await settledRssMb(pid);
+    const idleRetainedMb = await retainedHeapMb(pid, url);
     const idleHeapMb = gaugeMb(await (await fetch(`${url}/metrics`)).text(), "golf_node_nodejs_heap_size_used_bytes");
 
     const totals: Totals = { moves: 0, latencies: [], rateLimited: 0, otherErrors: new Map() };
@@ -391,7 +391,7 @@ async function main(): Promise<void> {
     const benchCpu = process.cpuUsage(benchCpuBefore);
     const metricsAfter = await (await fetch(`${url}/metrics`)).text();
     // The games are over but their rooms and clients are still there.
-    const settledRssAfterMb = await settledRssMb(pid);
+    const retainedAfterMb = await retainedHeapMb(pid, url);
     // Means over the run: the setup's joins are in both snapshots and cancel out.
     const meanOver = (name: string) => {
       const after = histogramMean(metricsAfter, name);
@@ -415,11 +415,11 @@ async function main(): Promise<void> {
       idleRssMb: round(idleRssMb),
       serverRssMb: round(peakRssMb),
       mbPerGameOverIdle: round((peakRssMb - idleRssMb) / GAMES, 3),
-      // Diagnostics: the JS heap in use (garbage included) idle and right after the games, and RSS
-      // after a full GC, idle and with the finished games' rooms and clients still open.
+      // Diagnostics: the JS heap in use (garbage included) idle and right after the games, and the
+      // heap after a full GC (idle, and with the finished games' rooms and clients still open) per game.
       idleHeapMb: round(idleHeapMb),
       heapMbAfterRun: round(gaugeMb(metricsAfter, "golf_node_nodejs_heap_size_used_bytes")),
-      retainedMbPerGame: round((settledRssAfterMb - idleSettledRssMb) / GAMES, 3),
+      retainedHeapMbPerGame: round((retainedAfterMb - idleRetainedMb) / GAMES, 3),
       // Where the time goes: inside the server (receive to effect sent; of it, the commit) and CPU use.
       serverActionMeanMs: round(meanOver("golf_action_latency_seconds"), 2),
       appendMeanMs: round(meanOver("golf_event_append_latency_seconds"), 2),
