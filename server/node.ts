@@ -123,7 +123,11 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   server.define("golf", GolfRoom);
 
   await server.listen(port, host);
-  preflightJoins(transport.server as http.Server);
+  // Joins wait until the games of this node are running again: a player who rejoins as soon as a
+  // restarted node answers must find its game, not NOT_FOUND.
+  let recoveryDone!: () => void;
+  const recovering = new Promise<void>((resolve) => (recoveryDone = resolve));
+  preflightJoins(transport.server as http.Server, recovering);
   const child = logger.child({ node: nodeId });
 
   // Recovered here, on the node that holds the game's lease (createRoom could pick another node).
@@ -140,6 +144,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   } else {
     recovered = await recoverUnfinished(store, recover, child);
   }
+  recoveryDone();
   child.info({ port, recovered, database: options.databaseUrl ? "postgres" : "pglite", cluster: Boolean(cluster) }, "node listening");
 
   let closed = false;
@@ -192,7 +197,7 @@ async function recoverUnfinished(store: EventStore, recover: (gameId: string) =>
  * Join codes are accepted in any letter case, and an unknown code fails with NOT_FOUND. Colyseus
  * answers /matchmake/* itself, before express, so this sits in front of its request listener.
  */
-function preflightJoins(httpServer: http.Server): void {
+function preflightJoins(httpServer: http.Server, recovering: Promise<void>): void {
   const listeners = httpServer.listeners("request") as ((req: http.IncomingMessage, res: http.ServerResponse) => void)[];
   httpServer.removeAllListeners("request");
   httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -206,7 +211,7 @@ function preflightJoins(httpServer: http.Server): void {
     };
     if (!isJoinCode(code)) return notFound();
     req.url = `/matchmake/joinById/${code}${match[2]}`;
-    matchMaker.getRoomById(code).then(
+    recovering.then(() => matchMaker.getRoomById(code)).then(
       (room) => (room ? pass() : notFound()),
       () => notFound(),
     );

@@ -93,7 +93,10 @@ export class Cluster {
     // A drained game: look at once instead of at the next tick.
     this.subscriber.on("message", () => void this.tick());
     this.timer = setInterval(() => void this.tick(), this.tickMs);
-    void this.tick();
+    // The first scan, and the adoptions it starts (this node's own games after a restart), finish
+    // before the node takes joins.
+    await this.tick();
+    for (let waited = 0; this.adopting.size > 0 && waited < 15_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   /** Claims a new or recovered game for this node. */

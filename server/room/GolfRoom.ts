@@ -502,7 +502,10 @@ export class GolfRoom extends Room {
 
   /** An error thrown in a handler is logged, never let out into the connection. */
   override onUncaughtException(error: unknown, method: string): void {
-    this.log_?.error({ err: error, method }, "uncaught error in the room");
+    // Join refusals (BAD_TOKEN, BAD_OPTIONS, ...) come through here too: they are answers, not faults.
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    if (cause instanceof ServerError && cause.code < 500) this.log_?.debug({ method, message: cause.message }, "refused");
+    else this.log_?.error({ err: error, method }, "uncaught error in the room");
   }
 
   private takeAllowance(viewer: Viewer): boolean {

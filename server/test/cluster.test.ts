@@ -298,9 +298,10 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
       const redis = await redisServer();
       const databaseUrl = await database();
       const a = await startNode({ databaseUrl, redisUrl: redis.url });
-      const first = await table(a, a, "1", { holes: 3 }, 50);
+      // Enough holes that the games are still running once Redis is back.
+      const first = await table(a, a, "1", { holes: 9 }, 50);
       const b = await startNode({ databaseUrl, redisUrl: redis.url });
-      const second = await table(b, b, "2", { holes: 3 }, 50);
+      const second = await table(b, b, "2", { holes: 9 }, 50);
       const tables = [first, second];
       const players = tables.flat();
       const gameIds = tables.map(([ann]) => ann.gameId);
