@@ -86,7 +86,8 @@ export function renderLobby(root: HTMLElement, actions: LobbyActions): () => voi
   const codeInput = h("input", {
     id: "code",
     locate: "field:code",
-    maxlength: 5,
+    // Room for a whole invite link pasted in.
+    maxlength: 300,
     placeholder: "CODE",
     autocapitalize: "characters",
     spellcheck: "false",
@@ -116,7 +117,7 @@ export function renderLobby(root: HTMLElement, actions: LobbyActions): () => voi
   function joinByCode(): void {
     const raw = codeInput.value.trim();
     // An invite link pasted whole works too.
-    const fromLink = /[?&]join=([A-Za-z0-9]{5})/.exec(raw)?.[1];
+    const fromLink = /[?&]join=([A-Za-z0-9]{5})/i.exec(raw)?.[1];
     const code = (fromLink ?? raw).toUpperCase();
     if (!CODE_PATTERN.test(code)) {
       codeInput.classList.add("invalid");
@@ -128,7 +129,8 @@ export function renderLobby(root: HTMLElement, actions: LobbyActions): () => voi
   }
   codeInput.addEventListener("input", () => {
     codeInput.classList.remove("invalid");
-    codeInput.value = codeInput.value.toUpperCase();
+    // A typed code is shown in capitals; a pasted link is left as it is.
+    if (!codeInput.value.includes("/")) codeInput.value = codeInput.value.toUpperCase();
   });
   codeInput.addEventListener("keydown", (event) => {
     if (event.key === "Enter") joinByCode();
