@@ -296,13 +296,14 @@ export class EventStore {
       if (!Number.isInteger(expectedSeq) || expectedSeq < 0) {
         throw new RangeError(`expectedSeq must be an integer >= 0, got ${expectedSeq}`);
       }
-      prepared = events.map((event, i) => this.prepareEvent(event, () => `event ${i} of the append to game ${gameId}`));
+      const where = (i: number) => `event ${i} of the append to game ${gameId}`;
+      prepared = events.map((event, i) => this.prepareEvent(event, i, where));
     } catch (err) {
       return Promise.reject(err);
     }
     if (prepared.length === 0) return Promise.resolve([]);
     // The committer tells games apart by their id text, as PostgreSQL writes it: lower case.
-    const id = gameId.toLowerCase();
+    const id = /[A-F]/.test(gameId) ? gameId.toLowerCase() : gameId;
     return new Promise((resolve, reject) => {
       this.committer.submit({ gameId: id, expectedSeq, events: prepared, resolve, reject });
     });
@@ -429,7 +430,7 @@ export class EventStore {
     const createdAt = Date.parse(parsed.game.createdAt);
     // The export keeps times relative to the first event; anchor them at the game's creation.
     const events = parsed.events.map((event, i) =>
-      this.prepareEvent({ type: event.type, seat: event.seat, data: event.data, at: createdAt + event.at }, () => `events.${i}`, BadExportError),
+      this.prepareEvent({ type: event.type, seat: event.seat, data: event.data, at: createdAt + event.at }, i, (n) => `events.${n}`, BadExportError),
     );
     await this.transaction("importGame", async (client) => {
       const code = await freshCode(client);
@@ -522,27 +523,28 @@ export class EventStore {
    */
   private prepareEvent(
     event: NewEvent,
-    where: () => string, // built only for an error message
+    index: number,
+    where: (index: number) => string, // names the event in an error message
     Fail: new (message: string) => Error = RangeError,
   ): PreparedEvent {
     if (typeof event.type !== "string" || event.type.length === 0 || event.type.includes("\0")) {
-      throw new Fail(`${where()}: type must be a non-empty string without NUL characters`);
+      throw new Fail(`${where(index)}: type must be a non-empty string without NUL characters`);
     }
     if (event.seat !== null && !(Number.isInteger(event.seat) && event.seat >= 0 && event.seat <= 32767)) {
-      throw new Fail(`${where()}: seat must be null or an integer from 0 to 32767, got ${event.seat}`);
+      throw new Fail(`${where(index)}: seat must be null or an integer from 0 to 32767, got ${event.seat}`);
     }
-    if (event.at !== undefined && !Number.isFinite(event.at)) throw new Fail(`${where()}: at must be a finite number of epoch ms`);
+    if (event.at !== undefined && !Number.isFinite(event.at)) throw new Fail(`${where(index)}: at must be a finite number of epoch ms`);
     // Whole milliseconds, as load() will return them.
     const at = Math.round(event.at ?? this.clock());
     let json: string | undefined;
     try {
       json = JSON.stringify(event.data);
     } catch (err) {
-      throw new Fail(`${where()}: data cannot be serialized to JSON: ${describeError(err)}`);
+      throw new Fail(`${where(index)}: data cannot be serialized to JSON: ${describeError(err)}`);
     }
-    if (json === undefined) throw new Fail(`${where()}: data must be a JSON value, got ${typeof event.data}`);
+    if (json === undefined) throw new Fail(`${where(index)}: data must be a JSON value, got ${typeof event.data}`);
     // PostgreSQL's jsonb cannot hold the NUL character.
-    if (json.includes("\\u0000")) throw new Fail(`${where()}: data contains a NUL character, which jsonb cannot store`);
+    if (json.includes("\\u0000")) throw new Fail(`${where(index)}: data contains a NUL character, which jsonb cannot store`);
     return { type: event.type, seat: event.seat, json, data: event.data, at };
   }
 
