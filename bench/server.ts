@@ -106,6 +106,8 @@ function rssMb(pid: number): number {
 
 async function startServer(port: number, database: { url?: string; dataDir?: string }, profileDir?: string): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0" };
+  // One node on its own: no cluster, even when the caller's environment (CI) names a Redis.
+  delete env.REDIS_URL;
   delete env.DATABASE_URL;
   if (database.url) env.DATABASE_URL = database.url;
   if (database.dataDir) env.DATA_DIR = database.dataDir;

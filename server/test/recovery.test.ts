@@ -538,6 +538,8 @@ function freePort(): Promise<number> {
 /** `npm start`'s entry point as its own process, configured through the environment only. */
 async function startServerProcess(port: number, database: { url?: string; dataDir?: string }): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0" };
+  // One node on its own: no cluster, even when the caller's environment (CI) names a Redis.
+  delete env.REDIS_URL;
   delete env.DATABASE_URL;
   delete env.DATA_DIR;
   if (database.url) env.DATABASE_URL = database.url;
