@@ -28,7 +28,7 @@ import {
 } from "../../shared/golf/index.ts";
 import type { Cluster } from "../cluster/cluster.ts";
 import type { NodeMetrics } from "../metrics.ts";
-import { CodeTakenError, ConflictError, StoreUnavailableError, type EventStore, type GameRecord, type SeatInfo } from "../store/index.ts";
+import { CodeTakenError, ConflictError, StoreUnavailableError, type EventStore, type SeatInfo } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
 import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
 import { guardFrames } from "./frame-guard.ts";
@@ -102,7 +102,6 @@ export class GolfRoom extends Room {
   private log: GameEvent[] = [];
   private gameId = "";
   private code = "";
-  private createdAt = Date.now();
   private isQuickPlay = false;
   private isPrivate = false;
   private cpuDelayMs: number | undefined;
@@ -228,7 +227,6 @@ export class GolfRoom extends Room {
     this.code = record.code;
     this.roomId = record.code;
     this.isPrivate = record.private;
-    this.createdAt = record.createdAt;
     this.log = events.map((stored) => ({ type: stored.type, seat: stored.seat, data: stored.data }) as GameEvent);
     this.game = fold(this.log);
     for (const { seat, tokenHash } of await store.seatTokens(gameId)) this.tokens.set(tokenHash, seat);
@@ -929,10 +927,6 @@ export class GolfRoom extends Room {
     }
   }
 
-  /** For tests and tools: the game as the room holds it. */
-  snapshot(): { game: GameState; log: readonly GameEvent[]; record: Pick<GameRecord, "id" | "code"> } {
-    return { game: this.game, log: this.log, record: { id: this.gameId, code: this.code } };
-  }
 }
 
 guardFrames(GolfRoom, (client) => client.send("error", { code: "BAD_MESSAGE", message: "the message could not be decoded (malformed msgpack)" }));

@@ -119,9 +119,6 @@ function filledSeats(state: GameState): number[] {
   return state.seats.flatMap((seat, index) => (seat.kind === "empty" ? [] : [index]));
 }
 
-function isInPlay(state: GameState): boolean {
-  return state.phase === "playing" || state.phase === "finalTurn";
-}
 
 // ---------------------------------------------------------------------------------------------
 // Creating a game
