@@ -1,39 +1,15 @@
 // The HTTP API of protocol.md (plain fetch, no SDK: the lobby uses it before anything else loads).
 
-export interface LiveGame {
-  code: string;
-  gameId: string;
-  phase: string;
-  hole: number;
-  holes: number;
-  players: number;
-  spectators: number;
-  node?: string;
-}
+// The server's own shapes (type-only: erased from the bundle).
+export type { LiveGame } from "../../../server/http/api.ts";
+export type { GolfExport } from "../../../server/store/types.ts";
+import type { LiveGame } from "../../../server/http/api.ts";
+import type { GolfExport } from "../../../server/store/types.ts";
 
 export interface CpuProfileInfo {
   name: string;
   style: string;
   traits: Record<string, number>;
-}
-
-/** A finished game as downloaded from GET /api/games/:gameId/export. */
-export interface GolfExport {
-  format: "golf-game";
-  version: 1;
-  game: {
-    id: string;
-    code: string;
-    createdAt: string;
-    endedAt: string | null;
-    rules: Record<string, unknown>;
-    holes: number;
-    decks: number | null;
-    seats: { name: string; kind: string; profile: string }[];
-    totals: number[];
-    winners: number[];
-  };
-  events: { seq: number; type: string; seat: number | null; at: number; data: unknown }[];
 }
 
 export class ApiError extends Error {
