@@ -22,7 +22,7 @@ import { cli, type Options } from "@colyseus/loadtest";
 import { Client, type Room } from "@colyseus/sdk";
 import { CPU_PROFILES, cpuCommand, legalCommands, mixSeed, seededRng, type Command, type CpuTraits, type Rng } from "../shared/golf/index.ts";
 import { endpointIndex, groupSize, isLoopbackHost, PACES, seatOf, type Pace } from "./plan.ts";
-import { seatView, type TableState } from "./seat-view.ts";
+import { viewFromSyncedState, type TableState } from "../shared/golf/index.ts";
 import { addCount, emptyStats, LatencyHistogram, type ProcessStats } from "./stats.ts";
 
 const { values: args } = parseArgs({
@@ -424,7 +424,7 @@ class Bot {
       case "gameOver":
         return me.host && this.askedPlayAgainFor !== this.gameId ? { type: "playAgain" } : null;
     }
-    const view = seatView(state, this.seat);
+    const view = viewFromSyncedState(state, this.seat);
     const legal = legalCommands(view);
     if (legal.length === 0) return null;
     let command: Command | null = cpuCommand(view, this.traits, this.rng);

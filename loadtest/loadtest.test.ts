@@ -3,10 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { mirrorState } from "../server/room/mirror.ts";
 import { newGolfState } from "../server/room/schema.ts";
-import { createdEvent, decide, EMPTY_STATE, evolve, legalCommands, mixSeed, seededRng, STANDARD_RULES, view, type GameState } from "../shared/golf/index.ts";
+import { createdEvent, decide, EMPTY_STATE, evolve, legalCommands, mixSeed, seededRng, STANDARD_RULES, view, viewFromSyncedState, type GameState, type TableState } from "../shared/golf/index.ts";
 import { bucketsDelta, gauge, histogramBuckets, percentileBound } from "./proc.ts";
 import { endpointIndex, groupSize, isLoopbackHost, seatOf, spreadClients } from "./plan.ts";
-import { seatView, type TableState } from "./seat-view.ts";
 import { LatencyHistogram, mergeStats, emptyStats } from "./stats.ts";
 
 describe("LatencyHistogram", () => {
@@ -67,7 +66,7 @@ describe("plan", () => {
   });
 });
 
-describe("seatView", () => {
+describe("viewFromSyncedState (shared/golf) over the server's mirror", () => {
   it("offers each seat the same legal moves as the engine's own view, all through random games", () => {
     const seats = 4;
     for (let gameIndex = 0; gameIndex < 20; gameIndex++) {
@@ -90,7 +89,7 @@ describe("seatView", () => {
         }
         const moves = Array.from({ length: seats }, (_, seat) => {
           const fromEngine = legalCommands(view(game, seat));
-          const fromState = seatView(schema as unknown as TableState, seat);
+          const fromState = viewFromSyncedState(schema as unknown as TableState, seat);
           expect(legalCommands(fromState)).toEqual(fromEngine);
           // The drawer sees the card it holds (the policy needs it).
           if (seat === game.turn) expect(fromState.drawn).toEqual(game.drawn);

@@ -5,7 +5,7 @@ import { Client, Protocol, type Room } from "@colyseus/sdk";
 import { decode, Reflection, type Decoder, type Iterator } from "@colyseus/schema";
 import { PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
 import { unpack } from "msgpackr";
-import { legalCommands, seededRng, type Card, type Command, type GameEvent, type GameView, type HouseRules, type Rng } from "../../shared/golf/index.ts";
+import { legalCommands, seededRng, viewFromSyncedState, type Command, type GameEvent, type GameView, type Rng } from "../../shared/golf/index.ts";
 
 // --- frames ----------------------------------------------------------------------------------
 
@@ -133,52 +133,7 @@ export function stateOf(room: Room): StateJson {
 
 /** What a seated client can tell from the synchronized state, in the engine's view shape. */
 export function viewFromState(state: StateJson, seat: number): GameView {
-  const rules = JSON.parse(state.rules) as HouseRules;
-  const card = (value: CardJson | undefined): Card | null => (value && value.rank ? ({ rank: value.rank, suit: value.suit } as Card) : null);
-  const discardTop = card(state.discardTop);
-  const own = state.seats[seat];
-  return {
-    viewer: seat,
-    phase: state.phase as GameView["phase"],
-    rules,
-    ranked: state.ranked,
-    holes: state.holes,
-    decks: state.decks,
-    decksChoice: null,
-    turnSeconds: 0,
-    tableSize: state.seats.length,
-    host: state.seats.findIndex((s) => s.host),
-    hole: state.hole,
-    dealer: state.dealer,
-    turn: state.turn,
-    finisher: state.finisher,
-    mustFlip: state.mustFlip as GameView["mustFlip"],
-    drawnFrom: state.drawnFrom as GameView["drawnFrom"],
-    drawn: state.turn === seat ? card(own?.drawn) : null,
-    deckCount: state.deckCount,
-    // Only the top and the size of the pile are synchronized; that is all a move needs.
-    discardPile: Array.from({ length: state.discardCount }, () => discardTop!),
-    finalTurnsLeft: 0,
-    seats: state.seats.map((s) => {
-      const faceUp = s.cards.filter((slot) => slot.faceUp).length;
-      return {
-        name: s.name,
-        kind: s.kind as "empty" | "human" | "cpu",
-        profile: s.profile,
-        away: s.away,
-        conceded: false,
-        initialFlipDone: state.phase !== "initialFlip" || faceUp >= rules.initialFlips,
-        total: s.total,
-        holeScore: s.holeScore,
-        holesWon: s.holesWon,
-        cards: s.cards.map((slot) => ({ faceUp: slot.faceUp, card: slot.faceUp ? card(slot) : null })),
-      };
-    }),
-    results: [],
-    winners: [],
-    abandoned: false,
-    seq: state.lastSeq,
-  };
+  return viewFromSyncedState(state, seat);
 }
 
 export interface PolicyOptions {

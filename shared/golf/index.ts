@@ -5,6 +5,7 @@ export * from "./rules.ts";
 export * from "./types.ts";
 export * from "./engine.ts";
 export * from "./view.ts";
+export * from "./synced-view.ts";
 export * from "./profiles.ts";
 export * from "./moves.ts";
 export * from "./pacing.ts";

@@ -2,6 +2,7 @@
 // a live room or from an engine state in the replay. The renderer draws a TableModel and animates
 // from one to the next; it never decides anything about the rules.
 import {
+  viewFromSyncedState,
   legalCommands,
   mergeRules,
   STANDARD_RULES,
@@ -170,52 +171,7 @@ export function modelFromEngine(state: GameState, viewpoint: Viewpoint, code = "
  * engine which moves are legal (legalCommands) instead of knowing the rules itself.
  */
 export function gameViewOf(snap: GolfSnapshot, me: number): GameView {
-  const rules = parseRules(snap.rules);
-  const seats = snap.seats.map((seat) => {
-    const faceUp = seat.cards.filter((slot) => slot.faceUp).length;
-    return {
-      name: seat.name,
-      kind: seat.kind,
-      profile: seat.profile,
-      away: seat.away,
-      conceded: false,
-      // During the initial flips nothing else turns cards up, so a seat is done once it shows them.
-      initialFlipDone: snap.phase !== "initialFlip" || faceUp >= rules.initialFlips,
-      total: seat.total,
-      holeScore: seat.holeScore,
-      holesWon: seat.holesWon,
-      cards: seat.cards.map((slot) => ({ faceUp: slot.faceUp, card: slot.faceUp && slot.rank ? { rank: slot.rank, suit: slot.suit } : null })),
-    };
-  }) as GameView["seats"];
-  const drawn = me >= 0 ? snap.seats[me]?.drawn : null;
-  return {
-    viewer: me,
-    phase: snap.phase,
-    rules,
-    ranked: snap.ranked,
-    holes: snap.holes,
-    decks: snap.decks,
-    decksChoice: null,
-    turnSeconds: 0,
-    tableSize: snap.seats.length,
-    host: snap.seats.findIndex((seat) => seat.host),
-    hole: snap.hole,
-    dealer: snap.dealer,
-    turn: snap.turn,
-    finisher: snap.finisher,
-    mustFlip: snap.mustFlip,
-    drawnFrom: snap.drawnFrom,
-    drawn: drawn ? (drawn as GameView["drawn"]) : null,
-    deckCount: snap.deckCount,
-    // Only its size matters to the legal moves; every card in it was seen face-up anyway.
-    discardPile: snap.discardTop && snap.discardCount > 0 ? Array.from({ length: snap.discardCount }, () => snap.discardTop!) as GameView["discardPile"] : [],
-    finalTurnsLeft: 0,
-    seats,
-    results: [],
-    winners: [],
-    abandoned: false,
-    seq: snap.lastSeq,
-  };
+  return viewFromSyncedState(snap, me);
 }
 
 /** The game moves this client may make now (none for a spectator). */

@@ -1,8 +1,12 @@
-// A bot is a client: it sees only the synchronized state. This turns that state into the engine's
-// GameView of the bot's seat, so the shared `legalCommands` and `cpuCommand` can choose its moves.
+// A client sees only the synchronized state (protocol.md's GolfState). This turns that state into the
+// engine's GameView of one seat, so clients, bots and test players ask the shared `legalCommands`
+// and `cpuCommand` instead of knowing the rules themselves.
 // The schema carries the discard pile's top card only; the view's pile is that one card, which is
 // all the legal-move check needs (the CPU policy just counts a few fewer cards as seen).
-import { mergeRules, STANDARD_RULES, type Card, type GameView, type HouseRules, type MustFlip, type Phase, type SeatKind } from "../shared/golf/index.ts";
+import type { Card } from "./cards.ts";
+import { mergeRules, STANDARD_RULES, type HouseRules } from "./rules.ts";
+import type { MustFlip, Phase, SeatKind } from "./types.ts";
+import type { GameView } from "./view.ts";
 
 export interface CardLike {
   rank: string;
@@ -21,7 +25,7 @@ export interface SeatLike {
   holeScore: number;
   holesWon: number;
   cards: Iterable<SlotLike>;
-  drawn?: CardLike;
+  drawn?: CardLike | null;
 }
 /** The fields of GolfState (protocol.md) a bot reads. */
 export interface TableState {
@@ -36,7 +40,7 @@ export interface TableState {
   finisher: number;
   mustFlip: string;
   deckCount: number;
-  discardTop?: CardLike;
+  discardTop?: CardLike | null;
   discardCount: number;
   drawnFrom: string;
   ranked: boolean;
@@ -56,7 +60,7 @@ function rulesOf(json: string): HouseRules {
 
 const asCard = (card: CardLike): Card => ({ rank: card.rank, suit: card.suit }) as Card;
 
-export function seatView(state: TableState, me: number): GameView {
+export function viewFromSyncedState(state: TableState, me: number): GameView {
   const rules = rulesOf(state.rules);
   const seats = Array.from(state.seats);
   const phase = state.phase as Phase;
