@@ -42,7 +42,10 @@ export interface EventStoreOptions {
   /** Where embedded PGlite keeps its files (under `<dataDir>/pglite`); default ./data. */
   dataDir?: string;
   logger?: Logger;
-  /** Connections to PostgreSQL (default 10). Embedded PGlite always uses one, see open(). */
+  /**
+   * Connections to PostgreSQL (default 10), of which commitConcurrency are the appends' own.
+   * Embedded PGlite always uses one, see open().
+   */
   poolSize?: number;
   /** Folder of the SQL migrations; default the repository's migrations/. */
   migrationsDir?: string;
@@ -92,6 +95,8 @@ export class EventStore {
 
   private constructor(
     private readonly pool: pg.Pool,
+    /** The group committer's connections: the same pool as `pool` on PGlite. */
+    private readonly commitPool: pg.Pool,
     private readonly committer: GroupCommitter,
     /** The embedded database, when there is no PostgreSQL server; tests stop and start its socket. */
     readonly embedded: EmbeddedPostgres | null,
@@ -126,25 +131,34 @@ export class EventStore {
 
     try {
       await migrate(url, { dir: options.migrationsDir, logger });
-      const pool = new pg.Pool({
-        connectionString: url,
-        max: poolSize,
-        // A database that is down or unreachable fails an operation quickly instead of hanging it.
-        connectionTimeoutMillis: 5000,
-        idleTimeoutMillis: 30_000,
-        keepAlive: true,
-        application_name: "golf-event-store",
-      });
-      // An idle connection that dies emits 'error' on the pool; without a listener that would
-      // crash the process. The pool has already discarded the connection.
-      pool.on("error", (err) => logger.warn({ err: describeError(err) }, "idle database connection lost"));
-      const committer = new GroupCommitter(pool, {
+      const newPool = (max: number, name: string) => {
+        const created = new pg.Pool({
+          connectionString: url,
+          max,
+          // A database that is down or unreachable fails an operation quickly instead of hanging it.
+          connectionTimeoutMillis: 5000,
+          idleTimeoutMillis: 30_000,
+          keepAlive: true,
+          application_name: name,
+        });
+        // An idle connection that dies emits 'error' on the pool; without a listener that would
+        // crash the process. The pool has already discarded the connection.
+        created.on("error", (err) => logger.warn({ err: describeError(err) }, "idle database connection lost"));
+        return created;
+      };
+      // On PostgreSQL the appends have connections of their own, so that a burst of other queries
+      // (a hundred games starting at once each update their record) never makes a move wait for a
+      // connection. PGlite has one connection, which everything shares.
+      const concurrency = embeddedMode ? 1 : Math.min(poolSize - 1, options.commitConcurrency ?? 2);
+      const pool = newPool(embeddedMode ? poolSize : poolSize - concurrency, "golf-event-store");
+      const commitPool = embeddedMode ? pool : newPool(concurrency, "golf-event-store-appends");
+      const committer = new GroupCommitter(commitPool, {
         maxBatchEvents: options.maxBatchEvents ?? 500,
-        concurrency: Math.min(poolSize, options.commitConcurrency ?? (embeddedMode ? 1 : 2)),
+        concurrency,
         prepare: !embeddedMode,
         logger,
       });
-      return new EventStore(pool, committer, embedded, url, logger, options.clock ?? Date.now);
+      return new EventStore(pool, commitPool, committer, embedded, url, logger, options.clock ?? Date.now);
     } catch (err) {
       await embedded?.close();
       throw err;
@@ -157,6 +171,7 @@ export class EventStore {
     this.closed = true;
     await this.committer.idle();
     await this.pool.end();
+    if (this.commitPool !== this.pool) await this.commitPool.end();
     await this.embedded?.close();
   }
 
@@ -359,6 +374,29 @@ export class EventStore {
       if (sqlState(err) === "23503") throw new UnknownGameError(gameId);
       throw err;
     }
+  }
+
+  /**
+   * Moves tokens to new seat indices (a game re-indexes its seats at the start when some were
+   * empty), in one transaction: each token leaves its old seat, so no stale row names it twice.
+   */
+  async renumberSeatTokens(gameId: string, moves: { from: number; to: number }[]): Promise<void> {
+    this.checkGameId(gameId);
+    if (moves.length === 0) return;
+    await this.transaction("renumberSeatTokens", async (client) => {
+      const { rows } = await client.query<{ seat: number; token_hash: string }>(
+        "DELETE FROM seat_tokens WHERE game_id = $1 AND seat = ANY($2::smallint[]) RETURNING seat, token_hash",
+        [gameId, moves.map((move) => move.from)],
+      );
+      const target = new Map(moves.map((move) => [move.from, move.to]));
+      for (const row of rows) {
+        await client.query(
+          `INSERT INTO seat_tokens (game_id, seat, token_hash) VALUES ($1, $2, $3)
+           ON CONFLICT (game_id, seat) DO UPDATE SET token_hash = EXCLUDED.token_hash`,
+          [gameId, target.get(row.seat), row.token_hash],
+        );
+      }
+    });
   }
 
   async clearSeatToken(gameId: string, seat: number): Promise<void> {
