@@ -115,6 +115,8 @@ export class GolfRoom extends Room {
   private cpuRngs = new Map<number, Rng>();
   /** Every state change runs through this chain, one at a time, in arrival order. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Writes to the game's record, in order, off the action path (recordMilestones, record). */
+  private records: Promise<void> = Promise.resolve();
   private cpuTimer: { clear(): void } | null = null;
   private turnTimer: { clear(): void } | null = null;
   private warningTimer: { clear(): void } | null = null;
@@ -405,6 +407,7 @@ export class GolfRoom extends Room {
     this.listingTimer?.clear();
     deps().metrics.rooms.dec();
     await this.queue.catch(() => undefined);
+    await this.records;
     const { cluster, rooms } = deps();
     if (rooms.get(this.gameId) === this) rooms.delete(this.gameId);
     if (cluster && !this.gaveUp) {
@@ -434,6 +437,7 @@ export class GolfRoom extends Room {
     this.closing = true;
     this.clearTimers();
     await this.queue.catch(() => undefined);
+    await this.records;
     const where = deps().cluster && this.game.phase !== "gameOver" ? "this game is moving to another server" : "this server is going away";
     for (const client of this.clients) {
       this.reply(client, "error", { code: "UNAVAILABLE", message: `${where}: rejoin with your token in a moment` });
@@ -525,7 +529,7 @@ export class GolfRoom extends Room {
     if (!committed.ok) return committed;
     this.game = decision.state;
     this.publish(decision.events, origin);
-    await this.recordMilestones(decision.events);
+    this.recordMilestones(decision.events);
     return { ok: true, events: decision.events };
   }
 
@@ -591,10 +595,15 @@ export class GolfRoom extends Room {
     const order = (this.log.findLast((e) => e.type === "started")!.data as { order: number[] }).order;
     const moved = new Map<number, Client>();
     const tokens = new Map<string, number>();
+    const renumbered: { from: number; to: number }[] = [];
     order.forEach((oldSeat, newSeat) => {
       const client = this.seatClients.get(oldSeat);
       if (client) moved.set(newSeat, client);
-      this.tokens.forEach((seat, hash) => seat === oldSeat && tokens.set(hash, newSeat));
+      this.tokens.forEach((seat, hash) => {
+        if (seat !== oldSeat) return;
+        tokens.set(hash, newSeat);
+        if (newSeat !== oldSeat) renumbered.push({ from: oldSeat, to: newSeat });
+      });
     });
     this.seatClients = moved;
     this.tokens = tokens;
@@ -604,11 +613,8 @@ export class GolfRoom extends Room {
       client.view = new StateView();
       this.attachView(client, seat);
     }
-    // Re-key the stored tokens to the new seat indices.
-    const { store } = deps();
-    void (async () => {
-      for (const [hash, seat] of tokens) await store.setSeatToken(this.gameId, seat, hash).catch(() => undefined);
-    })();
+    // The stored tokens follow their players (nothing to write when no seat was empty).
+    if (renumbered.length > 0) this.record("seat tokens renumbered", () => deps().store.renumberSeatTokens(this.gameId, renumbered));
   }
 
   private mirror(): void {
@@ -618,28 +624,52 @@ export class GolfRoom extends Room {
   }
 
   /** Store-side bookkeeping for the moments that change a game's status. */
-  private async recordMilestones(events: GameEvent[]): Promise<void> {
+  /**
+   * Brings the game's record (status, seats, rules, totals) up to date with committed events. The
+   * events are the truth and are already stored, so these writes run in order on a chain of their
+   * own, off the action path: the room's next action does not wait for them (at a burst of starts
+   * they would queue behind each other on the pool). Disposal and shutdown wait for the chain.
+   */
+  private recordMilestones(events: GameEvent[]): void {
     const { store } = deps();
     for (const e of events) {
-      try {
-        if (e.type === "started") {
-          await store.updateGame(this.gameId, { status: "running", seats: this.seatInfos(), decks: this.game.decks });
+      // The values are read now, with the state the event produced.
+      let write: (() => Promise<unknown>) | null = null;
+      if (e.type === "started") {
+        const seats = this.seatInfos();
+        const decks = this.game.decks;
+        write = async () => {
+          await store.updateGame(this.gameId, { status: "running", seats, decks });
           await this.setPrivate(true);
-        } else if (e.type === "seatTaken" || e.type === "seatFreed") {
-          await store.updateGame(this.gameId, { seats: this.seatInfos() });
-        } else if (e.type === "gameEnded") {
-          await store.finish(this.gameId, { status: "finished", totals: e.data.totals, winners: e.data.winners });
+        };
+      } else if (e.type === "seatTaken" || e.type === "seatFreed") {
+        const seats = this.seatInfos();
+        write = () => store.updateGame(this.gameId, { seats });
+      } else if (e.type === "gameEnded") {
+        const { totals, winners } = e.data;
+        write = async () => {
+          await store.finish(this.gameId, { status: "finished", totals, winners });
           this.disposeWhenEmpty();
-        } else if (e.type === "abandoned") {
+        };
+      } else if (e.type === "abandoned") {
+        write = async () => {
           await store.finish(this.gameId, { status: "abandoned" });
           this.disposeWhenEmpty();
-        } else if (e.type === "configured") {
-          await store.updateGame(this.gameId, { rules: this.game.rules as unknown as Record<string, unknown>, holes: this.game.holes, decks: this.game.decksChoice });
-        }
-      } catch (error) {
-        this.log_?.warn({ err: error, event: e.type }, "game record not updated");
+        };
+      } else if (e.type === "configured") {
+        const update = { rules: this.game.rules as unknown as Record<string, unknown>, holes: this.game.holes, decks: this.game.decksChoice };
+        write = () => store.updateGame(this.gameId, update);
       }
+      if (write) this.record(`game record after ${e.type}`, write);
     }
+  }
+
+  /** Queues a write to the game's record after the ones before it; a failure is logged. */
+  private record(what: string, write: () => Promise<unknown>): void {
+    this.records = this.records.then(write).then(
+      () => undefined,
+      (error) => this.log_?.warn({ err: error }, `${what}: not written`),
+    );
   }
 
   /** A finished game's room goes away once everyone has left (at once if nobody is here). */

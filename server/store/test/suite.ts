@@ -327,6 +327,24 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
     expect((await store.load(id)).events).toEqual([]);
   });
 
+  it("moves seat tokens to new seat indices, leaving no stale row behind", async () => {
+    const id = await newGame();
+    // Seats 0, 2 and 3 were taken, seat 1 left empty: at the start 2 becomes 1 and 3 becomes 2.
+    await store.setSeatToken(id, 0, sha256("ann"));
+    await store.setSeatToken(id, 2, sha256("bob"));
+    await store.setSeatToken(id, 3, sha256("cat"));
+    await store.renumberSeatTokens(id, [
+      { from: 2, to: 1 },
+      { from: 3, to: 2 },
+    ]);
+    expect(await store.seatTokens(id)).toEqual([
+      { seat: 0, tokenHash: sha256("ann") },
+      { seat: 1, tokenHash: sha256("bob") },
+      { seat: 2, tokenHash: sha256("cat") },
+    ]);
+    expect(await store.seatForToken(id, sha256("cat"))).toBe(2);
+  });
+
   it("exports a finished game and imports it back as a new game", async () => {
     const running = await newGame();
     await expect(store.exportGame(running)).rejects.toBeInstanceOf(NotFinishedError);
