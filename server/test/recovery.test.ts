@@ -1,19 +1,11 @@
 // Reconnection and recovery, checked the way a player would notice them: a real node, real SDK
 // clients playing real games, sockets cut without notice, the server process killed or stopped.
 // PostgreSQL (a scratch database on TEST_DATABASE_URL) when it is set, else embedded PGlite.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { projectEvent, verifyLog, type GameEvent } from "../../shared/golf/index.ts";
-import { scratchDatabase, startTestNode, type TestNode } from "../testing.ts";
-
-const REPO = path.resolve(import.meta.dirname, "../..");
-/** Generous: these are liveness bounds, not performance claims. */
-const WAIT = { timeout: 45_000, interval: 20 };
+import { startTestNode, type TestNode } from "../testing.ts";
+import { databaseBackends, freePort, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
 
 // --- a scripted player --------------------------------------------------------------------------
 
@@ -517,85 +509,7 @@ describe("rejoining by token after the reconnection window", () => {
 
 // --- the server process dies or is stopped -----------------------------------------------------------
 
-interface ServerProcess {
-  url: string;
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** `npm start`'s entry point as its own process, configured through the environment only. */
-async function startServerProcess(port: number, database: { url?: string; dataDir?: string }): Promise<ServerProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0" };
-  // One node on its own: no cluster, even when the caller's environment (CI) names a Redis.
-  delete env.REDIS_URL;
-  delete env.DATABASE_URL;
-  delete env.DATA_DIR;
-  if (database.url) env.DATABASE_URL = database.url;
-  if (database.dataDir) env.DATA_DIR = database.dataDir;
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const url = `http://127.0.0.1:${port}`;
-  await vi.waitFor(
-    async () => {
-      if (gone) throw new Error(`the server process exited while starting:\n${output}`);
-      const response = await fetch(`${url}/health`);
-      expect(response.status).toBe(200);
-    },
-    { timeout: 60_000, interval: 100 },
-  );
-  return { url, child, exited, output: () => output };
-}
-
-async function gameIsLive(url: string, code: string): Promise<void> {
-  await vi.waitFor(async () => {
-    const live = (await (await fetch(`${url}/api/games/live`)).json()) as { code: string }[];
-    expect(live.map((game) => game.code)).toContain(code);
-  }, WAIT);
-}
-
-interface Database {
-  kind: string;
-  location: { url?: string; dataDir?: string };
-  drop(): Promise<void>;
-}
-
-const backends: { name: string; open(): Promise<Database> }[] = [
-  ...(process.env.TEST_DATABASE_URL
-    ? [
-        {
-          name: "PostgreSQL",
-          async open(): Promise<Database> {
-            const scratch = await scratchDatabase(process.env.TEST_DATABASE_URL!, "golf_recovery");
-            return { kind: "PostgreSQL", location: { url: scratch.url }, drop: scratch.drop };
-          },
-        },
-      ]
-    : []),
-  {
-    name: "embedded PGlite",
-    async open(): Promise<Database> {
-      const dataDir = mkdtempSync(path.join(os.tmpdir(), "golf-recovery-"));
-      return { kind: "PGlite", location: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-    },
-  },
-];
+const backends = databaseBackends("recovery");
 
 describe.each(backends)("the server process stops mid-game ($name)", ({ open }) => {
   let database: Database;
