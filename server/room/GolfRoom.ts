@@ -259,8 +259,11 @@ export class GolfRoom extends Room {
     const options = parsed.data;
     if (options.token) {
       const seat = await this.seatForToken(options.token);
-      if (seat === null) throw new ServerError(401, "BAD_TOKEN: that token holds no seat in this game");
-      return { kind: "rejoin", seat, name: this.game.seats[seat]!.name, token: options.token };
+      // A seat the game no longer has: a token stored before the start re-indexed the seats, when
+      // the node stopped before it could write the new index (see reattachViews).
+      const player = seat === null ? undefined : this.game.seats[seat];
+      if (seat === null || !player || player.kind !== "human") throw new ServerError(401, "BAD_TOKEN: that token holds no seat in this game");
+      return { kind: "rejoin", seat, name: player.name, token: options.token };
     }
     const hasFreeSeat = this.game.phase === "lobby" && this.game.seats.some((seat) => seat.kind === "empty");
     if (options.spectate || !hasFreeSeat) return { kind: "spectator", seat: -1, name: "", token: "" };
@@ -623,7 +626,6 @@ export class GolfRoom extends Room {
     mirrorState(this.state, this.game, { connected: (seat) => this.seatClients.has(seat) && !this.disconnectedSeats.has(seat) });
   }
 
-  /** Store-side bookkeeping for the moments that change a game's status. */
   /**
    * Brings the game's record (status, seats, rules, totals) up to date with committed events. The
    * events are the truth and are already stored, so these writes run in order on a chain of their
