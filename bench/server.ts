@@ -4,6 +4,10 @@
 //
 //   npm run bench:server -- [--games 100] [--holes 18] [--json]
 //                           [--database-url URL | --pglite] [--cpu-prof DIR]
+//                           [--warmup-games N (default: --games; 0 for none)] [--warmup-holes 2]
+//
+// Before the measured games, as many warm-up games of two holes are played and left, unmeasured.
+// BENCH_SERVER_NODE_ARGS="--trace-gc ..." adds node options to the server process (diagnostics).
 //
 // PostgreSQL: a scratch database beside the one in the URL (default $DATABASE_URL or
 // postgres://postgres@127.0.0.1:5432/postgres), dropped afterwards. --pglite: embedded PGlite in a
@@ -38,6 +42,8 @@ const { values: flags } = parseArgs({
     "database-url": { type: "string" },
     pglite: { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
+    "warmup-games": { type: "string" },
+    "warmup-holes": { type: "string", default: "2" },
   },
 });
 
@@ -52,6 +58,9 @@ function positiveInt(name: string, text: string | undefined, max = Infinity): nu
 
 const GAMES = positiveInt("games", flags.games);
 const HOLES = positiveInt("holes", flags.holes, 18);
+// As many warm-up games as measured ones, so the JIT has seen the same load (0: no warm-up).
+const WARMUP_GAMES = flags["warmup-games"] === "0" ? 0 : positiveInt("warmup-games", flags["warmup-games"] ?? String(GAMES));
+const WARMUP_HOLES = positiveInt("warmup-holes", flags["warmup-holes"], 18);
 const REPO = path.resolve(import.meta.dirname, "..");
 const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 
@@ -115,7 +124,7 @@ async function startServer(port: number, database: { url?: string; dataDir?: str
   // from garbage not yet collected.
   const gcHook = path.join(mkdtempSync(path.join(os.tmpdir(), "golf-bench-gc-")), "gc-on-signal.mjs");
   writeFileSync(gcHook, "process.on('SIGUSR2', () => globalThis.gc?.());\n");
-  const nodeArgs = ["--expose-gc", "--import", pathToFileURL(gcHook).href, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
+  const nodeArgs = [...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "--expose-gc", "--import", pathToFileURL(gcHook).href, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], { cwd: REPO, env, stdio: ["ignore", "inherit", "inherit"] });
   const started = Date.now();
   for (;;) {
@@ -174,6 +183,8 @@ function nextMove(state: TableView, seat: number): { type: string; payload: Reco
 interface Totals {
   moves: number;
   latencies: number[];
+  /** The same latencies by action type. */
+  latenciesByType: Map<string, number[]>;
   rateLimited: number;
   otherErrors: Map<string, number>;
 }
@@ -183,7 +194,7 @@ class Bot {
   room!: Room;
   seat = -1;
   code = "";
-  private inFlight: { rid: string; sentAt: number } | null = null;
+  private inFlight: { rid: string; type: string; sentAt: number } | null = null;
   private count = 0;
   private measuring = false;
   private retry: NodeJS.Timeout | null = null;
@@ -218,7 +229,11 @@ class Bot {
       if (!this.inFlight || message.rid !== this.inFlight.rid) return;
       if (this.measuring) {
         this.totals.moves++;
-        this.totals.latencies.push(performance.now() - this.inFlight.sentAt);
+        const latency = performance.now() - this.inFlight.sentAt;
+        this.totals.latencies.push(latency);
+        const ofType = this.totals.latenciesByType.get(this.inFlight.type) ?? [];
+        ofType.push(latency);
+        this.totals.latenciesByType.set(this.inFlight.type, ofType);
       }
       this.inFlight = null;
       this.drive();
@@ -259,7 +274,7 @@ class Bot {
 
   private send(type: string, payload: Record<string, unknown>): void {
     const rid = ++this.count;
-    this.inFlight = { rid: String(rid), sentAt: performance.now() };
+    this.inFlight = { rid: String(rid), type, sentAt: performance.now() };
     this.room.send(type, { ...payload, rid: String(rid) });
   }
 }
@@ -324,6 +339,44 @@ function summarizeProfile(file: string): string[] {
   return [`CPU profile of the server (${(total / 1e6).toFixed(1)} s sampled): ${file}`, "by package or file (self time):", ...top(byPlace, 15), "by function (self time):", ...top(byFunction, 30)];
 }
 
+function newTotals(): Totals {
+  return { moves: 0, latencies: [], latenciesByType: new Map(), rateLimited: 0, otherErrors: new Map() };
+}
+
+/** Seats `count` private two-player games, a few at a time: joining is not what is measured. */
+async function seatTables(url: string, count: number, holes: number, totals: Totals, prefix: string): Promise<[Bot, Bot][]> {
+  const tables: [Bot, Bot][] = [];
+  for (let first = 0; first < count; first += 10) {
+    const batch = Array.from({ length: Math.min(10, count - first) }, async (_, offset) => {
+      const index = first + offset;
+      const host = new Bot(new Client(url), `${prefix}Host${index}`, totals);
+      await host.enter((client) => client.create("golf", { name: host.name, seats: 2, holes, turnSeconds: 0, private: true }));
+      const guest = new Bot(new Client(url), `${prefix}Guest${index}`, totals);
+      await guest.enter((client) => client.joinById(host.code, { name: guest.name }));
+      tables[index] = [host, guest];
+    });
+    await Promise.all(batch);
+  }
+  return tables;
+}
+
+/** Starts every table and resolves once all their games are over; `progress` every 2 s. */
+async function playTables(tables: [Bot, Bot][], progress?: () => void): Promise<void> {
+  for (const [host, guest] of tables) {
+    host.start();
+    guest.play();
+  }
+  const finished = () => tables.every(([host, guest]) => host.state.phase === "gameOver" && guest.state.phase === "gameOver");
+  let lastReport = performance.now();
+  while (!finished()) {
+    await sleep(50);
+    if (progress && performance.now() - lastReport > 2000) {
+      lastReport = performance.now();
+      progress();
+    }
+  }
+}
+
 // --- the run -------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -344,21 +397,20 @@ async function main(): Promise<void> {
     const idleRetainedMb = await retainedHeapMb(pid, url);
     const idleHeapMb = gaugeMb(await (await fetch(`${url}/metrics`)).text(), "golf_node_nodejs_heap_size_used_bytes");
 
-    const totals: Totals = { moves: 0, latencies: [], rateLimited: 0, otherErrors: new Map() };
-    const tables: [Bot, Bot][] = [];
-    say(`seating ${GAMES} games of 2 players (${HOLES} holes each) on ${scratch ? "PostgreSQL" : "PGlite"}...`);
-    // Seat the tables a few at a time: joining is not what is measured.
-    for (let first = 0; first < GAMES; first += 10) {
-      const batch = Array.from({ length: Math.min(10, GAMES - first) }, async (_, offset) => {
-        const index = first + offset;
-        const host = new Bot(new Client(url), `Host${index}`, totals);
-        await host.enter((client) => client.create("golf", { name: host.name, seats: 2, holes: HOLES, turnSeconds: 0, private: true }));
-        const guest = new Bot(new Client(url), `Guest${index}`, totals);
-        await guest.enter((client) => client.joinById(host.code, { name: guest.name }));
-        tables[index] = [host, guest];
-      });
-      await Promise.all(batch);
+    // Warm-up (not measured): short games first, so that the measured ones meet code the JIT has
+    // compiled, as on a server that has been up for a while. Their memory stays counted: the idle
+    // figure above was read before them.
+    if (WARMUP_GAMES > 0) {
+      say(`warming up with ${WARMUP_GAMES} games of ${WARMUP_HOLES} holes...`);
+      const warmup = await seatTables(url, WARMUP_GAMES, WARMUP_HOLES, newTotals(), "Warm");
+      await playTables(warmup);
+      await Promise.all(warmup.flat().map((bot) => bot.room.leave(true).catch(() => undefined)));
+      await sleep(500);
     }
+
+    const totals = newTotals();
+    say(`seating ${GAMES} games of 2 players (${HOLES} holes each) on ${scratch ? "PostgreSQL" : "PGlite"}...`);
+    const tables = await seatTables(url, GAMES, HOLES, totals, "");
     const bots = tables.flat();
 
     let peakRssMb = rssMb(pid);
@@ -371,20 +423,8 @@ async function main(): Promise<void> {
     const benchCpuBefore = process.cpuUsage();
     const bytesBefore = bots.reduce((sum, bot) => sum + bot.bytesRead, 0);
     const startedAt = performance.now();
-    for (const [host, guest] of tables) {
-      host.start();
-      guest.play();
-    }
     say("playing...");
-    const finished = () => bots.every((bot) => bot.state.phase === "gameOver");
-    let lastReport = performance.now();
-    while (!finished()) {
-      await sleep(50);
-      if (!flags.json && performance.now() - lastReport > 2000) {
-        lastReport = performance.now();
-        say(`  ${totals.moves} moves, ${tables.filter(([host]) => host.state.phase === "gameOver").length} games over`);
-      }
-    }
+    await playTables(tables, flags.json ? undefined : () => say(`  ${totals.moves} moves, ${tables.filter(([host]) => host.state.phase === "gameOver").length} games over`));
     const seconds = (performance.now() - startedAt) / 1000;
     const bytes = bots.reduce((sum, bot) => sum + bot.bytesRead, 0) - bytesBefore;
     clearInterval(sampler);
@@ -426,7 +466,15 @@ async function main(): Promise<void> {
       serverActionMeanMs: round(meanOver("golf_action_latency_seconds"), 2),
       appendMeanMs: round(meanOver("golf_event_append_latency_seconds"), 2),
       serverCpuPercent: Math.round((100 * serverCpu) / seconds),
+      serverCpuUsPerMove: Math.round((1e6 * serverCpu) / totals.moves),
       benchCpuPercent: Math.round((100 * (benchCpu.user + benchCpu.system)) / 1e6 / seconds),
+      // Diagnostics: how many moves of each type, and their p50 / p99 in ms.
+      moveMsByType: Object.fromEntries(
+        [...totals.latenciesByType].map(([type, latencies]) => {
+          const ordered = latencies.sort((a, b) => a - b);
+          return [type, { moves: ordered.length, p50: round(percentile(ordered, 50), 1), p99: round(percentile(ordered, 99), 1) }];
+        }),
+      ),
       rateLimited: totals.rateLimited,
       otherErrors: Object.fromEntries(totals.otherErrors),
       database: scratch ? "postgresql" : "pglite",
