@@ -599,9 +599,11 @@ export class GolfRoom extends Room {
     const moved = new Map<number, Client>();
     const tokens = new Map<string, number>();
     const renumbered: { from: number; to: number }[] = [];
+    const reseated: [number, Client][] = [];
     order.forEach((oldSeat, newSeat) => {
       const client = this.seatClients.get(oldSeat);
       if (client) moved.set(newSeat, client);
+      if (client && newSeat !== oldSeat) reseated.push([newSeat, client]);
       this.tokens.forEach((seat, hash) => {
         if (seat !== oldSeat) return;
         tokens.set(hash, newSeat);
@@ -610,7 +612,8 @@ export class GolfRoom extends Room {
     });
     this.seatClients = moved;
     this.tokens = tokens;
-    for (const [seat, client] of moved) {
+    // A player whose index is unchanged keeps its view: it still holds the same seat's schema.
+    for (const [seat, client] of reseated) {
       const viewer = this.viewers.get(client.sessionId);
       if (viewer) viewer.seat = seat;
       client.view = new StateView();
@@ -623,8 +626,11 @@ export class GolfRoom extends Room {
   private mirror(): void {
     this.state.code = this.code;
     this.state.gameId = this.gameId;
-    mirrorState(this.state, this.game, { connected: (seat) => this.seatClients.has(seat) && !this.disconnectedSeats.has(seat) });
+    mirrorState(this.state, this.game, { connected: (seat) => this.seatClients.has(seat) && !this.disconnectedSeats.has(seat) }, this.mirrored);
+    this.mirrored = this.game;
   }
+  /** The game state last mirrored into the schema (mirrorState skips the seats it left unchanged). */
+  private mirrored: GameState | null = null;
 
   /**
    * Brings the game's record (status, seats, rules, totals) up to date with committed events. The

@@ -13,11 +13,15 @@ function assign<T extends object, K extends keyof T>(target: T, key: K, value: T
   if (target[key] !== value) target[key] = value;
 }
 
-export function mirrorState(target: GolfStateSchema, game: GameState, extras: TableExtras): void {
+/**
+ * `previous`: the state mirrored last time into this target, or null. The engine never changes a
+ * seat in place (a changed seat is a new object), so a seat that is the same object as before is
+ * already mirrored but for what depends on the rest of the table (connected, host, drawn).
+ */
+export function mirrorState(target: GolfStateSchema, game: GameState, extras: TableExtras, previous: GameState | null = null): void {
   const shown = view(game, "spectator");
   assign(target, "phase", shown.phase);
-  const rulesJson = JSON.stringify(shown.rules);
-  assign(target, "rules", rulesJson);
+  if (previous?.rules !== game.rules) assign(target, "rules", JSON.stringify(shown.rules));
   assign(target, "ranked", shown.ranked);
   assign(target, "decks", shown.decks || shown.decksChoice || 0);
   assign(target, "hole", shown.hole);
@@ -40,12 +44,17 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
   while (target.seats.length < shown.seats.length) target.seats.push(newSeatSchema());
   shown.seats.forEach((seat, index) => {
     const into = target.seats[index]!;
+    assign(into, "connected", seat.kind === "cpu" ? true : extras.connected(index));
+    assign(into, "host", game.host === index);
+    // The drawn card: in the state only for the seat whose turn it is, and only in its owner's view.
+    const holding = game.turn === index && game.drawn ? game.drawn : null;
+    assign(into.drawn, "rank", holding?.rank ?? "");
+    assign(into.drawn, "suit", holding?.suit ?? "");
+    if (previous && previous.seats[index] === game.seats[index] && into.cards.length === seat.cards.length) return;
     assign(into, "name", seat.name);
     assign(into, "kind", seat.kind);
     assign(into, "profile", seat.profile);
-    assign(into, "connected", seat.kind === "cpu" ? true : extras.connected(index));
     assign(into, "away", seat.away);
-    assign(into, "host", game.host === index);
     assign(into, "total", seat.total);
     assign(into, "holeScore", seat.holeScore);
     assign(into, "holesWon", seat.holesWon);
@@ -58,9 +67,5 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
       assign(cell, "rank", slot.card?.rank ?? "");
       assign(cell, "suit", slot.card?.suit ?? "");
     });
-    // The drawn card: in the state only for the seat whose turn it is, and only in its owner's view.
-    const holding = game.turn === index && game.drawn ? game.drawn : null;
-    assign(into.drawn, "rank", holding?.rank ?? "");
-    assign(into.drawn, "suit", holding?.suit ?? "");
   });
 }
