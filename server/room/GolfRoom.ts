@@ -28,7 +28,7 @@ import {
 } from "../../shared/golf/index.ts";
 import type { Cluster } from "../cluster/cluster.ts";
 import type { NodeMetrics } from "../metrics.ts";
-import { CodeTakenError, ConflictError, StoreUnavailableError, type EventStore, type SeatInfo } from "../store/index.ts";
+import { CodeTakenError, ConflictError, StoreUnavailableError, type EventStore, type SeatInfo, type StoredEvent } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
 import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
 import { guardFrames } from "./frame-guard.ts";
@@ -96,10 +96,14 @@ interface RecoverOption {
 
 type Outcome = { ok: true; events: GameEvent[] } | { ok: false; code: string; message: string };
 
+/** A stored event as the engine's event. */
+function toGameEvent(stored: StoredEvent): GameEvent {
+  return { type: stored.type, seat: stored.seat, data: stored.data } as GameEvent;
+}
+
 export class GolfRoom extends Room {
   declare state: GolfStateSchema;
   private game!: GameState;
-  private log: GameEvent[] = [];
   private gameId = "";
   private code = "";
   private isQuickPlay = false;
@@ -229,8 +233,7 @@ export class GolfRoom extends Room {
     this.code = record.code;
     this.roomId = record.code;
     this.isPrivate = record.private;
-    this.log = events.map((stored) => ({ type: stored.type, seat: stored.seat, data: stored.data }) as GameEvent);
-    this.game = fold(this.log);
+    this.game = fold(events.map(toGameEvent));
     for (const { seat, tokenHash } of await store.seatTokens(gameId)) this.tokens.set(tokenHash, seat);
     // Its players are not connected yet: the clock keeps their seats until they rejoin.
     this.game.seats.forEach((seat, index) => {
@@ -326,7 +329,7 @@ export class GolfRoom extends Room {
         this.attachView(client, seat);
       }
       this.reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: seat >= 0 ? "player" : "spectator", token });
-      this.sendSince(client, sinceSeq);
+      await this.sendSince(client, sinceSeq);
       if (seat >= 0) await this.seatReturned(seat);
       this.lastHumanActionAt = Date.now();
       this.afterChange();
@@ -547,7 +550,7 @@ export class GolfRoom extends Room {
       );
     } catch (error) {
       this.log_?.warn({ err: error }, "append failed");
-      if (error instanceof ConflictError && this.log.length > 0) {
+      if (error instanceof ConflictError && this.game.seq > 0) {
         // Someone else appended to this game: another node took it over. Never fork it.
         this.giveUp("another server is running this game now");
         return { ok: false, code: "UNAVAILABLE", message: "this game moved to another server: rejoin with your token" };
@@ -556,14 +559,14 @@ export class GolfRoom extends Room {
       return { ok: false, code: "UNAVAILABLE", message };
     }
     deps().metrics.appendLatency.observe((performance.now() - started) / 1000);
-    this.log.push(...events);
     return { ok: true, events };
   }
 
   /** Pushes the new state, then each viewer's projection of the events (rid to the sender only). */
   private publish(events: GameEvent[], origin?: { client: Client; rid?: string | number }): void {
     this.mirror();
-    if (events.some((e) => e.type === "started")) this.reattachViews();
+    const started = events.find((e) => e.type === "started");
+    if (started) this.reattachViews((started.data as { order: number[] }).order);
     // The patch and the events leave in one write per client, not one per frame.
     const sockets = this.corkSockets();
     this.broadcastPatch();
@@ -594,8 +597,7 @@ export class GolfRoom extends Room {
   }
 
   /** After `started` the seats are re-indexed (empty seats dropped): follow each player to its new index. */
-  private reattachViews(): void {
-    const order = (this.log.findLast((e) => e.type === "started")!.data as { order: number[] }).order;
+  private reattachViews(order: number[]): void {
     const moved = new Map<number, Client>();
     const tokens = new Map<string, number>();
     const renumbered: { from: number; to: number }[] = [];
@@ -938,12 +940,26 @@ export class GolfRoom extends Room {
     client.send(type, message);
   }
 
-  /** Sends the events after `sinceSeq`, projected for this client, so a returning client misses nothing. */
-  private sendSince(client: Client, sinceSeq: number): void {
+  /**
+   * Sends the events after `sinceSeq`, projected for this client, so a returning client misses
+   * nothing. They come from the store: the room keeps no copy of its log (memory per game).
+   */
+  private async sendSince(client: Client, sinceSeq: number): Promise<void> {
+    const upTo = this.game.seq;
+    if (sinceSeq >= upTo) return;
     const viewer = this.viewers.get(client.sessionId);
     const seen = viewer && viewer.seat >= 0 ? viewer.seat : "spectator";
-    for (let index = sinceSeq; index < this.log.length; index++) {
-      client.send("event", { seq: index + 1, ...projectEvent(this.log[index]!, seen) });
+    let missed: StoredEvent[];
+    try {
+      missed = await deps().store.loadSince(this.gameId, sinceSeq);
+    } catch (error) {
+      this.log_?.warn({ err: error }, "missed events not loaded");
+      this.reply(client, "error", { code: "UNAVAILABLE", message: `the events after seq ${sinceSeq} could not be loaded: rejoin to get them` });
+      return;
+    }
+    for (const stored of missed) {
+      if (stored.seq > upTo) break;
+      client.send("event", { seq: stored.seq, ...projectEvent(toGameEvent(stored), seen) });
     }
   }
 
