@@ -58,10 +58,16 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
     assign(into, "total", seat.total);
     assign(into, "holeScore", seat.holeScore);
     assign(into, "holesWon", seat.holesWon);
+    // Slots are replaced, never changed in place, by the engine too: mirror the ones that are new.
+    let before = previous?.seats[index]?.cards;
     if (into.cards.length !== seat.cards.length) {
       into.cards = new ArraySchema<SlotSchema>(...seat.cards.map(() => Object.assign(new SlotSchema(), { faceUp: false, rank: "", suit: "" })));
+      before = undefined;
     }
+    const now = game.seats[index]!.cards;
+    if (before === now) return;
     seat.cards.forEach((slot, position) => {
+      if (before && before[position] === now[position]) return;
       const cell = into.cards[position]!;
       assign(cell, "faceUp", slot.faceUp);
       assign(cell, "rank", slot.card?.rank ?? "");
