@@ -5,8 +5,10 @@
 //   npm run bench:server -- [--games 100] [--holes 18] [--json]
 //                           [--database-url URL | --pglite] [--cpu-prof DIR]
 //                           [--warmup-games N (default: --games; 0 for none)] [--warmup-holes 2]
+//                           [--ramp-ms 200]
 //
 // Before the measured games, as many warm-up games of two holes are played and left, unmeasured.
+// The games start over a 200 ms ramp (--ramp-ms 0: all in the same instant, a burst of deals).
 // BENCH_SERVER_NODE_ARGS="--trace-gc ..." adds node options to the server process (diagnostics).
 //
 // PostgreSQL: a scratch database beside the one in the URL (default $DATABASE_URL or
@@ -44,6 +46,7 @@ const { values: flags } = parseArgs({
     "cpu-prof": { type: "string" },
     "warmup-games": { type: "string" },
     "warmup-holes": { type: "string", default: "2" },
+    "ramp-ms": { type: "string", default: "200" },
   },
 });
 
@@ -61,6 +64,9 @@ const HOLES = positiveInt("holes", flags.holes, 18);
 // As many warm-up games as measured ones, so the JIT has seen the same load (0: no warm-up).
 const WARMUP_GAMES = flags["warmup-games"] === "0" ? 0 : positiveInt("warmup-games", flags["warmup-games"] ?? String(GAMES));
 const WARMUP_HOLES = positiveInt("warmup-holes", flags["warmup-holes"], 18);
+// The games start this many ms apart in all (a ramp, as tables do not all start in the same
+// millisecond); 0 starts them all at once.
+const RAMP_MS = flags["ramp-ms"] === "0" ? 0 : positiveInt("ramp-ms", flags["ramp-ms"]);
 const REPO = path.resolve(import.meta.dirname, "..");
 const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 
@@ -360,9 +366,16 @@ async function seatTables(url: string, count: number, holes: number, totals: Tot
   return tables;
 }
 
-/** Starts every table and resolves once all their games are over; `progress` every 2 s. */
-async function playTables(tables: [Bot, Bot][], progress?: () => void): Promise<void> {
-  for (const [host, guest] of tables) {
+/**
+ * Starts the tables `rampMs` apart in all (0: all in the same instant) and resolves once all their
+ * games are over; `progress` every 2 s.
+ */
+async function playTables(tables: [Bot, Bot][], rampMs: number, progress?: () => void): Promise<void> {
+  const rampStarted = performance.now();
+  for (const [index, [host, guest]] of tables.entries()) {
+    const due = rampStarted + (rampMs * index) / tables.length;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
     host.start();
     guest.play();
   }
@@ -403,7 +416,7 @@ async function main(): Promise<void> {
     if (WARMUP_GAMES > 0) {
       say(`warming up with ${WARMUP_GAMES} games of ${WARMUP_HOLES} holes...`);
       const warmup = await seatTables(url, WARMUP_GAMES, WARMUP_HOLES, newTotals(), "Warm");
-      await playTables(warmup);
+      await playTables(warmup, RAMP_MS);
       await Promise.all(warmup.flat().map((bot) => bot.room.leave(true).catch(() => undefined)));
       await sleep(500);
     }
@@ -424,7 +437,7 @@ async function main(): Promise<void> {
     const bytesBefore = bots.reduce((sum, bot) => sum + bot.bytesRead, 0);
     const startedAt = performance.now();
     say("playing...");
-    await playTables(tables, flags.json ? undefined : () => say(`  ${totals.moves} moves, ${tables.filter(([host]) => host.state.phase === "gameOver").length} games over`));
+    await playTables(tables, RAMP_MS, flags.json ? undefined : () => say(`  ${totals.moves} moves, ${tables.filter(([host]) => host.state.phase === "gameOver").length} games over`));
     const seconds = (performance.now() - startedAt) / 1000;
     const bytes = bots.reduce((sum, bot) => sum + bot.bytesRead, 0) - bytesBefore;
     clearInterval(sampler);
