@@ -156,7 +156,7 @@ export class GolfRoom extends Room {
     }
     this.log_ = logger.child({ room: this.code, gameId: this.gameId });
     deps().rooms.set(this.gameId, this);
-    if (deps().cluster) this.listingTimer = this.clock.setInterval(() => void this.updateListing(true), 5000);
+    if (deps().cluster) this.listingTimer = this.clock.setInterval(() => this.updateListing(true), 5000);
     this.maxClients = this.game.tableSize + SPECTATOR_CAP;
     for (const type of MESSAGE_TYPES) this.onMessage(type, (client, payload) => this.onAction(client, type, payload));
     this.onMessage("*", (client, type, payload) => this.onUnknown(client, type, payload));
@@ -739,7 +739,7 @@ export class GolfRoom extends Room {
     this.scheduleNextHole();
     this.scheduleQuickStart();
     this.scheduleIdleCheck();
-    void this.updateListing();
+    this.updateListing();
     // Game changes were mirrored as they were applied; only connections change outside the engine.
     this.mirrorConnections();
     this.broadcastPatch();
@@ -802,13 +802,12 @@ export class GolfRoom extends Room {
   }
 
   private scheduleTurnTimer(): void {
-    const acting = this.humansToAct();
-    // One timer per turn, and one for a hole's initial flips (however many humans are still flipping).
-    const key = `${this.game.phase}:${this.game.hole}:${this.game.turn}`;
-    if (this.game.turnSeconds <= 0 || acting.length === 0) {
+    if (this.game.turnSeconds <= 0 || this.humansToAct().length === 0) {
       this.stopTurnTimer();
       return;
     }
+    // One timer per turn, and one for a hole's initial flips (however many humans are still flipping).
+    const key = `${this.game.phase}:${this.game.hole}:${this.game.turn}`;
     if (key === this.turnKey && this.turnTimer) return;
     this.turnKey = key;
     this.startTurnTimer(this.game.turnSeconds * 1000);
@@ -963,22 +962,20 @@ export class GolfRoom extends Room {
     }
   }
 
-  private lastListing = "";
+  /** What the listing last said (phase, hole, players, spectators): it is saved only when this moves. */
+  private lastListing = { phase: "", hole: -1, players: -1, spectators: -1 };
   /** `force` re-saves the listing even if unchanged (after a Redis restart the listings are gone). */
-  private async updateListing(force = false): Promise<void> {
+  private updateListing(force = false): void {
     let players = 0;
     for (const seat of this.game.seats) if (seat.kind !== "empty") players++;
-    // Cheap to compare on every change; the listing itself is saved only when this moves.
-    const key = `${this.game.phase}|${this.game.hole}|${players}|${this.state.spectators}`;
-    if (key === this.lastListing && !force) return;
-    this.lastListing = key;
-    const metadata = { gameId: this.gameId, phase: this.game.phase, hole: this.game.hole, holes: this.game.holes, players, spectators: this.state.spectators, node: deps().nodeId };
+    const last = this.lastListing;
+    const { phase, hole } = this.game;
+    const spectators = this.state.spectators;
+    if (!force && last.phase === phase && last.hole === hole && last.players === players && last.spectators === spectators) return;
+    this.lastListing = { phase, hole, players, spectators };
+    const metadata = { gameId: this.gameId, phase, hole, holes: this.game.holes, players, spectators, node: deps().nodeId };
     const full = players === this.game.seats.length;
-    try {
-      await this.setMatchmaking({ metadata, private: this.isPrivate || this.game.phase !== "lobby" || full });
-    } catch (error) {
-      this.log_?.warn({ err: error }, "listing not updated");
-    }
+    this.setMatchmaking({ metadata, private: this.isPrivate || phase !== "lobby" || full }).catch((error: unknown) => this.log_?.warn({ err: error }, "listing not updated"));
   }
 
 }
