@@ -119,6 +119,14 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** The node arguments of `npm run start:server` (V8 flags, the tsx loader, the entry point): the node is measured as it is run. */
+function startServerArgs(): string[] {
+  const script = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["start:server"];
+  const words = script?.split(/\s+/) ?? [];
+  if (words[0] !== "node" || words.at(-1) !== "server/main.ts") throw new Error(`unexpected start:server script: ${script}`);
+  return words.slice(1);
+}
+
 async function startServer(port: number, database: { url?: string; dataDir?: string }, profileDir?: string): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0" };
   // One node on its own: no cluster, even when the caller's environment (CI) names a Redis.
@@ -131,7 +139,7 @@ async function startServer(port: number, database: { url?: string; dataDir?: str
   const gcHook = path.join(mkdtempSync(path.join(os.tmpdir(), "golf-bench-gc-")), "gc-on-signal.mjs");
   writeFileSync(gcHook, "process.on('SIGUSR2', () => globalThis.gc?.());\n");
   const nodeArgs = [...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "--expose-gc", "--import", pathToFileURL(gcHook).href, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts"], { cwd: REPO, env, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, [...nodeArgs, ...startServerArgs()], { cwd: REPO, env, stdio: ["ignore", "inherit", "inherit"] });
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited while starting (code ${child.exitCode})`);
