@@ -33,6 +33,7 @@ import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
 import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
 import { guardFrames } from "./frame-guard.ts";
 import { mirrorState } from "./mirror.ts";
+import { RoomTimers } from "./timers.ts";
 import { newGolfState, type GolfStateSchema } from "./schema.ts";
 
 /** What rooms need from their node; set once by the node before any room is created. */
@@ -121,6 +122,8 @@ export class GolfRoom extends Room {
   private queue: Promise<unknown> = Promise.resolve();
   /** Writes to the game's record, in order, off the action path (recordMilestones, record). */
   private records: Promise<void> = Promise.resolve();
+  /** Every timer of the room (CPU pacing, turn, hole, lobby, listing): cleared when it goes. */
+  private readonly timers = new RoomTimers((error) => this.onUncaughtException(error, "timer"));
   private cpuTimer: { clear(): void } | null = null;
   private turnTimer: { clear(): void } | null = null;
   private warningTimer: { clear(): void } | null = null;
@@ -133,7 +136,6 @@ export class GolfRoom extends Room {
   private closing = false;
   /** Set when this node stopped hosting the game (another node runs it now). */
   private gaveUp = false;
-  private listingTimer: { clear(): void } | null = null;
 
   // --- lifecycle -------------------------------------------------------------------------------
 
@@ -144,9 +146,6 @@ export class GolfRoom extends Room {
     // goes once the game is over and everyone has left (disposeWhenEmpty) or it is abandoned.
     this.autoDispose = false;
     this.setPatchRate(1000); // a safety net: every change pushes its patch at once (publish)
-    // The room clock (CPU pacing, turn and hole timers) advances only when ticked: tick it every
-    // 50 ms, or its timers would wait for the next patch.
-    this.setSimulationInterval(() => undefined, 50);
     const recover = options.__recover as RecoverOption | undefined;
     if (recover) {
       if (recover.secret !== deps().recoverySecret) throw new ServerError(400, "BAD_OPTIONS: unknown option __recover");
@@ -156,7 +155,7 @@ export class GolfRoom extends Room {
     }
     this.log_ = logger.child({ room: this.code, gameId: this.gameId });
     deps().rooms.set(this.gameId, this);
-    if (deps().cluster) this.listingTimer = this.clock.setInterval(() => this.updateListing(true), 5000);
+    if (deps().cluster) this.timers.every(() => this.updateListing(true), 5000);
     this.maxClients = this.game.tableSize + SPECTATOR_CAP;
     for (const type of MESSAGE_TYPES) this.onMessage(type, (client, payload) => this.onAction(client, type, payload));
     this.onMessage("*", (client, type, payload) => this.onUnknown(client, type, payload));
@@ -244,7 +243,7 @@ export class GolfRoom extends Room {
     await store.updateGame(gameId, { node: deps().nodeId });
     this.mirror();
     // Its players get the usual reconnection window; after it a CPU plays for whoever is still away.
-    this.clock.setTimeout(() => {
+    this.timers.after(() => {
       void this.enqueue(async () => {
         for (const seat of this.disconnectedSeats) {
           const player = this.game.seats[seat];
@@ -410,7 +409,7 @@ export class GolfRoom extends Room {
   override async onDispose(): Promise<void> {
     this.closing = true;
     this.clearTimers();
-    this.listingTimer?.clear();
+    this.timers.clearAll();
     deps().metrics.rooms.dec();
     await this.queue.catch(() => undefined);
     await this.records;
@@ -686,7 +685,7 @@ export class GolfRoom extends Room {
   private disposeWhenEmpty(): void {
     this.autoDispose = true;
     void deps().cluster?.release(this.gameId, false);
-    if (this.clients.length === 0 && this.viewers.size === 0) this.clock.setTimeout(() => void this.disconnect(), 0);
+    if (this.clients.length === 0 && this.viewers.size === 0) this.timers.after(() => void this.disconnect(), 0);
   }
 
   private seatInfos(): SeatInfo[] {
@@ -763,7 +762,7 @@ export class GolfRoom extends Room {
     const delay = Math.max(cpuThinkMs(traits, this.rngFor(actor), this.cpuDelayMs), this.cpuRetryAt - Date.now());
     const act = () => void this.enqueue(() => this.playCpu(actor, traits));
     if (delay <= 0) act();
-    else this.cpuTimer = this.clock.setTimeout(act, delay);
+    else this.cpuTimer = this.timers.after(act, delay);
   }
 
   private nextCpuActor(): number | null {
@@ -819,10 +818,10 @@ export class GolfRoom extends Room {
     this.warningTimer?.clear();
     const endsAt = Date.now() + Math.max(0, ms);
     this.state.turnEndsAt = endsAt;
-    this.warningTimer = this.clock.setTimeout(() => {
+    this.warningTimer = this.timers.after(() => {
       for (const seat of this.humansToAct()) this.broadcast("timerWarning", { seat, endsAt });
     }, Math.max(0, ms - TIMER_WARNING_MS));
-    this.turnTimer = this.clock.setTimeout(() => void this.enqueue(() => this.onTurnTimeout()), Math.max(0, ms));
+    this.turnTimer = this.timers.after(() => void this.enqueue(() => this.onTurnTimeout()), Math.max(0, ms));
   }
 
   private stopTurnTimer(): void {
@@ -857,7 +856,7 @@ export class GolfRoom extends Room {
       return;
     }
     if (this.holeTimer) return;
-    this.holeTimer = this.clock.setTimeout(() => {
+    this.holeTimer = this.timers.after(() => {
       this.holeTimer = null;
       void this.enqueue(async () => {
         if (this.game.phase === "holeOver") await this.apply("system", { type: "nextHole" });
@@ -878,7 +877,7 @@ export class GolfRoom extends Room {
     if (full) {
       void this.enqueue(() => this.startQuickPlay());
     } else if (humans >= 2 && !this.quickStartTimer) {
-      this.quickStartTimer = this.clock.setTimeout(() => void this.enqueue(() => this.startQuickPlay()), deps().holeIntervalMs);
+      this.quickStartTimer = this.timers.after(() => void this.enqueue(() => this.startQuickPlay()), deps().holeIntervalMs);
     } else if (humans < 2) {
       this.quickStartTimer?.clear();
       this.quickStartTimer = null;
@@ -898,7 +897,7 @@ export class GolfRoom extends Room {
   /** Lobbies with no human for 5 minutes close; running games with no human action for 30 are abandoned. */
   private scheduleIdleCheck(): void {
     if (this.idleTimer) return;
-    this.idleTimer = this.clock.setInterval(() => {
+    this.idleTimer = this.timers.every(() => {
       void this.enqueue(async () => {
         const { lobbyIdleMs, abandonAfterMs } = deps();
         const now = Date.now();
