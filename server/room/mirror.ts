@@ -1,6 +1,6 @@
-// Mirrors the engine's state into the synchronized schema, touching only what changed (schema
-// patches carry what is assigned). Hidden information is the engine's `view` for a spectator: a
-// face-down card has no rank or suit for anyone; the drawn card goes only into its owner's view.
+// Mirrors the engine's state into the synchronized schema (a patch carries the fields whose value
+// changed). Hidden information is the engine's `view` for a spectator: a face-down card has no rank
+// or suit for anyone; the drawn card goes only into its owner's view.
 import { ArraySchema } from "@colyseus/schema";
 import { view, type GameState } from "../../shared/golf/index.ts";
 import { newSeatSchema, SlotSchema, type GolfStateSchema } from "./schema.ts";
@@ -9,8 +9,9 @@ export interface TableExtras {
   connected: (seat: number) => boolean;
 }
 
+/** Sets a primitive field: the schema's setter itself ignores a value equal to the current one. */
 function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
-  if (target[key] !== value) target[key] = value;
+  target[key] = value;
 }
 
 /**
