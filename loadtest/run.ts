@@ -21,6 +21,7 @@ import { scratchDatabase } from "../server/testing.ts";
 import { groupSize, isLoopbackHost, PACES, spreadClients, type Pace } from "./plan.ts";
 import { bucketsDelta, cpuTicks, runQueueWaitMs, gauge, histogramBuckets, machine, machineTicks, percentileBound, pidsNamed, rssMb, TICKS_PER_SECOND } from "./proc.ts";
 import { LatencyHistogram, mergeStats, type ProcessStats } from "./stats.ts";
+import { freePort } from "../server/free-port.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -145,17 +146,6 @@ const deadline = setTimeout(
   HEALTH_TIMEOUT_MS + RAMP_TIMEOUT_MS + seconds * 1000 + 4 * STOP_TIMEOUT_MS + 30_000,
 );
 deadline.unref();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHealth(node: NodeProcess): Promise<void> {
   const started = Date.now();

@@ -4,7 +4,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import type http from "node:http";
-import net from "node:net";
 import path from "node:path";
 import { matchMaker, Server, type Presence } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
@@ -19,6 +18,7 @@ import { createMetrics, type NodeMetrics } from "./metrics.ts";
 import { isJoinCode, normalizeCode } from "./room/codes.ts";
 import { GolfRoom, setRoomServices, type RoomServices } from "./room/GolfRoom.ts";
 import { EventStore } from "./store/index.ts";
+import { freePort } from "./free-port.ts";
 
 // Colyseus 0.18's reconnection needs a global WebSocket, which Node 20 lacks.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
@@ -166,17 +166,6 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
       setRoomServices(null);
     },
   };
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Every unfinished game in the store runs again, under its code, from its last committed event. */

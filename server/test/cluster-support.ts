@@ -11,6 +11,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { projectEvent, seededRng, type GameEvent, type Rng } from "../../shared/golf/index.ts";
 import { ThrowawayPostgres } from "../store/test/throwaway-postgres.ts";
 import { chooseMove, viewFromState, type StateJson } from "./support.ts";
+import { freePort } from "../free-port.ts";
 
 export { ThrowawayPostgres };
 
@@ -36,17 +37,6 @@ export async function until<T>(check: () => T | Promise<T>, timeoutMs: number, w
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ""}`);
     await sleep(intervalMs);
   }
-}
-
-export function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 // Every child started here, so a failed test or an interrupted bench leaves nothing running.

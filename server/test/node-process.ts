@@ -3,11 +3,11 @@
 // and the databases to run against. Not a test file: importing it runs no tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, vi } from "vitest";
 import { scratchDatabase } from "../testing.ts";
+import { freePort } from "../free-port.ts";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 /** Generous: these are liveness bounds, not performance claims. */
@@ -21,18 +21,6 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
-}
-
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -5,7 +5,8 @@ import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { projectEvent, verifyLog, type GameEvent } from "../../shared/golf/index.ts";
 import { startTestNode, type TestNode } from "../testing.ts";
-import { databaseBackends, freePort, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
+import { freePort } from "../free-port.ts";
+import { databaseBackends, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
 
 // --- a scripted player --------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@
 // recovery.test.ts. The server runs as its own process (`npm start`'s entry point), as there; both
 // files take those helpers from node-process.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { databaseBackends, freePort, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
+import { freePort } from "../free-port.ts";
+import { databaseBackends, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
 import { Bot, type EventMessage, type Welcome } from "./support.ts";
 
 const backends = databaseBackends("renumber");

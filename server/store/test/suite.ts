@@ -3,7 +3,6 @@
 // its own games, so tests never depend on each other's data.
 import { createHash, randomInt, randomUUID } from "node:crypto";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -24,6 +23,7 @@ import {
   type SeatInfo,
 } from "../index.ts";
 import { DEFAULT_MIGRATIONS_DIR, migrate } from "../migrate.ts";
+import { freePort } from "../../free-port.ts";
 
 export const silentLogger = pino({ level: "silent" });
 
@@ -63,17 +63,6 @@ function ev(type: string, seat: number | null = 0, data: unknown = { card: "7H" 
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Defines the suite's tests inside the caller's describe(). */
 export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
