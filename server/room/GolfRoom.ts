@@ -290,13 +290,17 @@ export class GolfRoom extends Room {
     const requested = (rawOptions as { sinceSeq?: unknown } | undefined)?.sinceSeq;
     return this.enqueue(async () => {
       // A client that asks for nothing gets the events of its own join (its seat, the CPUs seated after it).
-      const sinceSeq = typeof requested === "number" && Number.isInteger(requested) && requested >= 0 ? requested : this.game.seq;
+      const seqBefore = this.game.seq;
+      const sinceSeq = typeof requested === "number" && Number.isInteger(requested) && requested >= 0 ? requested : seqBefore;
       client.view = new StateView();
       let seat = -1;
       let token = "";
+      /** The events this join committed (its seat, the CPUs seated after it), in seq order. */
+      const joined: GameEvent[] = [];
       if (auth.kind === "join") {
         const outcome = await this.apply("system", { type: "join", name: auth.name });
         if (outcome.ok) {
+          joined.push(...outcome.events);
           seat = outcome.events[0]!.seat!;
           token = newSeatToken();
           try {
@@ -309,7 +313,10 @@ export class GolfRoom extends Room {
           if (this.cpusToSeat.length > 0) {
             const cpus = this.cpusToSeat;
             this.cpusToSeat = [];
-            for (const profile of cpus) await this.apply("system", { type: "addCpu", profile });
+            for (const profile of cpus) {
+              const added = await this.apply("system", { type: "addCpu", profile });
+              if (added.ok) joined.push(...added.events);
+            }
           }
         }
         // The last seat went to someone else first: watch instead.
@@ -328,7 +335,7 @@ export class GolfRoom extends Room {
         this.attachView(client, seat);
       }
       this.reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: seat >= 0 ? "player" : "spectator", token });
-      await this.sendSince(client, sinceSeq);
+      await this.sendSince(client, sinceSeq, { firstSeq: seqBefore + 1, events: joined });
       if (seat >= 0) await this.seatReturned(seat);
       this.lastHumanActionAt = Date.now();
       this.afterChange();
@@ -940,13 +947,19 @@ export class GolfRoom extends Room {
 
   /**
    * Sends the events after `sinceSeq`, projected for this client, so a returning client misses
-   * nothing. They come from the store: the room keeps no copy of its log (memory per game).
+   * nothing. `inHand`: events the caller has just committed (from `firstSeq` on); when they cover
+   * what is asked they are sent as they are, otherwise the events come from the store (the room
+   * keeps no copy of its log: memory per game).
    */
-  private async sendSince(client: Client, sinceSeq: number): Promise<void> {
+  private async sendSince(client: Client, sinceSeq: number, inHand: { firstSeq: number; events: GameEvent[] }): Promise<void> {
     const upTo = this.game.seq;
     if (sinceSeq >= upTo) return;
     const viewer = this.viewers.get(client.sessionId);
     const seen = viewer && viewer.seat >= 0 ? viewer.seat : "spectator";
+    if (sinceSeq >= inHand.firstSeq - 1 && inHand.firstSeq + inHand.events.length - 1 === upTo) {
+      for (let seq = sinceSeq + 1; seq <= upTo; seq++) client.send("event", { seq, ...projectEvent(inHand.events[seq - inHand.firstSeq]!, seen) });
+      return;
+    }
     let missed: StoredEvent[];
     try {
       missed = await deps().store.loadSince(this.gameId, sinceSeq);
