@@ -28,7 +28,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
-import { scratchDatabase } from "../server/testing.ts";
+import { plainMove, scratchDatabase, type PlainTable } from "../server/testing.ts";
 import { freePort } from "../server/free-port.ts";
 
 // The SDK picks its WebSocket when it loads: make it the `ws` package (on Node 22 too), whose
@@ -149,41 +149,6 @@ function sleep(ms: number): Promise<void> {
 
 // --- the players ---------------------------------------------------------------------------------
 
-interface TableView {
-  phase: string;
-  rules: string;
-  turn: number;
-  mustFlip: string;
-  drawnFrom: string;
-  seats: { name: string; kind: string; host: boolean; cards: { faceUp: boolean }[] }[];
-}
-
-/** The next move of a plain legal strategy, from the synchronized state (as in server/test/recovery.test.ts). */
-function nextMove(state: TableView, seat: number): { type: string; payload: Record<string, unknown> } | null {
-  const me = state.seats[seat];
-  if (!me) return null;
-  const faceDown = [...me.cards.keys()].filter((position) => !me.cards[position]!.faceUp);
-  switch (state.phase) {
-    case "initialFlip": {
-      const wanted = (JSON.parse(state.rules) as { initialFlips: number }).initialFlips;
-      if (6 - faceDown.length >= wanted) return null;
-      return { type: "flipInitial", payload: { positions: faceDown.slice(0, wanted) } };
-    }
-    case "playing":
-    case "finalTurn":
-      if (state.turn !== seat) return null;
-      if (state.mustFlip === "required") return { type: "flip", payload: { position: faceDown[0] } };
-      if (state.mustFlip === "optional") return { type: "skipFlip", payload: {} };
-      if (state.drawnFrom === "deck") return faceDown.length > 0 ? { type: "swap", payload: { position: faceDown[0] } } : { type: "discard", payload: {} };
-      if (state.drawnFrom === "discard") return { type: "swap", payload: { position: faceDown[0] ?? 0 } };
-      return { type: "draw", payload: { source: "deck" } };
-    case "holeOver":
-      return me.host ? { type: "nextHole", payload: {} } : null;
-    default:
-      return null;
-  }
-}
-
 interface Totals {
   moves: number;
   latencies: number[];
@@ -209,8 +174,8 @@ class Bot {
     private readonly totals: Totals,
   ) {}
 
-  get state(): TableView {
-    return this.room.state as unknown as TableView;
+  get state(): PlainTable {
+    return this.room.state as unknown as PlainTable;
   }
 
   /** Bytes read by this client's socket so far. */
@@ -272,7 +237,7 @@ class Bot {
 
   private drive(): void {
     if (!this.measuring || this.inFlight || this.retry) return;
-    const move = nextMove(this.state, this.seat);
+    const move = plainMove(this.state, this.seat);
     if (move) this.send(move.type, move.payload);
   }
 

@@ -1,5 +1,5 @@
-// Starting a real node in-process for tests: embedded PGlite in a temp dir, or the PostgreSQL of
-// TEST_DATABASE_URL in a scratch database of its own, on a free port.
+// For tests and benchmarks: a real node in-process (embedded PGlite in a temp dir, or the PostgreSQL of
+// TEST_DATABASE_URL in a scratch database of its own, on a free port), and a plain legal bot move.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -52,4 +52,45 @@ export async function startTestNode(options: NodeOptions & { postgres?: boolean 
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The parts of the synchronized state (protocol.md) that plainMove reads. */
+export interface PlainTable {
+  phase: string;
+  rules: string;
+  turn: number;
+  mustFlip: string;
+  drawnFrom: string;
+  seats: { host: boolean; cards: { faceUp: boolean }[] }[];
+}
+
+/**
+ * The next move of a plain, legal strategy for `seat`, read from the synchronized state alone: flip
+ * the first face-down cards, draw from the deck, swap into the first face-down slot. Null when it is
+ * not this seat's to move. Used by the recovery tests and the game-server benchmark.
+ */
+export function plainMove(state: PlainTable, seat: number): { type: string; payload: Record<string, unknown> } | null {
+  const me = state.seats[seat];
+  if (!me) return null;
+  const faceDown = [...me.cards.keys()].filter((position) => !me.cards[position]!.faceUp);
+  switch (state.phase) {
+    case "initialFlip": {
+      const wanted = (JSON.parse(state.rules) as { initialFlips: number }).initialFlips;
+      // Face-up cards at this point are our own initial flips: none yet means we still owe them.
+      if (6 - faceDown.length >= wanted) return null;
+      return { type: "flipInitial", payload: { positions: faceDown.slice(0, wanted) } };
+    }
+    case "playing":
+    case "finalTurn":
+      if (state.turn !== seat) return null;
+      if (state.mustFlip === "required") return { type: "flip", payload: { position: faceDown[0] } };
+      if (state.mustFlip === "optional") return { type: "skipFlip", payload: {} };
+      if (state.drawnFrom === "deck") return faceDown.length > 0 ? { type: "swap", payload: { position: faceDown[0] } } : { type: "discard", payload: {} };
+      if (state.drawnFrom === "discard") return { type: "swap", payload: { position: faceDown[0] ?? 0 } };
+      return { type: "draw", payload: { source: "deck" } };
+    case "holeOver":
+      return me.host ? { type: "nextHole", payload: {} } : null;
+    default:
+      return null;
+  }
 }

@@ -4,7 +4,7 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { projectEvent, verifyLog, type GameEvent } from "../../shared/golf/index.ts";
-import { startTestNode, type TestNode } from "../testing.ts";
+import { plainMove, startTestNode, type TestNode } from "../testing.ts";
 import { freePort } from "../free-port.ts";
 import { databaseBackends, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
 
@@ -56,33 +56,6 @@ interface Ack {
   seq: number;
   type: string;
   seat: number | null;
-}
-
-/** The next move of a plain, legal strategy, read from the synchronized state only. */
-function nextMove(state: TableView, seat: number): { type: string; payload: Record<string, unknown> } | null {
-  const me = state.seats[seat];
-  if (!me) return null;
-  const faceDown = [...me.cards.keys()].filter((position) => !me.cards[position]!.faceUp);
-  switch (state.phase) {
-    case "initialFlip": {
-      const wanted = (JSON.parse(state.rules) as { initialFlips: number }).initialFlips;
-      // Face-up cards at this point are our own initial flips: none yet means we still owe them.
-      if (6 - faceDown.length >= wanted) return null;
-      return { type: "flipInitial", payload: { positions: faceDown.slice(0, wanted) } };
-    }
-    case "playing":
-    case "finalTurn":
-      if (state.turn !== seat) return null;
-      if (state.mustFlip === "required") return { type: "flip", payload: { position: faceDown[0] } };
-      if (state.mustFlip === "optional") return { type: "skipFlip", payload: {} };
-      if (state.drawnFrom === "deck") return faceDown.length > 0 ? { type: "swap", payload: { position: faceDown[0] } } : { type: "discard", payload: {} };
-      if (state.drawnFrom === "discard") return { type: "swap", payload: { position: faceDown[0] ?? 0 } };
-      return { type: "draw", payload: { source: "deck" } };
-    case "holeOver":
-      return me.host ? { type: "nextHole", payload: {} } : null;
-    default:
-      return null;
-  }
 }
 
 /**
@@ -258,7 +231,7 @@ class Player {
     if (!this.playing || this.inFlight || this.toldToGo || this.closedWith !== null || !this.room.connection.isOpen) return;
     if (this.state.phase === "lobby" || this.state.phase === "gameOver") return;
     const seat = this.mySeat();
-    const move = seat >= 0 ? nextMove(this.state, seat) : null;
+    const move = seat >= 0 ? plainMove(this.state, seat) : null;
     if (move) this.send(move.type, move.payload);
   }
 }
