@@ -22,6 +22,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { scratchDatabase } from "../server/testing.ts";
 import { auditGame, NodeProcess, Player, RedisServer, sleep, until, type Audit } from "../server/test/cluster-support.ts";
+import { positiveInt } from "./args.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,15 +34,6 @@ const { values: flags } = parseArgs({
     "database-url": { type: "string" },
   },
 });
-
-function positiveInt(name: string, text: string | undefined): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} must be a positive integer, got ${text}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const games = positiveInt("games", flags.games);
 const thinkMs = positiveInt("think-ms", flags["think-ms"]);

@@ -30,6 +30,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { plainMove, scratchDatabase, type PlainTable } from "../server/testing.ts";
 import { freePort } from "../server/free-port.ts";
+import { positiveInt } from "./args.ts";
 
 // The SDK picks its WebSocket when it loads: make it the `ws` package (on Node 22 too), whose
 // sockets expose the byte counts measured here.
@@ -50,15 +51,6 @@ const { values: flags } = parseArgs({
     "ramp-ms": { type: "string", default: "200" },
   },
 });
-
-function positiveInt(name: string, text: string | undefined, max = Infinity): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    console.error(`--${name} must be an integer from 1 to ${max}, got ${text}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const GAMES = positiveInt("games", flags.games);
 const HOLES = positiveInt("holes", flags.holes, 18);

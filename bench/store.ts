@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { pino } from "pino";
 import { EventStore, type EventStoreOptions } from "../server/store/index.ts";
+import { positiveInt } from "./args.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,15 +39,6 @@ const usePglite = flags.pglite;
 const eventsPerGame = positiveInt("events-per-game", flags["events-per-game"] ?? (usePglite ? "100" : "200"));
 const RAW_ROWS_PER_INSERT = 50;
 const logger = pino({ level: "warn" }, pino.destination(2));
-
-function positiveInt(name: string, text: string | undefined): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} must be a positive integer, got ${text}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 function optionalInt(name: string, text: string | undefined): number | undefined {
   return text === undefined ? undefined : positiveInt(name, text);

@@ -12,6 +12,7 @@ import { projectEvent, seededRng, type GameEvent, type Rng } from "../../shared/
 import { ThrowawayPostgres } from "../store/test/throwaway-postgres.ts";
 import { chooseMove, viewFromState, type StateJson } from "./support.ts";
 import { freePort } from "../free-port.ts";
+import type { LiveGame } from "../http/api.ts";
 
 export { ThrowawayPostgres };
 
@@ -208,17 +209,6 @@ export interface HealthBody {
   down?: string[];
 }
 
-export interface LiveGameJson {
-  code: string;
-  gameId: string;
-  phase: string;
-  hole: number;
-  holes: number;
-  players: number;
-  spectators: number;
-  node: string;
-}
-
 /** `npm start`'s entry point as its own process: one node of the cluster, configured by its environment. */
 export class NodeProcess {
   private constructor(
@@ -284,10 +274,10 @@ export class NodeProcess {
     return { status: response.status, body: (await response.json()) as HealthBody };
   }
 
-  async live(): Promise<LiveGameJson[]> {
+  async live(): Promise<LiveGame[]> {
     const response = await fetch(`${this.url}/api/games/live`);
     if (response.status !== 200) throw new Error(`live games on ${this.id}: HTTP ${response.status}`);
-    return (await response.json()) as LiveGameJson[];
+    return (await response.json()) as LiveGame[];
   }
 
   /** The finished game's export, or null while it is not finished (404). */
