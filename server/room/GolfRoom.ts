@@ -634,9 +634,10 @@ export class GolfRoom extends Room {
   private mirror(): void {
     this.state.code = this.code;
     this.state.gameId = this.gameId;
-    mirrorState(this.state, this.game, { connected: (seat) => this.seatClients.has(seat) && !this.disconnectedSeats.has(seat) }, this.mirrored);
+    mirrorState(this.state, this.game, this.tableExtras, this.mirrored);
     this.mirrored = this.game;
   }
+  private readonly tableExtras = { connected: (seat: number) => this.seatClients.has(seat) && !this.disconnectedSeats.has(seat) };
   /** The game state last mirrored into the schema (mirrorState skips the seats it left unchanged). */
   private mirrored: GameState | null = null;
 

@@ -57,6 +57,11 @@ export interface GameView {
   seq: number;
 }
 
+/** A slot as everyone sees it: a face-down one is the same card-less slot for all, its owner too. */
+export function slotView(slot: SlotView): SlotView {
+  return slot.faceUp ? slot : FACE_DOWN;
+}
+
 export function canSeeDrawn(state: GameState, viewer: Viewer): boolean {
   return state.drawn !== null && (state.drawnFrom === "discard" || viewer === state.turn);
 }
@@ -93,8 +98,7 @@ export function view(state: GameState, viewer: Viewer): GameView {
       total: seat.total,
       holeScore: seat.holeScore,
       holesWon: seat.holesWon,
-      // A face-up slot is shown as it is; every face-down one as the same card-less slot.
-      cards: seat.cards.map((slot) => (slot.faceUp ? slot : FACE_DOWN)),
+      cards: seat.cards.map(slotView),
     })),
     results: state.results as HoleResult[],
     winners: state.winners as number[],
