@@ -14,15 +14,17 @@ export interface Card {
 
 const STANDARD_RANKS = RANKS.filter((rank) => rank !== "JK");
 
+// One frozen object per card value, shared by every shoe: a card is a value (compared with
+// sameCard, never by identity), and a server deals thousands of shoes a minute. Fresh objects per
+// deal lived for a whole hole, long enough to be promoted, then died in the old generation.
+const PACK: readonly Card[] = SUITS.flatMap((suit) => STANDARD_RANKS.map((rank) => Object.freeze({ rank, suit })));
+const JOKER: Card = Object.freeze({ rank: "JK", suit: "" });
+
 /** The shoe before shuffling: `decks` packs of 52, plus Jokers as the joker rules say. */
 export function buildShoe(decks: number, jokers: number): Card[] {
   const shoe: Card[] = [];
-  for (let deck = 0; deck < decks; deck++) {
-    for (const suit of SUITS) {
-      for (const rank of STANDARD_RANKS) shoe.push({ rank, suit });
-    }
-  }
-  for (let joker = 0; joker < jokers; joker++) shoe.push({ rank: "JK", suit: "" });
+  for (let deck = 0; deck < decks; deck++) shoe.push(...PACK);
+  for (let joker = 0; joker < jokers; joker++) shoe.push(JOKER);
   return shoe;
 }
 
