@@ -1,7 +1,7 @@
 // GolfRoom: one game, as an actor. For every action: validate (zod), `decide` with the shared engine,
 // append the events to the store and wait for the commit, `evolve`, mirror the state into the schema,
 // then send each viewer its projection of the events. The room holds no rule logic and no SQL.
-import { matchMaker, Room, ServerError, type Client } from "@colyseus/core";
+import { matchMaker, Room, SchemaSerializer, ServerError, type Client } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type pino from "pino";
 import {
@@ -33,6 +33,7 @@ import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
 import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
 import { guardFrames } from "./frame-guard.ts";
 import { mirrorState } from "./mirror.ts";
+import { GolfSerializer } from "./serializer.ts";
 import { RoomTimers } from "./timers.ts";
 import { newGolfState, type GolfStateSchema } from "./schema.ts";
 
@@ -138,6 +139,11 @@ export class GolfRoom extends Room {
   private gaveUp = false;
 
   // --- lifecycle -------------------------------------------------------------------------------
+
+  /** Setting the state installs Colyseus's SchemaSerializer: ours instead (see serializer.ts). */
+  override setSerializer(serializer: Parameters<Room["setSerializer"]>[0]): void {
+    super.setSerializer(serializer instanceof SchemaSerializer && !(serializer instanceof GolfSerializer) ? new GolfSerializer() : serializer);
+  }
 
   override async onCreate(options: Record<string, unknown>): Promise<void> {
     const { logger } = deps();
