@@ -6,7 +6,7 @@
 // too. The next patch's buffers are written into that table; the clear() after it leaves the table
 // dead in the old generation but still pointing at them, and every scavenge until the next full GC
 // counts them as live: they are copied, then promoted, and die in the old generation. Under
-// bench:server that was a third of all promotion (about 360 -> 240 KB per scavenge), and full GCs
+// bench:server that was 40% of all promotion (360 -> 205 KB per scavenge, BENCHMARKS.md), and full GCs
 // are what the slowest moves wait for. A new Map after each patch is young, and so is its table.
 import { SchemaSerializer } from "@colyseus/core";
 import type { Schema } from "@colyseus/schema";

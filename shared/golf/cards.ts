@@ -15,8 +15,8 @@ export interface Card {
 const STANDARD_RANKS = RANKS.filter((rank) => rank !== "JK");
 
 // One frozen object per card value, shared by every shoe: a card is a value (compared with
-// sameCard, never by identity), and a server deals thousands of shoes a minute. Fresh objects per
-// deal lived for a whole hole, long enough to be promoted, then died in the old generation.
+// sameCard, never by identity), and a server deals thousands of shoes a minute, each of whose
+// cards would otherwise live for a whole hole.
 const PACK: readonly Card[] = SUITS.flatMap((suit) => STANDARD_RANKS.map((rank) => Object.freeze({ rank, suit })));
 const JOKER: Card = Object.freeze({ rank: "JK", suit: "" });
 
