@@ -5,11 +5,13 @@
 //   npm run bench:server -- [--games 100] [--holes 18] [--json]
 //                           [--database-url URL | --pglite] [--cpu-prof DIR]
 //                           [--warmup-games N (default: --games; 0 for none)] [--warmup-holes 2]
-//                           [--ramp-ms 200]
+//                           [--ramp-ms 200] [--trace-moves FILE]
 //
 // Before the measured games, as many warm-up games of two holes are played and left, unmeasured.
 // The games start over a 200 ms ramp (--ramp-ms 0: all in the same instant, a burst of deals).
 // BENCH_SERVER_NODE_ARGS="--trace-gc ..." adds node options to the server process (diagnostics).
+// --trace-moves FILE: every measured move (epoch ms sent, latency ms, type) and the server's GC events
+// (from bench/gc-events.mjs, preloaded) go to FILE as JSON; `node bench/trace-report.mjs FILE` reads it.
 //
 // PostgreSQL: a scratch database beside the one in the URL (default $DATABASE_URL or
 // postgres://postgres@127.0.0.1:5432/postgres), dropped afterwards. --pglite: embedded PGlite in a
@@ -49,6 +51,7 @@ const { values: flags } = parseArgs({
     "warmup-games": { type: "string" },
     "warmup-holes": { type: "string", default: "2" },
     "ramp-ms": { type: "string", default: "200" },
+    "trace-moves": { type: "string" },
   },
 });
 
@@ -60,6 +63,9 @@ const WARMUP_HOLES = positiveInt("warmup-holes", flags["warmup-holes"], 18);
 // The games start this many ms apart in all (a ramp, as tables do not all start in the same
 // millisecond); 0 starts them all at once.
 const RAMP_MS = flags["ramp-ms"] === "0" ? 0 : positiveInt("ramp-ms", flags["ramp-ms"]);
+const TRACE_FILE = flags["trace-moves"] ? path.resolve(flags["trace-moves"]) : undefined;
+/** Where bench/gc-events.mjs, preloaded into the server, writes its GC events as the server stops. */
+const GC_EVENTS_FILE = TRACE_FILE ? `${TRACE_FILE}.gc-events` : undefined;
 const REPO = path.resolve(import.meta.dirname, "..");
 const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 
@@ -115,12 +121,13 @@ async function startServer(port: number, database: { url?: string; dataDir?: str
   delete env.REDIS_URL;
   delete env.DATABASE_URL;
   if (database.url) env.DATABASE_URL = database.url;
+  if (GC_EVENTS_FILE) env.GC_EVENTS_FILE = GC_EVENTS_FILE;
   if (database.dataDir) env.DATA_DIR = database.dataDir;
   // A diagnostic hook, not server code: SIGUSR2 runs a full GC, so retained memory can be told
   // from garbage not yet collected.
   const gcHook = path.join(mkdtempSync(path.join(os.tmpdir(), "golf-bench-gc-")), "gc-on-signal.mjs");
   writeFileSync(gcHook, "process.on('SIGUSR2', () => globalThis.gc?.());\n");
-  const nodeArgs = [...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "--expose-gc", "--import", pathToFileURL(gcHook).href, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
+  const nodeArgs = [...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "--expose-gc", "--import", pathToFileURL(gcHook).href, ...(GC_EVENTS_FILE ? ["--import", pathToFileURL(path.join(REPO, "bench/gc-events.mjs")).href] : []), ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, ...startServerArgs()], { cwd: REPO, env, stdio: ["ignore", "inherit", "inherit"] });
   const started = Date.now();
   for (;;) {
@@ -148,6 +155,8 @@ interface Totals {
   latenciesByType: Map<string, number[]>;
   rateLimited: number;
   otherErrors: Map<string, number>;
+  /** With --trace-moves: [epoch ms sent, latency ms, type] per move. */
+  trace: [number, number, string][];
 }
 
 /** One human: acts whenever the state says it may, one action in flight at a time. */
@@ -195,6 +204,7 @@ class Bot {
         const ofType = this.totals.latenciesByType.get(this.inFlight.type) ?? [];
         ofType.push(latency);
         this.totals.latenciesByType.set(this.inFlight.type, ofType);
+        if (TRACE_FILE) this.totals.trace.push([performance.timeOrigin + this.inFlight.sentAt, latency, this.inFlight.type]);
       }
       this.inFlight = null;
       this.drive();
@@ -301,7 +311,7 @@ function summarizeProfile(file: string): string[] {
 }
 
 function newTotals(): Totals {
-  return { moves: 0, latencies: [], latenciesByType: new Map(), rateLimited: 0, otherErrors: new Map() };
+  return { moves: 0, latencies: [], latenciesByType: new Map(), rateLimited: 0, otherErrors: new Map(), trace: [] };
 }
 
 /** Seats `count` private two-player games, a few at a time: joining is not what is measured. */
@@ -356,6 +366,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   let server: ChildProcess | null = null;
   let serverPid: number | undefined;
+  let tracedMoves: [number, number, string][] = [];
   try {
     server = await startServer(port, { url: scratch?.url, dataDir }, profileDir);
     const pid = server.pid!;
@@ -458,6 +469,7 @@ async function main(): Promise<void> {
     if (flags.json) console.log(JSON.stringify(result));
     else console.log(JSON.stringify(result, null, 2));
 
+    tracedMoves = totals.trace;
     for (const bot of bots) void bot.room.leave(true).catch(() => undefined);
     await sleep(200);
   } finally {
@@ -469,6 +481,12 @@ async function main(): Promise<void> {
     }
     await scratch?.drop().catch((error) => say(`could not drop the scratch database: ${(error as Error).message}`));
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (TRACE_FILE && GC_EVENTS_FILE) {
+    const gc = JSON.parse(readFileSync(GC_EVENTS_FILE, "utf8")) as unknown;
+    rmSync(GC_EVENTS_FILE, { force: true });
+    writeFileSync(TRACE_FILE, JSON.stringify({ moves: tracedMoves, gc }));
+    say(`moves and GC events written to ${TRACE_FILE}`);
   }
   if (profileDir && serverPid) {
     // One profile per thread (tsx runs a loader thread): the server's is the busiest.
