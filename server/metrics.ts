@@ -16,9 +16,30 @@ export interface NodeMetrics {
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-export function createMetrics(options: { defaults?: boolean } = {}): NodeMetrics {
+/** The group committer's running totals (EventStore.commitStats). */
+export type CommitStats = () => { batches: number; appends: number; events: number };
+
+export function createMetrics(options: { defaults?: boolean; commitStats?: CommitStats } = {}): NodeMetrics {
   const registry = new Registry();
   if (options.defaults !== false) collectDefaultMetrics({ register: registry, prefix: "golf_node_" });
+  const { commitStats } = options;
+  if (commitStats) {
+    // Read at scrape time. appends / batches is how many games share a commit.
+    for (const [name, help, key] of [
+      ["golf_event_commit_batches_total", "Group-commit batches written (one statement and one round trip each)", "batches"],
+      ["golf_event_commit_appends_total", "Appends committed by those batches", "appends"],
+    ] as const) {
+      new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(commitStats()[key]);
+        },
+      });
+    }
+  }
   return {
     registry,
     rooms: new Gauge({ name: "golf_rooms", help: "Game rooms on this node", registers: [registry] }),

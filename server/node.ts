@@ -62,7 +62,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   const port = options.port === 0 ? await freePort(host) : (options.port ?? 2567);
   const nodeId = options.publicAddress ?? `${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   const store = await EventStore.open({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, logger });
-  const metrics = createMetrics();
+  const metrics = createMetrics({ commitStats: () => store.commitStats });
   const clientDir = path.resolve(options.clientDir ?? "dist/client");
 
   const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });

@@ -96,7 +96,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
   let base: string;
   // The store's clock: tests move it forward to expire share links.
   let now = Date.now();
-  const metrics = createMetrics({ defaults: false });
+  const metrics = createMetrics({ defaults: false, commitStats: () => store.commitStats });
   const logLines: string[] = [];
   const live: LiveGame[] = [{ code: "ABCDE", gameId: randomUUID(), phase: "playing", hole: 2, holes: 9, players: 4, spectators: 1, node: "node-a:2567" }];
   // What the room layer answers; tests change these to stand for its failures.
@@ -224,6 +224,20 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
     const text = await res.text();
     expect(text).toContain("golf_actions_total");
     expect(text).toContain('golf_actions_total{type="draw",outcome="ok"} 1');
+  });
+
+  it("counts the store's commit batches and the appends they carried in the metrics", async () => {
+    const counters = async () => {
+      const text = await (await get("/metrics")).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1]);
+      return { batches: value("golf_event_commit_batches_total"), appends: value("golf_event_commit_appends_total") };
+    };
+    const before = await counters();
+    expect(before.batches).toBeGreaterThanOrEqual(0);
+    await storeRunningGame();
+    const after = await counters();
+    // One append of the game's first events: one batch of its own (nothing else is appending).
+    expect(after).toEqual({ batches: before.batches + 1, appends: before.appends + 1 });
   });
 
   it("reports health: ok with the other nodes, 503 naming presence when it hangs", async () => {
