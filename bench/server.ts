@@ -10,8 +10,9 @@
 // Before the measured games, as many warm-up games of two holes are played and left, unmeasured.
 // The games start over a 200 ms ramp (--ramp-ms 0: all in the same instant, a burst of deals).
 // BENCH_SERVER_NODE_ARGS="--trace-gc ..." adds node options to the server process (diagnostics).
-// --trace-moves FILE: every measured move (epoch ms sent, latency ms, type) and the server's GC events
-// (from bench/gc-events.mjs, preloaded) go to FILE as JSON; `node bench/trace-report.mjs FILE` reads it.
+// --trace-moves FILE: every measured move (epoch ms sent, latency ms, type), the server's GC events
+// (from bench/gc-events.mjs, preloaded) and this process's own go to FILE as JSON;
+// `node bench/trace-report.mjs FILE` reads it.
 //
 // PostgreSQL: a scratch database beside the one in the URL (default $DATABASE_URL or
 // postgres://postgres@127.0.0.1:5432/postgres), dropped afterwards. --pglite: embedded PGlite in a
@@ -33,11 +34,18 @@ import WebSocket from "ws";
 import { plainMove, scratchDatabase, type PlainTable } from "../server/testing.ts";
 import { freePort } from "../server/free-port.ts";
 import { positiveInt } from "./args.ts";
+import { GolfStateSchema } from "../server/room/schema.ts";
+import { watchGc } from "./gc-watch.mjs";
 
 // The SDK picks its WebSocket when it loads: make it the `ws` package (on Node 22 too), whose
 // sockets expose the byte counts measured here.
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
 const { Client } = await import("@colyseus/sdk");
+// The players decode into the game's own schema classes, as a TypeScript client does. Without
+// them the SDK builds a set of classes per connection from the server's reflection: 200 clients in
+// one process then make every property access of the decoder megamorphic, a cost of the
+// load generator (one player per browser never has it) that took CPU from the server under test.
+const STATE_CLASS = GolfStateSchema;
 type Room = Awaited<ReturnType<InstanceType<typeof Client>["create"]>>;
 
 const { values: flags } = parseArgs({
@@ -66,6 +74,8 @@ const RAMP_MS = flags["ramp-ms"] === "0" ? 0 : positiveInt("ramp-ms", flags["ram
 const TRACE_FILE = flags["trace-moves"] ? path.resolve(flags["trace-moves"]) : undefined;
 /** Where bench/gc-events.mjs, preloaded into the server, writes its GC events as the server stops. */
 const GC_EVENTS_FILE = TRACE_FILE ? `${TRACE_FILE}.gc-events` : undefined;
+/** With --trace-moves, this process's own GC pauses and loop gaps: a stalled player delays its moves too. */
+const playersGc = TRACE_FILE ? watchGc() : undefined;
 const REPO = path.resolve(import.meta.dirname, "..");
 const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 
@@ -87,6 +97,11 @@ function histogramMean(metrics: string, name: string): number {
     else if (line.startsWith(`${name}_count`)) count += Number(line.split(" ").at(-1));
   }
   return count > 0 ? sum / count : NaN;
+}
+
+/** A metric without labels, from a Prometheus text exposition. */
+function counterValue(metrics: string, name: string): number {
+  return Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? NaN);
 }
 
 function gaugeMb(metrics: string, name: string): number {
@@ -321,9 +336,9 @@ async function seatTables(url: string, count: number, holes: number, totals: Tot
     const batch = Array.from({ length: Math.min(10, count - first) }, async (_, offset) => {
       const index = first + offset;
       const host = new Bot(new Client(url), `${prefix}Host${index}`, totals);
-      await host.enter((client) => client.create("golf", { name: host.name, seats: 2, holes, turnSeconds: 0, private: true }));
+      await host.enter((client) => client.create("golf", { name: host.name, seats: 2, holes, turnSeconds: 0, private: true }, STATE_CLASS));
       const guest = new Bot(new Client(url), `${prefix}Guest${index}`, totals);
-      await guest.enter((client) => client.joinById(host.code, { name: guest.name }));
+      await guest.enter((client) => client.joinById(host.code, { name: guest.name }, STATE_CLASS));
       tables[index] = [host, guest];
     });
     await Promise.all(batch);
@@ -422,6 +437,7 @@ async function main(): Promise<void> {
       return ((after * n1 - (Number.isNaN(before) ? 0 : before * n0)) / (n1 - n0)) * 1000;
     };
 
+    const counterDelta = (name: string) => counterValue(metricsAfter, name) - counterValue(metricsBefore, name);
     const sorted = totals.latencies.sort((a, b) => a - b);
     const result = {
       games: GAMES,
@@ -444,6 +460,8 @@ async function main(): Promise<void> {
       // Where the time goes: inside the server (receive to effect sent; of it, the commit) and CPU use.
       serverActionMeanMs: round(meanOver("golf_action_latency_seconds"), 2),
       appendMeanMs: round(meanOver("golf_event_append_latency_seconds"), 2),
+      // How many games shared a commit (one statement, one round trip) on average.
+      appendsPerBatch: round(counterDelta("golf_event_commit_appends_total") / counterDelta("golf_event_commit_batches_total"), 1),
       serverCpuPercent: Math.round((100 * serverCpu) / seconds),
       serverCpuUsPerMove: Math.round((1e6 * serverCpu) / totals.moves),
       benchCpuPercent: Math.round((100 * (benchCpu.user + benchCpu.system)) / 1e6 / seconds),
@@ -485,7 +503,7 @@ async function main(): Promise<void> {
   if (TRACE_FILE && GC_EVENTS_FILE) {
     const gc = JSON.parse(readFileSync(GC_EVENTS_FILE, "utf8")) as unknown;
     rmSync(GC_EVENTS_FILE, { force: true });
-    writeFileSync(TRACE_FILE, JSON.stringify({ moves: tracedMoves, gc }));
+    writeFileSync(TRACE_FILE, JSON.stringify({ moves: tracedMoves, gc, playersGc }));
     say(`moves and GC events written to ${TRACE_FILE}`);
   }
   if (profileDir && serverPid) {

@@ -1,7 +1,8 @@
 // Reads a `bench:server --trace-moves FILE` trace and tells where the slowest moves were:
 //   node bench/trace-report.mjs FILE
 // Prints the run's p50/p99, the moves over the p99 by action type, and every 100 ms window that
-// holds one of them, with that window's GC pauses over 3 ms and event-loop gaps.
+// holds one of them, with that window's GC pauses over 3 ms and event-loop gaps (the server's, and the
+// players' process's, marked "players").
 import { readFileSync } from "node:fs";
 
 const file = process.argv[2];
@@ -9,7 +10,7 @@ if (!file) {
   console.error("usage: node bench/trace-report.mjs FILE (written by bench:server --trace-moves FILE)");
   process.exit(2);
 }
-const { moves, gc } = JSON.parse(readFileSync(file, "utf8"));
+const { moves, gc, playersGc } = JSON.parse(readFileSync(file, "utf8"));
 if (moves.length === 0) throw new Error(`${file} holds no moves`);
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)];
 
@@ -41,8 +42,12 @@ for (const [sentAt, latency] of moves) {
   window.moves++;
   if (latency > p99) window.slow++;
 }
-for (const [at, ms, kind] of gc.gcs) if (at >= start && ms > 3 && windows.has(windowOf(at))) inWindow(at).events.push(`${kind} GC ${ms.toFixed(0)} ms`);
-for (const [at, ms] of gc.loopGaps) if (at >= start && windows.has(windowOf(at))) inWindow(at).events.push(`loop gap ${ms.toFixed(0)} ms`);
+// The server's events, then (traces since session 4) the players' process's, marked "players".
+for (const [events, who] of [[gc, ""], [playersGc, "players: "]]) {
+  if (!events) continue;
+  for (const [at, ms, kind] of events.gcs) if (at >= start && ms > 3 && windows.has(windowOf(at))) inWindow(at).events.push(`${who}${kind} GC ${ms.toFixed(0)} ms`);
+  for (const [at, ms] of events.loopGaps) if (at >= start && windows.has(windowOf(at))) inWindow(at).events.push(`${who}loop gap ${ms.toFixed(0)} ms`);
+}
 const majors = gc.gcs.filter(([at, , kind]) => kind === "major" && at >= start && at <= end);
 console.log(`full GCs while measuring: ${majors.length} (${majors.map(([, ms]) => `${ms.toFixed(1)} ms`).join(", ")})`);
 console.log("windows with moves over the p99 (ms from the first move):");
