@@ -4,10 +4,11 @@
 //
 //   npm run bench:server -- [--games 100] [--holes 18] [--json]
 //                           [--database-url URL | --pglite] [--cpu-prof DIR]
-//                           [--warmup-games N (default: --games; 0 for none)] [--warmup-holes 2]
+//                           [--warmup-games N (default: --games; 0 for none)] [--warmup-holes 2] [--warmup-rounds 2]
 //                           [--ramp-ms 200] [--trace-moves FILE]
 //
-// Before the measured games, as many warm-up games of two holes are played and left, unmeasured.
+// Before the measured games, as many warm-up games of two holes are played and left, unmeasured,
+// twice over (--warmup-rounds).
 // The games start over a 200 ms ramp (--ramp-ms 0: all in the same instant, a burst of deals).
 // BENCH_SERVER_NODE_ARGS="--trace-gc ..." adds node options to the server process (diagnostics).
 // --trace-moves FILE: every measured move (epoch ms sent, latency ms, type), the server's GC events
@@ -58,6 +59,7 @@ const { values: flags } = parseArgs({
     "cpu-prof": { type: "string" },
     "warmup-games": { type: "string" },
     "warmup-holes": { type: "string", default: "2" },
+    "warmup-rounds": { type: "string", default: "2" },
     "ramp-ms": { type: "string", default: "200" },
     "trace-moves": { type: "string" },
   },
@@ -68,6 +70,7 @@ const HOLES = positiveInt("holes", flags.holes, 18);
 // As many warm-up games as measured ones, so the JIT has seen the same load (0: no warm-up).
 const WARMUP_GAMES = flags["warmup-games"] === "0" ? 0 : positiveInt("warmup-games", flags["warmup-games"] ?? String(GAMES));
 const WARMUP_HOLES = positiveInt("warmup-holes", flags["warmup-holes"], 18);
+const WARMUP_ROUNDS = positiveInt("warmup-rounds", flags["warmup-rounds"], 10);
 // The games start this many ms apart in all (a ramp, as tables do not all start in the same
 // millisecond); 0 starts them all at once.
 const RAMP_MS = flags["ramp-ms"] === "0" ? 0 : positiveInt("ramp-ms", flags["ramp-ms"]);
@@ -393,10 +396,14 @@ async function main(): Promise<void> {
 
     // Warm-up (not measured): short games first, so that the measured ones meet code the JIT has
     // compiled, as on a server that has been up for a while. Their memory stays counted: the idle
-    // figure above was read before them.
-    if (WARMUP_GAMES > 0) {
-      say(`warming up with ${WARMUP_GAMES} games of ${WARMUP_HOLES} holes...`);
-      const warmup = await seatTables(url, WARMUP_GAMES, WARMUP_HOLES, newTotals(), "Warm");
+    // figure above was read before them. Rounds: a server that has been up has seen tables seat,
+    // play, end and leave many times over, mixed. After one round the JIT had compiled play for
+    // play alone; the leaving and seating that followed threw much of it away, so the measured start
+    // recompiled it (in one trace 30% of the node's CPU in its first 250 ms). A second round
+    // compiles code that has seen the whole cycle.
+    for (let round = 0; round < WARMUP_ROUNDS && WARMUP_GAMES > 0; round++) {
+      say(`warming up (round ${round + 1} of ${WARMUP_ROUNDS}) with ${WARMUP_GAMES} games of ${WARMUP_HOLES} holes...`);
+      const warmup = await seatTables(url, WARMUP_GAMES, WARMUP_HOLES, newTotals(), `Warm${round}`);
       await playTables(warmup, RAMP_MS);
       await Promise.all(warmup.flat().map((bot) => bot.room.leave(true).catch(() => undefined)));
       await sleep(500);
