@@ -2,7 +2,9 @@
 // while each caller still waits for its own commit.
 //
 // Appends are queued. On the next turn of the event loop the queue is taken as a batch (at most
-// one append per game, so a game's appends commit in order) and written by ONE statement: a guarded
+// one append per game, so a game's appends commit in order; a game's queued appends that follow
+// each other, the next expecting the seq the one before ends at, join into one: they commit or fail
+// together) and written by ONE statement: a guarded
 // UPDATE of game_heads.last_seq claims each game whose last seq is still the expected one, an INSERT
 // writes the events of the claimed games only. An append whose game was not claimed fails alone
 // (ConflictError or UnknownGameError) while the rest of the batch commits.
@@ -36,6 +38,8 @@ export interface PendingAppend {
   gameId: string;
   expectedSeq: number;
   events: PreparedEvent[];
+  /** How many callers' appends this is (more than one once joined: see `joined`). */
+  appends?: number;
   resolve: (events: StoredEvent[]) => void;
   reject: (err: Error) => void;
 }
@@ -139,20 +143,37 @@ export class GroupCommitter {
     for (const wake of waiters) wake();
   }
 
-  /** Takes the oldest appends, one per game not already in flight, up to maxBatchEvents events. */
+  /**
+   * Takes the oldest appends, one per game not already in flight, up to maxBatchEvents events; an
+   * append that continues its game's append in this batch joins it. Once one append of a game waits
+   * for a later batch, so do the ones queued after it: a game's appends never overtake each other.
+   */
   private takeBatch(): PendingAppend[] {
     const batch: PendingAppend[] = [];
     const rest: PendingAppend[] = [];
+    /** Where each game's append is in `batch`. */
+    const taken = new Map<string, number>();
+    /** Games with an append left for a later batch in this pass: the rest of theirs wait too. */
+    const waiting = new Set<string>();
     let events = 0;
     for (const append of this.queue) {
-      if (this.busy.has(append.gameId) || (events > 0 && events + append.events.length > this.options.maxBatchEvents)) {
+      const { gameId } = append;
+      const fits = events === 0 || events + append.events.length <= this.options.maxBatchEvents;
+      const at = taken.get(gameId);
+      const before = at === undefined ? undefined : batch[at]!;
+      if (waiting.has(gameId) || this.busy.has(gameId) || !fits || (before && append.expectedSeq !== before.expectedSeq + before.events.length)) {
+        waiting.add(gameId);
         rest.push(append);
+      } else if (before) {
+        batch[at!] = joined(before, append);
+        events += append.events.length;
       } else {
-        this.busy.add(append.gameId);
+        taken.set(gameId, batch.length);
         batch.push(append);
         events += append.events.length;
       }
     }
+    for (const append of batch) this.busy.add(append.gameId);
     this.queue = rest;
     return batch;
   }
@@ -201,7 +222,7 @@ export class GroupCommitter {
         losers.push(append);
         continue;
       }
-      this.stats.appends++;
+      this.stats.appends += append.appends ?? 1;
       this.stats.events += append.events.length;
       append.resolve(
         append.events.map((event, i) => ({
@@ -259,6 +280,24 @@ export class GroupCommitter {
     }
     for (const append of batch) append.reject(error);
   }
+}
+
+/** Two appends of a game, the second continuing the first, as one: committed or failed together. */
+function joined(first: PendingAppend, next: PendingAppend): PendingAppend {
+  return {
+    gameId: first.gameId,
+    expectedSeq: first.expectedSeq,
+    events: [...first.events, ...next.events],
+    appends: (first.appends ?? 1) + (next.appends ?? 1),
+    resolve: (stored) => {
+      first.resolve(stored.slice(0, first.events.length));
+      next.resolve(stored.slice(first.events.length));
+    },
+    reject: (err) => {
+      first.reject(err);
+      next.reject(err);
+    },
+  };
 }
 
 /**

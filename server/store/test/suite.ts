@@ -199,6 +199,65 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
     expect((await store.load(alsoGood)).events).toHaveLength(1);
   });
 
+  it("commits a game's appends queued together, each continuing the one before, in one batch", async () => {
+    const id = await newGame();
+    const other = await newGame();
+    const before = store.commitStats;
+    // As a room sends a move decided on top of one still committing (both players' initial flips).
+    const [first, second, third, neighbour] = await Promise.all([
+      store.append(id, [ev("flipped", 0), ev("flipped", 0)], 0),
+      store.append(id, [ev("flipped", 1)], 2),
+      store.append(id, [ev("drew", 1)], 3),
+      store.append(other, [ev("dealt", null)], 0),
+    ]);
+    // Each caller gets its own events back.
+    expect(first.map((event) => event.seq)).toEqual([1, 2]);
+    expect(second.map((event) => [event.seq, event.seat])).toEqual([[3, 1]]);
+    expect(third.map((event) => [event.seq, event.type])).toEqual([[4, "drew"]]);
+    expect(neighbour.map((event) => event.seq)).toEqual([1]);
+    const after = store.commitStats;
+    expect(after.batches - before.batches).toBe(1);
+    expect(after.appends - before.appends).toBe(4);
+    expect((await store.load(id)).events.map((event) => [event.seq, event.type, event.seat])).toEqual([
+      [1, "flipped", 0],
+      [2, "flipped", 0],
+      [3, "flipped", 1],
+      [4, "drew", 1],
+    ]);
+  });
+
+  it("fails an append that continues a refused one with it, and keeps a game's other queued appends apart", async () => {
+    const id = await newGame();
+    await store.append(id, [ev("dealt", null)], 0);
+    const results = await Promise.allSettled([
+      // Expects seq 0, but seq 1 is taken: refused. The next was built on top of it: refused too.
+      store.append(id, [ev("late")], 0),
+      store.append(id, [ev("built on late")], 1),
+      // Not a continuation (seq 5 of nothing): waits for a batch of its own, and is refused there.
+      store.append(id, [ev("gap")], 5),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ name: "ConflictError", expectedSeq: 0, actualSeq: 1 });
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ name: "ConflictError", expectedSeq: 0, actualSeq: 1 });
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ name: "ConflictError", expectedSeq: 5, actualSeq: 1 });
+    expect((await store.load(id)).events.map((event) => event.type)).toEqual(["dealt"]);
+  });
+
+  it("never lets a game's append overtake an earlier one left for the next batch", async () => {
+    const [id, other] = [await newGame(), await newGame()];
+    // Batches hold at most 500 events (the default): after `other`'s event the 500 of `id` must wait
+    // for the next batch, and so must the append that continues them, though it would fit.
+    const many = Array.from({ length: 500 }, (_, n) => ev("moved", 0, { n }));
+    const before = store.commitStats.batches;
+    const results = await Promise.all([store.append(other, [ev("dealt")], 0), store.append(id, many, 0), store.append(id, [ev("last")], 500)]);
+    expect(results.map((events) => [events[0]!.seq, events.length])).toEqual([[1, 1], [1, 500], [501, 1]]);
+    // `other`; the 500; the last one (which cannot join 500 events either).
+    expect(store.commitStats.batches - before).toBe(3);
+    const { events } = await store.load(id);
+    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 501 }, (_, n) => n + 1));
+    expect(events.at(-1)!.type).toBe("last");
+  });
+
   it("refuses events PostgreSQL could not store before they join a batch, without failing their neighbours", async () => {
     const id = await newGame();
     const neighbour = await newGame();
