@@ -1,6 +1,10 @@
 // GolfRoom: one game, as an actor. For every action: validate (zod), `decide` with the shared engine,
 // append the events to the store and wait for the commit, `evolve`, mirror the state into the schema,
 // then send each viewer its projection of the events. The room holds no rule logic and no SQL.
+// Players' moves are pipelined: a move that arrives while earlier ones are still committing is
+// decided at once against the state they lead to, and its append follows theirs (the store commits
+// a game's appends in order, and together when they are queued together, as both players' initial
+// flips usually are). Each move is still published only after its own commit, in order.
 import { matchMaker, Room, SchemaSerializer, ServerError, type Client } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type pino from "pino";
@@ -97,6 +101,7 @@ interface RecoverOption {
 }
 
 type Outcome = { ok: true; events: GameEvent[] } | { ok: false; code: string; message: string };
+type Committed = { ok: true } | { ok: false; error: unknown };
 
 /** A stored event as the engine's event. */
 function toGameEvent(stored: StoredEvent): GameEvent {
@@ -121,6 +126,8 @@ export class GolfRoom extends Room {
   private cpuRngs = new Map<number, Rng>();
   /** Every state change runs through this chain, one at a time, in arrival order. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Players' moves decided but not yet published: see pipelineMove. */
+  private pipeline = { head: null as GameState | null, pending: 0, broken: false, published: Promise.resolve() };
   /** Writes to the game's record, in order, off the action path (recordMilestones, record). */
   private records: Promise<void> = Promise.resolve();
   /** Every timer of the room (CPU pacing, turn, hole, lobby, listing): cleared when it goes. */
@@ -197,8 +204,8 @@ export class GolfRoom extends Room {
     this.code = await this.reserveCode(created);
     this.roomId = this.code;
     this.game = EMPTY_STATE;
-    const outcome = await this.commit([created]);
-    if (!outcome.ok) throw new ServerError(503, `UNAVAILABLE: ${outcome.message}`);
+    const committed = await this.append([created], 0);
+    if (!committed.ok) throw new ServerError(503, `UNAVAILABLE: ${this.failure(committed.error).message}`);
     this.game = evolve(EMPTY_STATE, created);
     this.mirror();
     if (this.isPrivate) await this.setPrivate(true);
@@ -424,7 +431,7 @@ export class GolfRoom extends Room {
     this.clearTimers();
     this.timers.clearAll();
     deps().metrics.rooms.dec();
-    await this.queue.catch(() => undefined);
+    await this.settled();
     await this.records;
     const { cluster, rooms } = deps();
     if (rooms.get(this.gameId) === this) rooms.delete(this.gameId);
@@ -454,7 +461,7 @@ export class GolfRoom extends Room {
   override async onBeforeShutdown(): Promise<void> {
     this.closing = true;
     this.clearTimers();
-    await this.queue.catch(() => undefined);
+    await this.settled();
     await this.records;
     const where = deps().cluster && this.game.phase !== "gameOver" ? "this game is moving to another server" : "this server is going away";
     for (const client of this.clients) {
@@ -481,23 +488,89 @@ export class GolfRoom extends Room {
     if (viewer.role === "spectator") return refuse("SPECTATOR", "spectators cannot play: join a free seat from the lobby");
     if (this.game.seats[viewer.seat]?.conceded && type !== "playAgain") return refuse("ILLEGAL_MOVE", "you conceded: a CPU plays your seat to the end");
     if (this.closing) return refuse("UNAVAILABLE", "this server is going away: rejoin with your token in a moment");
-    void this.enqueue(async () => {
-      const seat = viewer.seat;
-      if (type === "playAgain") return this.playAgain(client, rid);
-      const outcome = await this.apply(seat, commandFor(type, parsed.data as Record<string, unknown>), { client, rid });
+    if (type === "playAgain") {
+      void this.enqueue(() => this.playAgain(client, rid));
+      return;
+    }
+    const command = commandFor(type, parsed.data as Record<string, unknown>);
+    this.queue = this.queue.then(() => this.pipelineMove(viewer.seat, command, { client, rid, type, receivedAt })).catch((error) => this.log_?.error({ err: error }, "room task failed"));
+  }
+
+  /**
+   * A player's move, its turn in the queue come: decided now, against the state the moves still
+   * committing before it lead to (`pipeline.head`), its append sent now; answered (published, or
+   * refused) in order, after the moves before it. Other tasks wait until every move is published
+   * (enqueue), so they see `this.game` as the players do.
+   */
+  private pipelineMove(seat: number, command: Command, move: { client: Client; rid?: string | number; type: MessageType; receivedAt: number }): void {
+    const { client, rid, type } = move;
+    const base = this.pipeline.head ?? this.game;
+    const decision = base.phase === "gameOver" ? ({ ok: false, error: { code: "WRONG_PHASE", message: "the game is over" } } as const) : decide(base, seat, command);
+    let committed: Promise<Committed> | null = null;
+    if (decision.ok) {
+      this.pipeline.head = decision.state;
+      this.pipeline.pending++;
+      committed = this.append(decision.events, base.seq);
+    }
+    this.pipeline.published = this.pipeline.published.then(async () => {
+      let outcome: Outcome;
+      if (!decision.ok) {
+        outcome = { ok: false, code: decision.error.code, message: decision.error.message };
+      } else {
+        const result = await committed!;
+        outcome = this.settleMove(result, decision.events);
+        if (outcome.ok) {
+          this.game = decision.state;
+          this.publish(decision.events, { client, rid });
+          this.recordMilestones(decision.events);
+        }
+      }
       deps().metrics.actions.inc({ type, outcome: outcome.ok ? "ok" : outcome.code });
       if (!outcome.ok) {
         this.reply(client, "error", { code: outcome.code, message: outcome.message, action: type, rid });
         return;
       }
-      deps().metrics.actionLatency.observe({ type }, (performance.now() - receivedAt) / 1000);
+      deps().metrics.actionLatency.observe({ type }, (performance.now() - move.receivedAt) / 1000);
       // Any action brings an away player back and resets their timeouts.
       this.timeouts.delete(seat);
       this.lastHumanActionAt = Date.now();
       const player = this.game.seats[seat];
-      if (player?.away && !player.conceded && !this.disconnectedSeats.has(seat)) await this.apply(seat, { type: "setAway", away: false });
+      if (player?.away && !player.conceded && !this.disconnectedSeats.has(seat)) {
+        void this.enqueue(async () => {
+          const now = this.game.seats[seat];
+          if (now?.away && !now.conceded && !this.disconnectedSeats.has(seat)) await this.apply(seat, { type: "setAway", away: false });
+          this.afterChange();
+        });
+      }
       this.afterChange();
     });
+  }
+
+  /**
+   * The answer to a pipelined move's append, taken in order. After a move that failed, the moves
+   * decided on top of it cannot commit (their expected seq is past the log's end): they fail too,
+   * as "nothing was changed", not as another server's conflict; one that did commit means the move
+   * before it was stored after all, unconfirmed, and this room's state is behind the log: give up
+   * (the players rejoin and the game is recovered from its events).
+   */
+  private settleMove(result: Committed, events: GameEvent[]): Outcome {
+    const pipeline = this.pipeline;
+    pipeline.pending--;
+    let outcome: Outcome;
+    if (pipeline.broken) {
+      if (result.ok) this.giveUp("a move this server could not confirm was stored after all");
+      outcome = { ok: false, code: "UNAVAILABLE", message: "a move before this one was not saved: nothing was changed, try again" };
+    } else if (!result.ok) {
+      outcome = this.failure(result.error);
+      pipeline.broken = pipeline.pending > 0;
+    } else {
+      outcome = { ok: true, events };
+    }
+    if (pipeline.pending === 0) {
+      pipeline.head = null;
+      pipeline.broken = false;
+    }
+    return outcome;
   }
 
   /**
@@ -543,35 +616,40 @@ export class GolfRoom extends Room {
     if (this.game.phase === "gameOver" && command.type !== "abandon") return { ok: false, code: "WRONG_PHASE", message: "the game is over" };
     const decision = decide(this.game, actor, command);
     if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
-    const committed = await this.commit(decision.events);
-    if (!committed.ok) return committed;
+    const committed = await this.append(decision.events, this.game.seq);
+    if (!committed.ok) return this.failure(committed.error);
     this.game = decision.state;
     this.publish(decision.events, origin);
     this.recordMilestones(decision.events);
     return { ok: true, events: decision.events };
   }
 
-  /** Appends events to the store; resolves once they are committed. */
-  private async commit(events: GameEvent[]): Promise<Outcome> {
+  /** Appends events to the store after `expectedSeq`; resolves once they are committed (never rejects). */
+  private async append(events: GameEvent[], expectedSeq: number): Promise<Committed> {
     const started = performance.now();
     try {
       await deps().store.append(
         this.gameId,
         events.map((e) => ({ type: e.type, seat: e.seat, data: e.data })),
-        this.game.seq,
+        expectedSeq,
       );
     } catch (error) {
       this.log_?.warn({ err: error }, "append failed");
-      if (error instanceof ConflictError && this.game.seq > 0) {
-        // Someone else appended to this game: another node took it over. Never fork it.
-        this.giveUp("another server is running this game now");
-        return { ok: false, code: "UNAVAILABLE", message: "this game moved to another server: rejoin with your token" };
-      }
-      const message = error instanceof StoreUnavailableError ? "the database is unavailable: nothing was changed, try again" : `the move was not saved: ${(error as Error).message}`;
-      return { ok: false, code: "UNAVAILABLE", message };
+      return { ok: false, error };
     }
     deps().metrics.appendLatency.observe((performance.now() - started) / 1000);
-    return { ok: true, events };
+    return { ok: true };
+  }
+
+  /** What a failed append means for the client. */
+  private failure(error: unknown): Outcome & { ok: false } {
+    if (error instanceof ConflictError && error.expectedSeq > 0) {
+      // Someone else appended to this game: another node took it over. Never fork it.
+      this.giveUp("another server is running this game now");
+      return { ok: false, code: "UNAVAILABLE", message: "this game moved to another server: rejoin with your token" };
+    }
+    const message = error instanceof StoreUnavailableError ? "the database is unavailable: nothing was changed, try again" : `the move was not saved: ${(error as Error).message}`;
+    return { ok: false, code: "UNAVAILABLE", message };
   }
 
   /** Pushes the new state, then each viewer's projection of the events (rid to the sender only). */
@@ -941,10 +1019,17 @@ export class GolfRoom extends Room {
 
   // --- helpers ---------------------------------------------------------------------------------
 
+  /** Runs `task` in the room's queue, once the players' moves before it are published. */
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
+    const run = this.queue.then(() => this.pipeline.published).then(task, task);
     this.queue = run.catch((error) => this.log_?.error({ err: error }, "room task failed"));
     return run;
+  }
+
+  /** Resolves once every task queued so far has run and every move is published. */
+  private async settled(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.pipeline.published;
   }
 
   private reply(client: Client, type: string, message: Record<string, unknown>): void {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyLog, type GameEvent } from "../../shared/golf/index.ts";
 import { startTestNode, type TestNode } from "../testing.ts";
-import { Bot, fetchExport, logOf } from "./support.ts";
+import { Bot, fetchExport, logOf, type ErrorMessage, type EventMessage } from "./support.ts";
 
 let node: TestNode;
 const bots: Bot[] = [];
@@ -89,6 +89,42 @@ async function checkFinishedGame(players: Bot[], watchers: Bot[], holes: number)
 }
 
 describe("full games", () => {
+  it("moves sent without waiting for their answers: each is decided on top of the one before, and answered in order", async () => {
+    const host = track(await Bot.create(node.url, { name: "Quick", seats: 2, holes: 1, private: true, turnSeconds: 0 }, { autoplay: false }));
+    const guest = track(await Bot.joinById(node.url, host.code, { name: "Steady" }, { autoplay: false }));
+    await host.until(() => host.state.seats.every((seat) => seat.kind === "human"));
+    expect((await host.act("start")).ok).toBe(true);
+    await host.until(() => host.state.phase === "initialFlip");
+    // Both players flip as the cards land, at the same moment.
+    const flips = await Promise.all([host.act("flipInitial", { positions: [0, 1] }), guest.act("flipInitial", { positions: [0, 1] })]);
+    expect(flips.map((reply) => reply.ok)).toEqual([true, true]);
+    await host.until(() => host.state.phase === "playing");
+
+    // The player to move sends three messages in one go: a draw; a swap, legal only after that
+    // draw; and a draw after the swap ended the turn.
+    const mover = [host, guest].find((bot) => bot.seat === host.state.turn)!;
+    const other = mover === host ? guest : host;
+    const seqBefore = mover.events.at(-1)!.seq;
+    void mover.send("draw", { source: "deck", rid: "q1" });
+    void mover.send("swap", { position: 2, rid: "q2" });
+    void mover.send("draw", { source: "deck", rid: "q3" });
+    await mover.until(() => mover.errors.some((error) => error.rid === "q3"), 10_000, "the third answer");
+
+    const answers = mover.messages.flatMap(({ type, message }) => {
+      const rid = (message as { rid?: string }).rid;
+      return rid?.startsWith("q") ? [`${type} ${rid} ${type === "event" ? (message as EventMessage).type : (message as ErrorMessage).code}`] : [];
+    });
+    expect(answers).toEqual(["event q1 drew", "event q2 swapped", "error q3 NOT_YOUR_TURN"]);
+    expect(mover.events.filter((e) => e.seq > seqBefore).map((e) => [e.seq, e.type])).toEqual([
+      [seqBefore + 1, "drew"],
+      [seqBefore + 2, "swapped"],
+    ]);
+    // The other player saw the same two moves, and now plays on.
+    await other.until(() => other.state.turn === other.seat && other.state.lastSeq === seqBefore + 2);
+    expect((await other.act("draw", { source: "deck" })).ok).toBe(true);
+    expect(other.errors).toEqual([]);
+  });
+
   it("a player who left a running game takes the seat back with its token, even after every player left", async () => {
     const host = track(await Bot.create(node.url, { name: "Gone", seats: 3, cpus: 1, holes: 1, turnSeconds: 0 }, { autoplay: false }));
     const guest = track(await Bot.joinById(node.url, host.code, { name: "Also Gone" }, { autoplay: false }));
