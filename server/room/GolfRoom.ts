@@ -543,7 +543,7 @@ export class GolfRoom extends Room {
         });
       }
       this.afterChange();
-    });
+    }).catch((error) => this.log_?.error({ err: error }, "publishing a move failed"));
   }
 
   /**
