@@ -103,6 +103,13 @@ interface RecoverOption {
 type Outcome = { ok: true; events: GameEvent[] } | { ok: false; code: string; message: string };
 type Committed = { ok: true } | { ok: false; error: unknown };
 
+/** The engine's decision on `state`; once the game is over, only the system's `abandon` is heard. */
+function decideOn(state: GameState, actor: Actor, command: Command): { ok: true; state: GameState; events: GameEvent[] } | (Outcome & { ok: false }) {
+  if (state.phase === "gameOver" && command.type !== "abandon") return { ok: false, code: "WRONG_PHASE", message: "the game is over" };
+  const decision = decide(state, actor, command);
+  return decision.ok ? decision : { ok: false, code: decision.error.code, message: decision.error.message };
+}
+
 /** A stored event as the engine's event. */
 function toGameEvent(stored: StoredEvent): GameEvent {
   return { type: stored.type, seat: stored.seat, data: stored.data } as GameEvent;
@@ -505,7 +512,7 @@ export class GolfRoom extends Room {
   private pipelineMove(seat: number, command: Command, move: { client: Client; rid?: string | number; type: MessageType; receivedAt: number }): void {
     const { client, rid, type } = move;
     const base = this.pipeline.head ?? this.game;
-    const decision = base.phase === "gameOver" ? ({ ok: false, error: { code: "WRONG_PHASE", message: "the game is over" } } as const) : decide(base, seat, command);
+    const decision = decideOn(base, seat, command);
     let committed: Promise<Committed> | null = null;
     if (decision.ok) {
       this.pipeline.head = decision.state;
@@ -515,7 +522,7 @@ export class GolfRoom extends Room {
     this.pipeline.published = this.pipeline.published.then(async () => {
       let outcome: Outcome;
       if (!decision.ok) {
-        outcome = { ok: false, code: decision.error.code, message: decision.error.message };
+        outcome = decision;
       } else {
         const result = await committed!;
         outcome = this.settleMove(result, decision.events);
@@ -613,9 +620,8 @@ export class GolfRoom extends Room {
 
   /** Decides, commits, applies and publishes one command. Nothing changes unless it commits. */
   private async apply(actor: Actor, command: Command, origin?: { client: Client; rid?: string | number }): Promise<Outcome> {
-    if (this.game.phase === "gameOver" && command.type !== "abandon") return { ok: false, code: "WRONG_PHASE", message: "the game is over" };
-    const decision = decide(this.game, actor, command);
-    if (!decision.ok) return { ok: false, code: decision.error.code, message: decision.error.message };
+    const decision = decideOn(this.game, actor, command);
+    if (!decision.ok) return decision;
     const committed = await this.append(decision.events, this.game.seq);
     if (!committed.ok) return this.failure(committed.error);
     this.game = decision.state;
