@@ -378,7 +378,7 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
   );
 
   it(
-    "PostgreSQL goes away for a while: actions fail with UNAVAILABLE, nothing changes; when it returns play goes on and nothing committed is lost",
+    "PostgreSQL goes away for a while: actions fail with UNAVAILABLE (a move sent behind one still committing too), nothing changes; when it returns play goes on and nothing committed is lost",
     async () => {
       const postgres = await ThrowawayPostgres.create();
       teardown.push(() => postgres.destroy());
@@ -399,11 +399,20 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
       for (const p of players) p.pause();
       await Promise.all(players.map((p) => p.idle()));
       await vi.waitFor(() => expect(["playing", "finalTurn"]).toContain(ann.phase), WAIT);
-      const mover = await vi.waitFor(() => {
-        const next = players.find((p) => p.nextMove() !== null);
-        expect(next).toBeDefined();
-        return next!;
-      }, WAIT);
+      // The outage starts at the beginning of a turn, so that a draw and a swap can be sent back to back.
+      let mover: Player | undefined;
+      for (let step = 0; step < 10 && !mover; step++) {
+        const next = await vi.waitFor(() => {
+          const found = players.find((p) => p.nextMove() !== null);
+          expect(found).toBeDefined();
+          return found!;
+        }, WAIT);
+        const move = next.nextMove()!;
+        if (move.type === "draw" && (next.phase === "playing" || next.phase === "finalTurn")) mover = next;
+        else expect((await next.act(move.type, move.payload)).ok).toBe(true);
+        await Promise.all(players.map((p) => vi.waitFor(() => expect(p.state.lastSeq).toBe(next.state.lastSeq), WAIT)));
+      }
+      if (!mover) throw new Error("no player came to the start of a turn in 10 moves");
       const lastSeq = ann.state.lastSeq;
 
       await postgres.stop();
@@ -419,7 +428,17 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
         }
         await sleep(300);
       }
+      // A move sent behind one still committing (decided on top of it) fails with it: both are
+      // answered, neither changed anything.
+      const [draw, swap] = await Promise.all([mover.act("draw", { source: "deck" }), mover.act("swap", { position: 0 })]);
+      for (const reply of [draw, swap]) {
+        expect(reply.ok).toBe(false);
+        if (!reply.ok) expect(reply.error.code).toBe("UNAVAILABLE");
+      }
+      if (!swap.ok) expect(swap.error.message).toMatch(/a move before this one was not saved/);
+      await sleep(300);
       expect(mover.state.lastSeq).toBe(lastSeq);
+      expect(mover.nextMove()?.type).toBe("draw");
       await vi.waitFor(async () => {
         const health = await hostNode.health();
         expect(health.status).toBe(503);
