@@ -5,7 +5,7 @@
 //   npm run bench:server -- [--games 100] [--holes 18] [--json]
 //                           [--database-url URL | --pglite] [--cpu-prof DIR]
 //                           [--warmup-games N (default: --games; 0 for none)] [--warmup-holes 2] [--warmup-rounds 2]
-//                           [--ramp-ms 200] [--trace-moves FILE]
+//                           [--ramp-ms 200] [--trace-moves FILE] [--no-host-gauge]
 //
 // Before the measured games, as many warm-up games of two holes are played and left, unmeasured,
 // twice over (--warmup-rounds).
@@ -20,11 +20,16 @@
 // temporary directory. --cpu-prof DIR: the server runs with --cpu-prof; its hottest functions are
 // printed after the run and the profile is left in DIR.
 //
+// The host's speed is part of every figure here (on a shared host the same code has needed 2.7
+// times the CPU per move from one day to the next): before the server starts and after it stops, the engine simulator
+// (`npm run sim -- --games 10000 --seats 4 --decks 1`, CPU only, every core) is timed, and its
+// holes/s are printed under `machine` (--no-host-gauge skips it).
+//
 // Figures: a move is any game action a client sends during the run; its latency runs from the send
 // to the `event` carrying its rid. Bytes are what the clients' sockets read during the run (raw
 // WebSocket frames: patches, events, their headers), divided by moves × the two clients of a game.
 // Memory is the server's VmRSS: once before any game, and the peak sampled every 100 ms under load.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -62,6 +67,7 @@ const { values: flags } = parseArgs({
     "warmup-rounds": { type: "string", default: "2" },
     "ramp-ms": { type: "string", default: "200" },
     "trace-moves": { type: "string" },
+    "no-host-gauge": { type: "boolean", default: false },
   },
 });
 
@@ -158,6 +164,12 @@ async function startServer(port: number, database: { url?: string; dataDir?: str
     if (Date.now() - started > 60_000) throw new Error("the server did not answer /health within 60 s");
     await sleep(100);
   }
+}
+
+/** Holes per second of the engine simulator on this machine now: the host's speed, no I/O involved. */
+function hostGauge(): number {
+  const output = execFileSync(process.execPath, ["--import", "tsx", "bench/sim.ts", "--games", "10000", "--seats", "4", "--decks", "1", "--json"], { cwd: REPO, encoding: "utf8" });
+  return (JSON.parse(output) as { holesPerSecond: number }).holesPerSecond;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -376,6 +388,8 @@ async function playTables(tables: [Bot, Bot][], rampMs: number, progress?: () =>
 // --- the run -------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  // Before anything of the run exists, so a failing gauge leaves nothing behind.
+  const simBefore = flags["no-host-gauge"] ? undefined : hostGauge();
   const adminUrl = flags["database-url"] ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const scratch = flags.pglite ? null : await scratchDatabase(adminUrl, "golf_bench");
   const dataDir = flags.pglite ? mkdtempSync(path.join(os.tmpdir(), "golf-bench-")) : undefined;
@@ -385,6 +399,7 @@ async function main(): Promise<void> {
   let server: ChildProcess | null = null;
   let serverPid: number | undefined;
   let tracedMoves: [number, number, string][] = [];
+  let result: Record<string, unknown> & { machine: Record<string, unknown> } | undefined;
   try {
     server = await startServer(port, { url: scratch?.url, dataDir }, profileDir);
     const pid = server.pid!;
@@ -446,7 +461,7 @@ async function main(): Promise<void> {
 
     const counterDelta = (name: string) => counterValue(metricsAfter, name) - counterValue(metricsBefore, name);
     const sorted = totals.latencies.sort((a, b) => a - b);
-    const result = {
+    result = {
       games: GAMES,
       clients: bots.length,
       holes: HOLES,
@@ -491,9 +506,6 @@ async function main(): Promise<void> {
         loadAverageAtStart: round(loadAtStart, 2),
       },
     };
-    if (flags.json) console.log(JSON.stringify(result));
-    else console.log(JSON.stringify(result, null, 2));
-
     tracedMoves = totals.trace;
     for (const bot of bots) void bot.room.leave(true).catch(() => undefined);
     await sleep(200);
@@ -506,6 +518,12 @@ async function main(): Promise<void> {
     }
     await scratch?.drop().catch((error) => say(`could not drop the scratch database: ${(error as Error).message}`));
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (result) {
+    // The host's speed (see the top of this file): before the server started and after it stopped.
+    if (simBefore !== undefined) result.machine.simHolesPerSecond = { before: simBefore, after: hostGauge() };
+    if (flags.json) console.log(JSON.stringify(result));
+    else console.log(JSON.stringify(result, null, 2));
   }
   if (TRACE_FILE && GC_EVENTS_FILE) {
     const gc = JSON.parse(readFileSync(GC_EVENTS_FILE, "utf8")) as unknown;
