@@ -328,6 +328,9 @@ export interface Ack {
   connection: number;
 }
 
+/** What an action got: its effect, or an error (CLOSED: the connection closed before an answer). */
+export type Reply = { ok: true; ack: Ack } | { ok: false; error: ErrorMessage };
+
 export interface PlayerOptions {
   /** Pause before each move (keeps a game running long enough to be interrupted; default 30 ms). */
   thinkMs?: number;
@@ -479,8 +482,24 @@ export class Player {
   }
 
   /** Sends an action with a fresh rid and waits for its answer. */
-  async act(type: string, payload: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<{ ok: true; ack: Ack } | { ok: false; error: ErrorMessage }> {
-    const rid = this.send(type, payload);
+  async act(type: string, payload: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<Reply> {
+    return this.answerTo(this.send(type, payload), type, timeoutMs);
+  }
+
+  /**
+   * Sends actions in one TCP write, so the node reads them in one go: the later ones arrive while
+   * the first is still committing (pipelined), whatever the machine's load. Waits for every answer.
+   */
+  async actTogether(moves: { type: string; payload: Record<string, unknown> }[], timeoutMs = 30_000): Promise<Reply[]> {
+    const socket = (this.room!.connection.transport as unknown as { ws: { _socket?: { cork(): void; uncork(): void } } }).ws._socket;
+    if (!socket) throw new Error("no TCP socket under this connection");
+    socket.cork();
+    const rids = moves.map((move) => this.send(move.type, move.payload));
+    socket.uncork();
+    return Promise.all(rids.map((rid, index) => this.answerTo(rid, moves[index]!.type, timeoutMs)));
+  }
+
+  private async answerTo(rid: string, type: string, timeoutMs: number): Promise<Reply> {
     await until(() => this.answered(rid) || this.unanswered.some((u) => u.rid === rid), timeoutMs, `an answer to ${type} ${rid}`, 5);
     const ack = this.acks.find((a) => a.rid === rid);
     if (ack) return { ok: true, ack };

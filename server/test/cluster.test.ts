@@ -429,8 +429,11 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
         await sleep(300);
       }
       // A move sent behind one still committing (decided on top of it) fails with it: both are
-      // answered, neither changed anything.
-      const [draw, swap] = await Promise.all([mover.act("draw", { source: "deck" }), mover.act("swap", { position: 0 })]);
+      // answered, neither changed anything. One write, so the node reads both before the first fails.
+      const [draw, swap] = await mover.actTogether([
+        { type: "draw", payload: { source: "deck" } },
+        { type: "swap", payload: { position: 0 } },
+      ]);
       for (const reply of [draw, swap]) {
         expect(reply.ok).toBe(false);
         if (!reply.ok) expect(reply.error.code).toBe("UNAVAILABLE");
