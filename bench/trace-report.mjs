@@ -1,8 +1,8 @@
 // Reads a `bench:server --trace-moves FILE` trace and tells where the slowest moves were:
 //   node bench/trace-report.mjs FILE
-// Prints the run's p50/p99, the moves over the p99 by action type, and every 100 ms window that
-// holds one of them, with that window's GC pauses over 3 ms and event-loop gaps (the server's, and the
-// players' process's, marked "players").
+// Prints the run's p50/p99, the moves over the p99 by action type, the percentiles after the first
+// 300 ms, and every 100 ms window that holds one of them, with that window's GC pauses over 3 ms and
+// event-loop gaps (the server's, and the players' process's, marked "players").
 import { readFileSync } from "node:fs";
 
 const file = process.argv[2];
@@ -29,6 +29,8 @@ for (const [type, { moves: count, slow: over }] of byType) console.log(`  ${type
 const early = slow.filter(([sentAt]) => sentAt - start < 300).length;
 const later = moves.filter(([sentAt]) => sentAt - start >= 300).map(([, latency]) => latency);
 console.log(`first 300 ms: ${early} of the ${slow.length}; p99 without them ${percentile(later, 0.99).toFixed(1)} ms`);
+// The shape of the rest: a broad hump (the p99 a multiple of the p50) or a few outliers.
+console.log(`after 300 ms: ${[0.1, 0.25, 0.5, 0.75, 0.9, 0.99].map((p) => `p${p * 100} ${percentile(later, p).toFixed(1)}`).join(", ")} ms`);
 
 const windowOf = (at) => Math.floor((at - start) / 100);
 const windows = new Map();
