@@ -510,7 +510,7 @@ export class GolfRoom extends Room {
    * (enqueue), so they see `this.game` as the players do.
    */
   private pipelineMove(seat: number, command: Command, move: { client: Client; rid?: string | number; type: MessageType; receivedAt: number }): void {
-    const { client, rid, type } = move;
+    const { client, rid, type, receivedAt } = move;
     const base = this.pipeline.head ?? this.game;
     const decision = decideOn(base, seat, command);
     let committed: Promise<Committed> | null = null;
@@ -526,18 +526,14 @@ export class GolfRoom extends Room {
       } else {
         const result = await committed!;
         outcome = this.settleMove(result, decision.events);
-        if (outcome.ok) {
-          this.game = decision.state;
-          this.publish(decision.events, { client, rid });
-          this.recordMilestones(decision.events);
-        }
+        if (outcome.ok) this.adopt(decision.state, decision.events, { client, rid });
       }
       deps().metrics.actions.inc({ type, outcome: outcome.ok ? "ok" : outcome.code });
       if (!outcome.ok) {
         this.reply(client, "error", { code: outcome.code, message: outcome.message, action: type, rid });
         return;
       }
-      deps().metrics.actionLatency.observe({ type }, (performance.now() - move.receivedAt) / 1000);
+      deps().metrics.actionLatency.observe({ type }, (performance.now() - receivedAt) / 1000);
       // Any action brings an away player back and resets their timeouts.
       this.timeouts.delete(seat);
       this.lastHumanActionAt = Date.now();
@@ -624,10 +620,15 @@ export class GolfRoom extends Room {
     if (!decision.ok) return decision;
     const committed = await this.append(decision.events, this.game.seq);
     if (!committed.ok) return this.failure(committed.error);
-    this.game = decision.state;
-    this.publish(decision.events, origin);
-    this.recordMilestones(decision.events);
+    this.adopt(decision.state, decision.events, origin);
     return { ok: true, events: decision.events };
+  }
+
+  /** A committed decision becomes the game: its state mirrored and sent, its events projected, its milestones recorded. */
+  private adopt(state: GameState, events: GameEvent[], origin?: { client: Client; rid?: string | number }): void {
+    this.game = state;
+    this.publish(events, origin);
+    this.recordMilestones(events);
   }
 
   /** Appends events to the store after `expectedSeq`; resolves once they are committed (never rejects). */
