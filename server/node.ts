@@ -19,6 +19,7 @@ import { isJoinCode, normalizeCode } from "./room/codes.ts";
 import { GolfRoom, setRoomServices, type RoomServices } from "./room/GolfRoom.ts";
 import { EventStore } from "./store/index.ts";
 import { freePort } from "./free-port.ts";
+import { limitsFromEnv, type Limits } from "./limits.ts";
 
 // Colyseus 0.18's reconnection needs a global WebSocket, which Node 20 lacks.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
@@ -40,6 +41,8 @@ export interface NodeOptions {
   reconnectSeconds?: number;
   /** The built client to serve (default dist/client). */
   clientDir?: string;
+  /** Limits on abuse; each one not given comes from the environment (server/limits.ts). */
+  limits?: Partial<Limits>;
 }
 
 export interface GolfNode {
@@ -64,6 +67,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   const store = await EventStore.open({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, logger });
   const metrics = createMetrics({ commitStats: () => store.commitStats });
   const clientDir = path.resolve(options.clientDir ?? "dist/client");
+  const limits: Limits = { ...limitsFromEnv(), ...options.limits };
 
   const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });
   const cluster = options.redisUrl ? new Cluster({ redisUrl: options.redisUrl, nodeId, logger }) : undefined;
@@ -80,6 +84,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     lobbyIdleMs: 5 * 60_000,
     abandonAfterMs: 30 * 60_000,
     defaultCpuDelayMs: options.cpuDelayMs,
+    limits,
   };
   setRoomServices(services);
 

@@ -31,6 +31,7 @@ import {
   type Rng,
 } from "../../shared/golf/index.ts";
 import type { Cluster } from "../cluster/cluster.ts";
+import type { Limits } from "../limits.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import { CodeTakenError, ConflictError, StoreUnavailableError, type EventStore, type SeatInfo, type StoredEvent } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
@@ -59,6 +60,8 @@ export interface RoomServices {
   cluster?: Cluster;
   /** The rooms of this node, by game id. */
   rooms: Map<string, GolfRoom>;
+  /** Limits on abuse (server/limits.ts). */
+  limits: Limits;
 }
 
 let services: RoomServices | null = null;
