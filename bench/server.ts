@@ -42,6 +42,7 @@ import { freePort } from "../server/free-port.ts";
 import { positiveInt } from "./args.ts";
 import { GolfStateSchema } from "../server/room/schema.ts";
 import { watchGc } from "./gc-watch.mjs";
+import { RELAXED_LIMITS_ENV } from "../server/limits.ts";
 
 // The SDK picks its WebSocket when it loads: make it the `ws` package (on Node 22 too), whose
 // sockets expose the byte counts measured here.
@@ -140,7 +141,7 @@ function startServerArgs(): string[] {
 }
 
 async function startServer(port: number, database: { url?: string; dataDir?: string }, profileDir?: string): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0", ...RELAXED_LIMITS_ENV };
   // One node on its own: no cluster, even when the caller's environment (CI) names a Redis.
   delete env.REDIS_URL;
   delete env.DATABASE_URL;

@@ -22,6 +22,7 @@ import { groupSize, isLoopbackHost, PACES, spreadClients, type Pace } from "./pl
 import { bucketsDelta, cpuTicks, runQueueWaitMs, gauge, histogramBuckets, machine, machineTicks, percentileBound, pidsNamed, rssMb, TICKS_PER_SECOND } from "./proc.ts";
 import { LatencyHistogram, mergeStats, type ProcessStats } from "./stats.ts";
 import { freePort } from "../server/free-port.ts";
+import { RELAXED_LIMITS_ENV } from "../server/limits.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -264,6 +265,8 @@ async function run() {
       DATABASE_URL: scratch.url,
       DATA_DIR: path.join(runDir, `node-${index}-data`),
       LOG_LEVEL: values["log-level"],
+      // Thousands of clients from this one address: the per-address limits are raised for this node.
+      ...RELAXED_LIMITS_ENV,
     };
     if (redisUrl) env.REDIS_URL = redisUrl;
     else delete env.REDIS_URL;

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { createNode, type GolfNode, type NodeOptions } from "./node.ts";
+import { RELAXED_LIMITS } from "./limits.ts";
 
 export interface TestNode extends GolfNode {
   /** The database the node used (kept for a restart of the same node). */
@@ -41,7 +42,7 @@ export async function startTestNode(options: NodeOptions & { postgres?: boolean 
     databaseUrl = scratch.url;
     drop = scratch.drop;
   }
-  const node = await createNode({ port: 0, host: "127.0.0.1", logLevel: process.env.TEST_LOG_LEVEL ?? "warn", cpuDelayMs: 0, holeIntervalMs: 300, ...options, databaseUrl, dataDir });
+  const node = await createNode({ port: 0, host: "127.0.0.1", logLevel: process.env.TEST_LOG_LEVEL ?? "warn", cpuDelayMs: 0, holeIntervalMs: 300, ...options, limits: { ...RELAXED_LIMITS, ...options.limits }, databaseUrl, dataDir });
   return {
     ...node,
     databaseUrl,

@@ -13,6 +13,7 @@ import { ThrowawayPostgres } from "../store/test/throwaway-postgres.ts";
 import { chooseMove, viewFromState, type StateJson } from "./support.ts";
 import { freePort } from "../free-port.ts";
 import type { LiveGame } from "../http/api.ts";
+import { RELAXED_LIMITS_ENV } from "../limits.ts";
 
 export { ThrowawayPostgres };
 
@@ -222,7 +223,6 @@ export class NodeProcess {
     const port = settings.port ?? (await freePort());
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      ...settings.env,
       PORT: String(port),
       HOST: "127.0.0.1",
       PUBLIC_ADDRESS: `127.0.0.1:${port}`,
@@ -230,6 +230,8 @@ export class NodeProcess {
       REDIS_URL: settings.redisUrl,
       LOG_LEVEL: settings.logLevel ?? process.env.TEST_LOG_LEVEL ?? "warn",
       CPU_DELAY_MS: String(settings.cpuDelayMs ?? 0),
+      ...RELAXED_LIMITS_ENV,
+      ...settings.env,
     };
     delete env.DATA_DIR;
     const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });

@@ -8,6 +8,7 @@ import path from "node:path";
 import { expect, vi } from "vitest";
 import { scratchDatabase } from "../testing.ts";
 import { freePort } from "../free-port.ts";
+import { RELAXED_LIMITS_ENV } from "../limits.ts";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 /** Generous: these are liveness bounds, not performance claims. */
@@ -28,7 +29,7 @@ export interface ServerProcess {
  * once it answers /health (which may be before it has brought its games back: see `gameIsLive`).
  */
 export async function startServerProcess(port: number, database: { url?: string; dataDir?: string }): Promise<ServerProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0", ...RELAXED_LIMITS_ENV };
   // One node on its own: no cluster, even when the caller's environment (CI) names a Redis.
   delete env.REDIS_URL;
   delete env.DATABASE_URL;
