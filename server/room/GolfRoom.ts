@@ -10,6 +10,7 @@ import { StateView } from "@colyseus/schema";
 import type pino from "pino";
 import {
   cpuCommand,
+  cpuNoise,
   cpuThinkMs,
   createdEvent,
   decide,
@@ -18,9 +19,7 @@ import {
   findProfile,
   fold,
   mergeRules,
-  mixSeed,
   projectEvent,
-  seededRng,
   STANDARD_RULES,
   view,
   type Actor,
@@ -879,7 +878,8 @@ export class GolfRoom extends Room {
   private rngFor(seat: number): Rng {
     let rng = this.cpuRngs.get(seat);
     if (!rng) {
-      rng = seededRng(mixSeed(this.game.seed, seat, 0xc0ffee));
+      // A stream of its own, derived from the seed: seeing a CPU's choices and pace reveals nothing of it.
+      rng = cpuNoise(this.game, seat);
       this.cpuRngs.set(seat, rng);
     }
     return rng;
