@@ -13,6 +13,7 @@ import {
   cpuNoise,
   cpuThinkMs,
   createdEvent,
+  CURRENT_RNG,
   decide,
   EMPTY_STATE,
   evolve,
@@ -206,6 +207,7 @@ export class GolfRoom extends Room {
       decks: settings.decks ?? null,
       turnSeconds: settings.turnSeconds ?? 30,
       seed: newSeed(),
+      rng: CURRENT_RNG,
     });
     this.gameId = crypto.randomUUID();
     // The lease comes before the game's row: a node adopts at once any unleased game of its own.
