@@ -66,8 +66,8 @@ function checkCreated(first: GameEvent): string | null {
     const issue = rules.error.issues[0]!;
     return `rules${issue.path.map((part) => `.${String(part)}`).join("")}: ${issue.message}`;
   }
-  const { tableSize, holes, decks, turnSeconds, seed } = settings;
-  const expected = createdEvent({ tableSize, rules: settings.rules, holes, decks, turnSeconds, seed });
+  const { tableSize, holes, decks, turnSeconds, seed, rng } = settings;
+  const expected = createdEvent({ tableSize, rules: settings.rules, holes, decks, turnSeconds, seed, ...(rng === undefined ? {} : { rng }) });
   if (!isDeepStrictEqual(first, expected)) return "does not match what the engine produces for these settings";
   return null;
 }

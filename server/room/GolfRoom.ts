@@ -10,17 +10,17 @@ import { StateView } from "@colyseus/schema";
 import type pino from "pino";
 import {
   cpuCommand,
+  cpuNoise,
   cpuThinkMs,
   createdEvent,
+  CURRENT_RNG,
   decide,
   EMPTY_STATE,
   evolve,
   findProfile,
   fold,
   mergeRules,
-  mixSeed,
   projectEvent,
-  seededRng,
   STANDARD_RULES,
   view,
   type Actor,
@@ -207,6 +207,7 @@ export class GolfRoom extends Room {
       decks: settings.decks ?? null,
       turnSeconds: settings.turnSeconds ?? 30,
       seed: newSeed(),
+      rng: CURRENT_RNG,
     });
     this.gameId = crypto.randomUUID();
     // The lease comes before the game's row: a node adopts at once any unleased game of its own.
@@ -879,7 +880,8 @@ export class GolfRoom extends Room {
   private rngFor(seat: number): Rng {
     let rng = this.cpuRngs.get(seat);
     if (!rng) {
-      rng = seededRng(mixSeed(this.game.seed, seat, 0xc0ffee));
+      // A stream of its own, derived from the seed: seeing a CPU's choices and pace reveals nothing of it.
+      rng = cpuNoise(this.game, seat);
       this.cpuRngs.set(seat, rng);
     }
     return rng;

@@ -27,6 +27,7 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export function newSeed(): number {
-  return randomBytes(4).readUInt32LE(0);
+/** A game's secret shuffle seed for generator version 2 (shared/golf/rng.ts): 256 random bits. */
+export function newSeed(): string {
+  return randomBytes(32).toString("hex");
 }

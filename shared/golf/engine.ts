@@ -2,7 +2,7 @@
 // `evolve` applies one event to a state. A game's state is `events.reduce(evolve, EMPTY_STATE)`.
 // Pure and deterministic: all randomness derives from the seed in the `created` event.
 import { buildShoe, cardName, type Card } from "./cards.ts";
-import { mixSeed, seededRng, shuffled } from "./rng.ts";
+import { isSeedHex, profilePick, shuffleForDeal, shuffleForReshuffle } from "./rng.ts";
 import { defaultDecks, jokersInShoe, mergeRules, scoreHole, scoringFor, STANDARD_RULES, type RulesPatch } from "./rules.ts";
 import { CPU_PROFILES, findProfile } from "./profiles.ts";
 import type {
@@ -52,6 +52,7 @@ const EMPTY_SEAT: SeatState = Object.freeze({
 export const EMPTY_STATE: GameState = Object.freeze({
   phase: "lobby",
   seed: 0,
+  rng: 1,
   rules: STANDARD_RULES,
   holes: 9,
   decksChoice: null,
@@ -125,12 +126,19 @@ function filledSeats(state: GameState): number[] {
 
 /** Checks the settings of a new game; returns an error message or null. */
 export function checkSettings(settings: GameSettings): string | null {
-  const { tableSize, holes, decks, turnSeconds, seed } = settings;
+  const { tableSize, holes, decks, turnSeconds, seed, rng } = settings;
   if (!Number.isInteger(tableSize) || tableSize < LIMITS.minSeats || tableSize > LIMITS.maxSeats) return "seats must be 2-6";
   if (!Number.isInteger(holes) || holes < LIMITS.minHoles || holes > LIMITS.maxHoles) return "holes must be 1-18";
   if (decks !== null && (!Number.isInteger(decks) || decks < LIMITS.minDecks || decks > LIMITS.maxDecks)) return "decks must be 1-3";
   if (!Number.isInteger(turnSeconds) || turnSeconds < 0 || turnSeconds > LIMITS.maxTurnSeconds) return "turnSeconds must be 0-600";
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return "seed must be a 32-bit unsigned integer";
+  // No `rng` field is version 1 (games from before version 2): only a number seed fits it.
+  if (rng === undefined) {
+    if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return "seed must be a 32-bit unsigned integer";
+  } else if (rng === 2) {
+    if (!isSeedHex(seed)) return "seed must be 64 lowercase hex digits (256 bits) with rng 2";
+  } else {
+    return "rng must be 2 (or absent, for version 1)";
+  }
   return null;
 }
 
@@ -138,7 +146,9 @@ export function checkSettings(settings: GameSettings): string | null {
 export function createdEvent(settings: GameSettings): GameEvent {
   const problem = checkSettings(settings);
   if (problem) throw new Error(`bad game settings: ${problem}`);
-  return event("created", null, { ...settings, rules: mergeRules(settings.rules, {}) });
+  // Version 1 events have no `rng` field at all, as they were written.
+  const { rng, ...rest } = settings;
+  return event("created", null, { ...rest, rules: mergeRules(settings.rules, {}), ...(rng === undefined ? {} : { rng }) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -350,7 +360,7 @@ function actAddCpu(state: GameState, actor: Actor, requested: string | undefined
   } else {
     const available = CPU_PROFILES.filter((profile) => !taken.has(profile.name));
     // A seeded pick, so a replay of the log picks the same personality.
-    profileName = available[Math.floor(seededRng(mixSeed(state.seed, state.seq, 17))() * available.length)]!.name;
+    profileName = available[profilePick(state, state.seq, available.length)]!.name;
   }
   return event("seatTaken", free, { name: profileName, kind: "cpu", profile: profileName });
 }
@@ -412,7 +422,7 @@ function actFlip(state: GameState, actor: Actor, position: unknown): GameEvent |
 /** The deal of a hole, shuffled from the game's seed and the hole number. */
 function dealEvent(state: GameState, hole: number): GameEvent {
   const seatCount = state.seats.length;
-  const shoe = shuffled(buildShoe(state.decks, jokersInShoe(state.rules, state.decks)), seededRng(mixSeed(state.seed, hole, 0)));
+  const shoe = shuffleForDeal(state, hole, buildShoe(state.decks, jokersInShoe(state.rules, state.decks)));
   const hands: Card[][] = Array.from({ length: seatCount }, () => []);
   for (let round = 0; round < 6; round++) {
     for (let seat = 0; seat < seatCount; seat++) hands[seat]!.push(shoe.pop()!);
@@ -429,8 +439,7 @@ function settle(state: GameState): GameEvent {
       return dealEvent(state, state.hole + 1);
     case "reshuffle": {
       const underTop = state.discard.slice(0, -1);
-      const rng = seededRng(mixSeed(state.seed, state.hole, state.reshuffles + 1));
-      return event("reshuffled", null, { deck: shuffled(underTop, rng) });
+      return event("reshuffled", null, { deck: shuffleForReshuffle(state, state.hole, state.reshuffles + 1, underTop) });
     }
     case "reveal": {
       const seat = state.seats[step.seat]!;
@@ -472,6 +481,7 @@ function copyState(state: GameState): Draft<GameState> {
   return {
     phase: state.phase,
     seed: state.seed,
+    rng: state.rng,
     rules: state.rules,
     holes: state.holes,
     decksChoice: state.decksChoice,
@@ -506,8 +516,8 @@ export function evolve(state: GameState, e: GameEvent): GameState {
   if (s.pending.length > 0) s.pending = s.pending.slice(1);
   switch (e.type) {
     case "created": {
-      const { tableSize, rules, holes, decks, turnSeconds, seed } = e.data;
-      Object.assign(s, { tableSize, rules: mergeRules(rules, {}), holes, decksChoice: decks, turnSeconds, seed });
+      const { tableSize, rules, holes, decks, turnSeconds, seed, rng } = e.data;
+      Object.assign(s, { tableSize, rules: mergeRules(rules, {}), holes, decksChoice: decks, turnSeconds, seed, rng: rng ?? 1 });
       s.seats = Array.from({ length: tableSize }, () => EMPTY_SEAT);
       s.pending = [];
       break;

@@ -2,6 +2,7 @@
 // the state of a game is the fold of its events through `evolve`.
 import type { Card } from "./cards.ts";
 import type { HouseRules, RulesPatch } from "./rules.ts";
+import type { RngVersion, Seed } from "./rng.ts";
 
 export type Phase = "lobby" | "initialFlip" | "playing" | "finalTurn" | "holeOver" | "gameOver";
 export type SeatKind = "empty" | "human" | "cpu";
@@ -49,7 +50,9 @@ export type PendingStep =
 export interface GameState {
   readonly phase: Phase;
   /** The shuffle seed: hidden from every viewer while the game runs. */
-  readonly seed: number;
+  readonly seed: Seed;
+  /** The generator the seed feeds (see rng.ts): 1 for games created before version 2. */
+  readonly rng: RngVersion;
   readonly rules: HouseRules;
   readonly holes: number;
   /** The host's deck choice; null means the default by seats in play. */
@@ -88,7 +91,10 @@ export interface GameSettings {
   holes: number;
   decks: number | null;
   turnSeconds: number;
-  seed: number;
+  /** Secret while the game runs: 64 hex digits with `rng: 2`, a 32-bit number without `rng`. */
+  seed: Seed;
+  /** The generator version; absent means version 1 (mulberry32), as in games before version 2. */
+  rng?: 2;
 }
 
 /** The data each event type carries. Seats are indices into `state.seats` at the time of the event. */

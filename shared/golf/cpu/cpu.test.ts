@@ -53,7 +53,7 @@ function withHiddenCardsShuffled(state: GameState, rng: Rng): GameState {
   const mixed = shuffled(hidden, rng);
   const seats = state.seats.map((seat) => ({ ...seat, cards: seat.cards.slice() }));
   for (const [s, p] of slots) seats[s]!.cards[p] = { card: mixed.pop()!, faceUp: false };
-  return { ...state, seats, deck: mixed, seed: state.seed ^ 0xffff };
+  return { ...state, seats, deck: mixed, seed: (state.seed as number) ^ 0xffff };
 }
 
 describe("CPU players", () => {
