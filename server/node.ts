@@ -143,8 +143,9 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     matchMaker.handleCreateRoom("golf", { __recover: { gameId, secret: services.recoverySecret } }).then(
       () => undefined,
       (error: unknown) => {
-        if (String((error as Error)?.message).includes(GAME_OVER)) return child.info({ gameId }, "its log ends the game: finished, not recovered");
-        throw error;
+        if (!String((error as Error)?.message).includes(GAME_OVER)) throw error;
+        child.info({ gameId }, "its log ends the game: finished, not recovered");
+        return cluster?.release(gameId, false);
       },
     );
   let recovered = 0;
