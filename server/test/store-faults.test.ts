@@ -154,6 +154,26 @@ describe.each(backends)("database faults under a live node ($name)", ({ open }) 
     }
   });
 
+  it("finding 3: a node never gives up a game no other node holds: after a conflict it adopts the log's events and goes on", { timeout: 120_000 }, async () => {
+    const { node, close } = await startNode(database);
+    try {
+      const ann = await startedTable(node.url);
+      const { gameId } = ann.welcome!;
+      // An event this room did not write (what an unconfirmed commit that ran late looks like).
+      const { lastSeq } = await node.store.game(gameId);
+      await node.store.append(gameId, [{ type: "hostChanged", seat: 0, data: {} }], lastSeq);
+      const refused = await ann.act("flipInitial", { positions: initialFlips(ann) });
+      expect(refused).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
+      // The room catches up: the players get the event, and the retry is made.
+      await ann.until(() => ann.events.some((e) => e.seq === lastSeq + 1 && e.type === "hostChanged"), WAIT.timeout, "the missed event");
+      expect(await ann.act("flipInitial", { positions: initialFlips(ann) })).toMatchObject({ ok: true, event: { type: "flippedInitial", seq: lastSeq + 2 } });
+      await playToTheEnd(ann);
+      expect(ann.closes).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it("findings 5 and 13: once gameEnded is committed the game is finished: export at once, the code free, even when later writes fail", { timeout: 120_000 }, async () => {
     let running = await startNode(database);
     let ann: Bot | undefined;
