@@ -154,6 +154,37 @@ describe.each(backends)("database faults under a live node ($name)", ({ open }) 
     }
   });
 
+  it("finding 3: a move decided on top of an unconfirmed one waits for it, and both are answered as done", { timeout: 120_000 }, async () => {
+    const { node, proxy, close } = await startNode(database);
+    try {
+      const ann = await Bot.create(node.url, { name: "Ann", seats: 2, cpus: 0, holes: 1, turnSeconds: 0 }, { autoplay: false });
+      const bob = await Bot.joinById(node.url, ann.code, { name: "Bob" }, { autoplay: false });
+      for (const bot of [ann, bob]) bot.room.reconnection.enabled = false;
+      expect(await ann.act("start")).toMatchObject({ ok: true });
+      await bob.until(() => bob.state.phase === "initialFlip", WAIT.timeout, "the start");
+      // Ann's flip is held on the wire; Bob's is decided on top of it meanwhile.
+      proxy.stall();
+      const cut = proxy.cutAfter(...APPEND_STATEMENT);
+      const annFlip = ann.act("flipInitial", { positions: initialFlips(ann) });
+      await vi.waitFor(() => expect(proxy.stalledCount).toBeGreaterThan(0), WAIT);
+      const bobFlip = bob.act("flipInitial", { positions: initialFlips(bob) });
+      // Bob's next message is answered after his flip was taken: the flip is in the pipeline.
+      expect(await bob.act("flip", { position: "x" })).toMatchObject({ ok: false, error: { code: "BAD_MESSAGE" } });
+      // Ann's statement reaches the database, its answer is lost.
+      proxy.resume();
+      await cut;
+      const [annReply, bobReply] = await Promise.all([annFlip, bobFlip]);
+      expect(annReply).toMatchObject({ ok: true, event: { type: "flippedInitial", seat: 0 } });
+      expect(bobReply).toMatchObject({ ok: true, event: { type: "flippedInitial", seat: 1 } });
+      expect((bobReply as { event: { seq: number } }).event.seq).toBeGreaterThan((annReply as { event: { seq: number } }).event.seq);
+      for (const bot of [ann, bob]) bot.startPlaying();
+      await Promise.all([ann, bob].map((bot) => bot.until(() => bot.state.phase === "gameOver", 60_000, "the end of the game")));
+      expect([...ann.closes, ...bob.closes]).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it("finding 3: a node never gives up a game no other node holds: after a conflict it adopts the log's events and goes on", { timeout: 120_000 }, async () => {
     const { node, close } = await startNode(database);
     try {

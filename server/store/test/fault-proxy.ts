@@ -86,6 +86,11 @@ export class FaultProxy {
     for (const send of this.stalledQueue.splice(0)) send();
   }
 
+  /** Chunks held by stall(), waiting for resume(). */
+  get stalledCount(): number {
+    return this.stalledQueue.length;
+  }
+
   dropAll(): void {
     for (const pair of this.pairs) this.cut(pair);
   }
