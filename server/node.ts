@@ -138,14 +138,16 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   const child = logger.child({ node: nodeId });
 
   // Recovered here, on the node that holds the game's lease (createRoom could pick another node).
-  // A game whose log ends it is marked finished by the room's recover and not run (GAME_OVER).
-  const recover = (gameId: string) =>
+  // A game whose log ends it is marked finished by the room's recover and not run (GAME_OVER):
+  // false then.
+  const recover = (gameId: string): Promise<boolean> =>
     matchMaker.handleCreateRoom("golf", { __recover: { gameId, secret: services.recoverySecret } }).then(
-      () => undefined,
-      (error: unknown) => {
+      () => true,
+      async (error: unknown) => {
         if (!String((error as Error)?.message).includes(GAME_OVER)) throw error;
         child.info({ gameId }, "its log ends the game: finished, not recovered");
-        return cluster?.release(gameId, false);
+        await cluster?.release(gameId, false);
+        return false;
       },
     );
   let recovered = 0;
@@ -154,7 +156,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     // or drained are adopted by a live node.
     await cluster.start({
       candidates: async () => (await store.unfinished()).map((game) => ({ id: game.id, node: game.node })),
-      adopt: recover,
+      adopt: async (gameId) => void (await recover(gameId)),
       lost: (gameId) => services.rooms.get(gameId)?.giveUp("another server is running this game now"),
     });
   } else {
@@ -185,12 +187,11 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
 }
 
 /** Every unfinished game in the store runs again, under its code, from its last committed event. */
-async function recoverUnfinished(store: EventStore, recover: (gameId: string) => Promise<void>, logger: pino.Logger): Promise<number> {
+async function recoverUnfinished(store: EventStore, recover: (gameId: string) => Promise<boolean>, logger: pino.Logger): Promise<number> {
   let recovered = 0;
   for (const game of await store.unfinished()) {
     try {
-      await recover(game.id);
-      recovered++;
+      if (await recover(game.id)) recovered++;
     } catch (error) {
       logger.error({ err: error, gameId: game.id, code: game.code }, "could not recover a game");
     }
