@@ -16,7 +16,7 @@ import { Cluster } from "./cluster/cluster.ts";
 import { createApiRouter, type LiveGame } from "./http/api.ts";
 import { createMetrics, type NodeMetrics } from "./metrics.ts";
 import { isJoinCode, normalizeCode } from "./room/codes.ts";
-import { GolfRoom, setRoomServices, type RoomServices } from "./room/GolfRoom.ts";
+import { GAME_OVER, GolfRoom, setRoomServices, type RoomServices } from "./room/GolfRoom.ts";
 import { EventStore } from "./store/index.ts";
 import { freePort } from "./free-port.ts";
 import { limitsFromEnv, type Limits } from "./limits.ts";
@@ -43,6 +43,8 @@ export interface NodeOptions {
   clientDir?: string;
   /** Limits on abuse; each one not given comes from the environment (server/limits.ts). */
   limits?: Partial<Limits>;
+  /** Tests: a fault proxy between the store and its database (EventStoreOptions.via). */
+  databaseVia?: (databaseUrl: string) => Promise<string>;
 }
 
 export interface GolfNode {
@@ -64,7 +66,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   // Port 0 picks a free port now, so the node knows its address before it listens.
   const port = options.port === 0 ? await freePort(host) : (options.port ?? 2567);
   const nodeId = options.publicAddress ?? `${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
-  const store = await EventStore.open({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, logger });
+  const store = await EventStore.open({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, logger, via: options.databaseVia });
   const metrics = createMetrics({ commitStats: () => store.commitStats });
   const clientDir = path.resolve(options.clientDir ?? "dist/client");
   const limits: Limits = { ...limitsFromEnv(), ...options.limits };
@@ -136,14 +138,25 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   const child = logger.child({ node: nodeId });
 
   // Recovered here, on the node that holds the game's lease (createRoom could pick another node).
-  const recover = (gameId: string) => matchMaker.handleCreateRoom("golf", { __recover: { gameId, secret: services.recoverySecret } }).then(() => undefined);
+  // A game whose log ends it is marked finished by the room's recover and not run (GAME_OVER):
+  // false then.
+  const recover = (gameId: string): Promise<boolean> =>
+    matchMaker.handleCreateRoom("golf", { __recover: { gameId, secret: services.recoverySecret } }).then(
+      () => true,
+      async (error: unknown) => {
+        if (!String((error as Error)?.message).includes(GAME_OVER)) throw error;
+        child.info({ gameId }, "its log ends the game: finished, not recovered");
+        await cluster?.release(gameId, false);
+        return false;
+      },
+    );
   let recovered = 0;
   if (cluster) {
     // Each unfinished game runs on exactly one node: whoever holds its lease. Games whose node died
     // or drained are adopted by a live node.
     await cluster.start({
       candidates: async () => (await store.unfinished()).map((game) => ({ id: game.id, node: game.node })),
-      adopt: recover,
+      adopt: async (gameId) => void (await recover(gameId)),
       lost: (gameId) => services.rooms.get(gameId)?.giveUp("another server is running this game now"),
     });
   } else {
@@ -174,12 +187,11 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
 }
 
 /** Every unfinished game in the store runs again, under its code, from its last committed event. */
-async function recoverUnfinished(store: EventStore, recover: (gameId: string) => Promise<void>, logger: pino.Logger): Promise<number> {
+async function recoverUnfinished(store: EventStore, recover: (gameId: string) => Promise<boolean>, logger: pino.Logger): Promise<number> {
   let recovered = 0;
   for (const game of await store.unfinished()) {
     try {
-      await recover(game.id);
-      recovered++;
+      if (await recover(game.id)) recovered++;
     } catch (error) {
       logger.error({ err: error, gameId: game.id, code: game.code }, "could not recover a game");
     }

@@ -33,7 +33,8 @@ import {
 import type { Cluster } from "../cluster/cluster.ts";
 import type { Limits } from "../limits.ts";
 import type { NodeMetrics } from "../metrics.ts";
-import { CodeTakenError, ConflictError, StoreUnavailableError, type EventStore, type SeatInfo, type StoredEvent } from "../store/index.ts";
+import { randomUUID } from "node:crypto";
+import { CodeTakenError, CommitUnknownError, ConflictError, StoreUnavailableError, type EventStore, type NewEvent, type RecordPatch, type SeatInfo, type StoredEvent } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
 import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
 import { guardFrames } from "./frame-guard.ts";
@@ -80,6 +81,7 @@ const TIMER_WARNING_MS = 10_000;
 const RECONNECT_BONUS_MS = 15_000;
 /** A CPU plays an absent human's seat with this personality's traits. */
 const STAND_IN = findProfile("Marcus")!.traits;
+const HOLDING_MESSAGE = "the database is unavailable: nothing was changed, try again in a moment";
 
 interface Viewer {
   /** Held from the start of the join: Colyseus lists a client in `clients` only after onJoin. */
@@ -104,6 +106,14 @@ interface RecoverOption {
 }
 
 type Outcome = { ok: true; events: GameEvent[] } | { ok: false; code: string; message: string };
+
+/** What a game was created with that its log does not hold, kept in its record (GameRecord.settings) for recovery. */
+interface StoredSettings {
+  cpuDelayMs?: number;
+  quickPlay?: boolean;
+  /** The CPUs to seat after the creator (null: a personality picked by the engine). */
+  cpus?: (string | null)[];
+}
 type Committed = { ok: true } | { ok: false; error: unknown };
 
 /** The engine's decision on `state`; once the game is over, only the system's `abandon` is heard. */
@@ -118,6 +128,30 @@ function toGameEvent(stored: StoredEvent): GameEvent {
   return { type: stored.type, seat: stored.seat, data: stored.data } as GameEvent;
 }
 
+function seatInfos(state: GameState): SeatInfo[] {
+  return state.seats.map((seat) => ({ name: seat.name, kind: seat.kind, profile: seat.profile }));
+}
+
+/**
+ * What `events` change in the game's record, read from the state they lead to; undefined for
+ * most moves. It is committed with the events (EventStore.append), so the record never says
+ * something the log does not.
+ */
+function recordPatch(events: GameEvent[], after: GameState): RecordPatch | undefined {
+  let patch: RecordPatch | undefined;
+  for (const e of events) {
+    if (e.type === "started") patch = { ...patch, status: "running", seats: seatInfos(after), decks: after.decks };
+    else if (e.type === "seatTaken" || e.type === "seatFreed") patch = { ...patch, seats: seatInfos(after) };
+    else if (e.type === "configured") patch = { ...patch, rules: after.rules as unknown as Record<string, unknown>, holes: after.holes, decks: after.decksChoice };
+    else if (e.type === "gameEnded") patch = { ...patch, status: "finished", totals: e.data.totals, winners: e.data.winners };
+    else if (e.type === "abandoned") patch = { ...patch, status: "abandoned" };
+  }
+  return patch;
+}
+
+/** Recovery found a log that ends the game: its record is finished now, and no room runs it. */
+export const GAME_OVER = "GAME_OVER";
+
 export class GolfRoom extends Room {
   declare state: GolfStateSchema;
   private game!: GameState;
@@ -128,7 +162,8 @@ export class GolfRoom extends Room {
   private cpuDelayMs: number | undefined;
   /** CPUs seated right after the creator. */
   private cpusToSeat: (string | undefined)[] = [];
-  private tokens = new Map<string, number>();
+  /** Token hashes seen so far, and the player each one names. */
+  private tokens = new Map<string, string>();
   private seatClients = new Map<number, Client>();
   private viewers = new Map<string, Viewer>();
   private disconnectedSeats = new Set<number>();
@@ -138,8 +173,10 @@ export class GolfRoom extends Room {
   private queue: Promise<unknown> = Promise.resolve();
   /** Players' moves decided but not yet published: see pipelineMove. */
   private pipeline = { head: null as GameState | null, pending: 0, broken: false, published: Promise.resolve() };
-  /** Writes to the game's record, in order, off the action path (recordMilestones, record). */
+  /** Listing writes after milestones, in order, off the action path (recordMilestones, record). */
   private records: Promise<void> = Promise.resolve();
+  /** Appends whose commit is unconfirmed and being settled: while any, actions are answered UNAVAILABLE. */
+  private holding = 0;
   /** Every timer of the room (CPU pacing, turn, hole, lobby, listing): cleared when it goes. */
   private readonly timers = new RoomTimers((error) => this.onUncaughtException(error, "timer"));
   private cpuTimer: { clear(): void } | null = null;
@@ -237,6 +274,7 @@ export class GolfRoom extends Room {
           decks: data.decks,
           seats: Array.from({ length: data.tableSize }, () => ({ name: "", kind: "empty", profile: "" })),
           node: deps().nodeId,
+          settings: { cpuDelayMs: this.cpuDelayMs, quickPlay: this.isQuickPlay, cpus: this.cpusToSeat.map((cpu) => cpu ?? null) } satisfies StoredSettings,
         });
         return code;
       } catch (error) {
@@ -257,14 +295,34 @@ export class GolfRoom extends Room {
     this.roomId = record.code;
     this.isPrivate = record.private;
     this.game = fold(events.map(toGameEvent));
-    for (const { seat, tokenHash } of await store.seatTokens(gameId)) this.tokens.set(tokenHash, seat);
+    // The log is the truth: a game it ends is over, whatever its record says (an old record whose
+    // last write was lost), and is not run again.
+    if (this.game.phase === "gameOver") {
+      const ended = events.findLast((e) => e.type === "gameEnded")?.data as { totals: number[]; winners: number[] } | undefined;
+      await store.finish(gameId, this.game.abandoned || !ended ? { status: "abandoned" } : { status: "finished", ...ended });
+      throw new ServerError(410, `${GAME_OVER}: game ${gameId} ended in its log`);
+    }
+    const settings = record.settings as StoredSettings;
+    this.isQuickPlay = settings.quickPlay === true;
+    this.cpuDelayMs = typeof settings.cpuDelayMs === "number" ? settings.cpuDelayMs : deps().defaultCpuDelayMs;
+    // The creator's CPUs are seated at the creator's join: still owed if no human has joined yet.
+    const humanJoined = this.game.seats.some((seat) => seat.kind === "human") || events.some((e) => e.type === "seatTaken" && (e.data as { kind: string }).kind === "human");
+    this.cpusToSeat = humanJoined ? [] : (settings.cpus ?? []).map((cpu) => cpu ?? undefined);
     // Its players are not connected yet: the clock keeps their seats until they rejoin.
     this.game.seats.forEach((seat, index) => {
       if (seat.kind === "human") this.disconnectedSeats.add(index);
     });
-    this.cpuDelayMs = deps().defaultCpuDelayMs;
     if (this.game.phase !== "lobby") await this.setPrivate(true);
-    await store.updateGame(gameId, { node: deps().nodeId });
+    // The record is derived again from the log (for records written before they committed with
+    // their events).
+    await store.updateGame(gameId, {
+      node: deps().nodeId,
+      status: this.game.phase === "lobby" ? "lobby" : "running",
+      seats: seatInfos(this.game),
+      rules: this.game.rules as unknown as Record<string, unknown>,
+      holes: this.game.holes,
+      decks: this.game.phase === "lobby" ? this.game.decksChoice : this.game.decks,
+    });
     this.mirror();
     // Its players get the usual reconnection window; after it a CPU plays for whoever is still away.
     this.timers.after(() => {
@@ -285,8 +343,6 @@ export class GolfRoom extends Room {
     const options = parsed.data;
     if (options.token) {
       const seat = await this.seatForToken(options.token);
-      // A seat the game no longer has: a token stored before the start re-indexed the seats, when
-      // the node stopped before it could write the new index (see reattachViews).
       const player = seat === null ? undefined : this.game.seats[seat];
       if (seat === null || !player || player.kind !== "human") throw new ServerError(401, "BAD_TOKEN: that token holds no seat in this game");
       return { kind: "rejoin", seat, name: player.name, token: options.token };
@@ -300,13 +356,26 @@ export class GolfRoom extends Room {
     return { kind: "join", seat: -1, name, token: "" };
   }
 
+  /**
+   * The seat of the player a token names: the seat whose player id (from its seatTaken event) is the
+   * one stored for the token, wherever that seat is now. Null when no seat is that player's.
+   */
   private async seatForToken(token: string): Promise<number | null> {
+    const { store } = deps();
     const hash = hashToken(token);
-    const known = this.tokens.get(hash);
-    if (known !== undefined) return known;
-    const stored = await deps().store.seatForToken(this.gameId, hash).catch(() => null);
-    if (stored !== null) this.tokens.set(hash, stored);
-    return stored;
+    let playerId = this.tokens.get(hash) ?? null;
+    if (playerId === null) {
+      playerId = await store.playerForToken(this.gameId, hash).catch(() => null);
+      if (playerId !== null) this.tokens.set(hash, playerId);
+    }
+    if (playerId !== null) {
+      const seat = this.game.seats.findIndex((player) => player.kind === "human" && player.playerId === playerId);
+      return seat >= 0 ? seat : null;
+    }
+    // A game logged before player ids: its tokens name a seat index, and only a seat without a
+    // player id can be taken back that way.
+    const legacy = await store.seatForToken(this.gameId, hash).catch(() => null);
+    return legacy !== null && this.game.seats[legacy]?.playerId === "" ? legacy : null;
   }
 
   override onJoin(client: Client, rawOptions: unknown, auth: JoinAuth): Promise<void> {
@@ -322,18 +391,20 @@ export class GolfRoom extends Room {
       /** The events this join committed (its seat, the CPUs seated after it), in seq order. */
       const joined: GameEvent[] = [];
       if (auth.kind === "join") {
-        const outcome = await this.apply("system", { type: "join", name: auth.name });
+        // The seat names its player by an id the log records; the token names that player.
+        const playerId = randomUUID();
+        const outcome = await this.apply("system", { type: "join", name: auth.name, playerId });
         if (outcome.ok) {
           joined.push(...outcome.events);
           seat = outcome.events[0]!.seat!;
           token = newSeatToken();
           try {
-            await deps().store.setSeatToken(this.gameId, seat, hashToken(token));
+            await deps().store.setPlayerToken(this.gameId, playerId, hashToken(token));
+            this.tokens.set(hashToken(token), playerId);
           } catch (error) {
             this.log_.warn({ err: error }, "seat token not stored");
             token = "";
           }
-          this.tokens.set(hashToken(token), seat);
           if (this.cpusToSeat.length > 0) {
             const cpus = this.cpusToSeat;
             this.cpusToSeat = [];
@@ -424,9 +495,13 @@ export class GolfRoom extends Room {
       this.seatClients.delete(seat);
       if (this.closing) return;
       if (this.game.phase === "lobby") {
-        await this.apply(seat, { type: "leave" });
-        this.tokens.forEach((tokenSeat, hash) => tokenSeat === seat && this.tokens.delete(hash));
-        await deps().store.clearSeatToken(this.gameId, seat).catch(() => undefined);
+        const playerId = this.game.seats[seat]?.playerId ?? "";
+        // Once the seat is freed its player id names no seat: the token opens nothing.
+        if ((await this.apply(seat, { type: "leave" })).ok) {
+          this.tokens.forEach((tokenPlayer, hash) => tokenPlayer === playerId && this.tokens.delete(hash));
+          if (playerId) await deps().store.clearPlayerTokens(this.gameId, playerId).catch(() => undefined);
+          else await deps().store.clearSeatToken(this.gameId, seat).catch(() => undefined);
+        }
       } else if (this.game.phase !== "gameOver") {
         this.disconnectedSeats.add(seat);
         const player = this.game.seats[seat]!;
@@ -499,6 +574,7 @@ export class GolfRoom extends Room {
     if (viewer.role === "spectator") return refuse("SPECTATOR", "spectators cannot play: join a free seat from the lobby");
     if (this.game.seats[viewer.seat]?.conceded && type !== "playAgain") return refuse("ILLEGAL_MOVE", "you conceded: a CPU plays your seat to the end");
     if (this.closing) return refuse("UNAVAILABLE", "this server is going away: rejoin with your token in a moment");
+    if (this.holding > 0) return refuse("UNAVAILABLE", HOLDING_MESSAGE);
     if (type === "playAgain") {
       void this.enqueue(() => this.playAgain(client, rid));
       return;
@@ -515,13 +591,19 @@ export class GolfRoom extends Room {
    */
   private pipelineMove(seat: number, command: Command, move: { client: Client; rid?: string | number; type: MessageType; receivedAt: number }): void {
     const { client, rid, type, receivedAt } = move;
+    // A move before this one is being settled (its commit unconfirmed): nothing is decided on top.
+    if (this.holding > 0) {
+      deps().metrics.actions.inc({ type, outcome: "UNAVAILABLE" });
+      this.reply(client, "error", { code: "UNAVAILABLE", message: HOLDING_MESSAGE, action: type, rid });
+      return;
+    }
     const base = this.pipeline.head ?? this.game;
     const decision = decideOn(base, seat, command);
     let committed: Promise<Committed> | null = null;
     if (decision.ok) {
       this.pipeline.head = decision.state;
       this.pipeline.pending++;
-      committed = this.append(decision.events, base.seq);
+      committed = this.append(decision.events, base.seq, recordPatch(decision.events, decision.state));
     }
     this.pipeline.published = this.pipeline.published.then(async () => {
       let outcome: Outcome;
@@ -554,18 +636,19 @@ export class GolfRoom extends Room {
   }
 
   /**
-   * The answer to a pipelined move's append, taken in order. After a move that failed, the moves
-   * decided on top of it cannot commit (their expected seq is past the log's end): they fail too,
-   * as "nothing was changed", not as another server's conflict; one that did commit means the move
-   * before it was stored after all, unconfirmed, and this room's state is behind the log: give up
-   * (the players rejoin and the game is recovered from its events).
+   * The answer to a pipelined move's append, taken in order (an unconfirmed commit has already
+   * been settled from the log by append()). After a move that failed, the moves decided on top of
+   * it cannot commit (their expected seq is past the log's end): they fail too, as "nothing was
+   * changed", not as another server's conflict. One that did commit means the move before it was
+   * stored after all (a statement of a lost connection that ran after the log was read): this
+   * room's state is behind its log, so it catches up from the log (resync).
    */
   private settleMove(result: Committed, events: GameEvent[]): Outcome {
     const pipeline = this.pipeline;
     pipeline.pending--;
     let outcome: Outcome;
     if (pipeline.broken) {
-      if (result.ok) this.giveUp("a move this server could not confirm was stored after all");
+      if (result.ok) void this.enqueue(() => this.resync());
       outcome = { ok: false, code: "UNAVAILABLE", message: "a move before this one was not saved: nothing was changed, try again" };
     } else if (!result.ok) {
       outcome = this.failure(result.error);
@@ -622,7 +705,7 @@ export class GolfRoom extends Room {
   private async apply(actor: Actor, command: Command, origin?: { client: Client; rid?: string | number }): Promise<Outcome> {
     const decision = decideOn(this.game, actor, command);
     if (!decision.ok) return decision;
-    const committed = await this.append(decision.events, this.game.seq);
+    const committed = await this.append(decision.events, this.game.seq, recordPatch(decision.events, decision.state));
     if (!committed.ok) return this.failure(committed.error);
     this.adopt(decision.state, decision.events, origin);
     return { ok: true, events: decision.events };
@@ -635,32 +718,84 @@ export class GolfRoom extends Room {
     this.recordMilestones(events);
   }
 
-  /** Appends events to the store after `expectedSeq`; resolves once they are committed (never rejects). */
-  private async append(events: GameEvent[], expectedSeq: number): Promise<Committed> {
+  /**
+   * Appends events (and what they change in the game's record) to the store after `expectedSeq`;
+   * resolves once they are committed, or known not to be (never rejects). A commit left
+   * unconfirmed by a lost connection is settled from the log before this resolves.
+   */
+  private async append(events: GameEvent[], expectedSeq: number, record?: RecordPatch): Promise<Committed> {
     const started = performance.now();
+    const sent: NewEvent[] = events.map((e) => ({ type: e.type, seat: e.seat, data: e.data }));
     try {
-      await deps().store.append(
-        this.gameId,
-        events.map((e) => ({ type: e.type, seat: e.seat, data: e.data })),
-        expectedSeq,
-      );
+      await deps().store.append(this.gameId, sent, expectedSeq, record);
     } catch (error) {
       this.log_?.warn({ err: error }, "append failed");
-      return { ok: false, error };
+      if (!(error instanceof CommitUnknownError) || !(await this.settleUnconfirmed(sent, expectedSeq))) return { ok: false, error };
     }
     deps().metrics.appendLatency.observe((performance.now() - started) / 1000);
     return { ok: true };
   }
 
+  /**
+   * Whether an append whose answer was lost committed: the log decides, read as soon as the
+   * database answers again (with growing pauses). Meanwhile the game holds: actions are answered
+   * UNAVAILABLE, and the CPUs and timers, whose tasks wait for the moves before them, wait.
+   */
+  private async settleUnconfirmed(events: NewEvent[], expectedSeq: number): Promise<boolean> {
+    this.holding++;
+    try {
+      for (let attempt = 1, pause = 25; ; attempt++, pause = Math.min(pause * 2, 2000)) {
+        try {
+          const outcome = await deps().store.appendOutcome(this.gameId, expectedSeq, events);
+          this.log_?.info({ expectedSeq, committed: outcome.committed, lastSeq: outcome.lastSeq }, "unconfirmed append settled from the log");
+          return outcome.committed;
+        } catch (error) {
+          // A node going away stops asking: the next host recovers the game from its log.
+          if (!(error instanceof StoreUnavailableError) || (this.closing && attempt >= 3)) return false;
+          await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+      }
+    } finally {
+      this.holding--;
+    }
+  }
+
   /** What a failed append means for the client. */
   private failure(error: unknown): Outcome & { ok: false } {
     if (error instanceof ConflictError && error.expectedSeq > 0) {
-      // Someone else appended to this game: another node took it over. Never fork it.
-      this.giveUp("another server is running this game now");
-      return { ok: false, code: "UNAVAILABLE", message: "this game moved to another server: rejoin with your token" };
+      // The log has events this room has not adopted. Never fork it: catch up from it, or give the
+      // game up if another node holds it (resync decides).
+      void this.enqueue(() => this.resync());
+      return { ok: false, code: "UNAVAILABLE", message: "the game had moved on: nothing was changed, look again and retry" };
     }
     const message = error instanceof StoreUnavailableError ? "the database is unavailable: nothing was changed, try again" : `the move was not saved: ${(error as Error).message}`;
     return { ok: false, code: "UNAVAILABLE", message };
+  }
+
+  /**
+   * The log holds events this room has not adopted (a conflict). Another node holding the game's
+   * lease runs it: give it up. Otherwise (one node, or the lease is still this node's) nobody else
+   * runs it: adopt the log's events and go on from them.
+   */
+  private async resync(): Promise<void> {
+    if (this.closing) return;
+    const { cluster, store } = deps();
+    if (cluster && !(await cluster.acquire(this.gameId).catch(() => false))) {
+      this.giveUp("another server is running this game now");
+      return;
+    }
+    let stored: StoredEvent[];
+    try {
+      stored = await store.loadSince(this.gameId, this.game.seq);
+    } catch (error) {
+      this.log_?.warn({ err: error }, "could not catch up with the log; the next conflict retries");
+      return;
+    }
+    if (stored.length === 0) return;
+    this.log_?.warn({ from: this.game.seq + 1, events: stored.length }, "catching up with events this room had not adopted");
+    const events = stored.map(toGameEvent);
+    this.adopt(fold(events, this.game), events);
+    this.afterChange();
   }
 
   /** Pushes the new state, then each viewer's projection of the events (rid to the sender only). */
@@ -700,21 +835,14 @@ export class GolfRoom extends Room {
   /** After `started` the seats are re-indexed (empty seats dropped): follow each player to its new index. */
   private reattachViews(order: number[]): void {
     const moved = new Map<number, Client>();
-    const tokens = new Map<string, number>();
-    const renumbered: { from: number; to: number }[] = [];
     const reseated: [number, Client][] = [];
     order.forEach((oldSeat, newSeat) => {
       const client = this.seatClients.get(oldSeat);
       if (client) moved.set(newSeat, client);
       if (client && newSeat !== oldSeat) reseated.push([newSeat, client]);
-      this.tokens.forEach((seat, hash) => {
-        if (seat !== oldSeat) return;
-        tokens.set(hash, newSeat);
-        if (newSeat !== oldSeat) renumbered.push({ from: oldSeat, to: newSeat });
-      });
     });
+    // Tokens name players, not seat indices: nothing to move.
     this.seatClients = moved;
-    this.tokens = tokens;
     // A player whose index is unchanged keeps its view: it still holds the same seat's schema.
     for (const [seat, client] of reseated) {
       const viewer = this.viewers.get(client.sessionId);
@@ -722,8 +850,6 @@ export class GolfRoom extends Room {
       client.view = new StateView();
       this.attachView(client, seat);
     }
-    // The stored tokens follow their players (nothing to write when no seat was empty).
-    if (renumbered.length > 0) this.record("seat tokens renumbered", () => deps().store.renumberSeatTokens(this.gameId, renumbered));
   }
 
   private mirror(): void {
@@ -737,46 +863,19 @@ export class GolfRoom extends Room {
   private mirrored: GameState | null = null;
 
   /**
-   * Brings the game's record (status, seats, rules, totals) up to date with committed events. The
-   * events are the truth and are already stored, so these writes run in order on a chain of their
-   * own, off the action path: the room's next action does not wait for them (at a burst of starts
-   * they would queue behind each other on the pool). Disposal and shutdown wait for the chain.
+   * What committed events mean beyond the state: the game's record itself was written with them
+   * (recordPatch); a started game leaves the quick-play listing (a presence write, in order on a
+   * chain of its own off the action path, which disposal and shutdown wait for); an ended game's
+   * room goes once everyone has left.
    */
   private recordMilestones(events: GameEvent[]): void {
-    const { store } = deps();
     for (const e of events) {
-      // The values are read now, with the state the event produced.
-      let write: (() => Promise<unknown>) | null = null;
-      if (e.type === "started") {
-        const seats = this.seatInfos();
-        const decks = this.game.decks;
-        write = async () => {
-          await store.updateGame(this.gameId, { status: "running", seats, decks });
-          await this.setPrivate(true);
-        };
-      } else if (e.type === "seatTaken" || e.type === "seatFreed") {
-        const seats = this.seatInfos();
-        write = () => store.updateGame(this.gameId, { seats });
-      } else if (e.type === "gameEnded") {
-        const { totals, winners } = e.data;
-        write = async () => {
-          await store.finish(this.gameId, { status: "finished", totals, winners });
-          this.disposeWhenEmpty();
-        };
-      } else if (e.type === "abandoned") {
-        write = async () => {
-          await store.finish(this.gameId, { status: "abandoned" });
-          this.disposeWhenEmpty();
-        };
-      } else if (e.type === "configured") {
-        const update = { rules: this.game.rules as unknown as Record<string, unknown>, holes: this.game.holes, decks: this.game.decksChoice };
-        write = () => store.updateGame(this.gameId, update);
-      }
-      if (write) this.record(`game record after ${e.type}`, write);
+      if (e.type === "started") this.record("listing after started", () => this.setPrivate(true));
+      else if (e.type === "gameEnded" || e.type === "abandoned") this.disposeWhenEmpty();
     }
   }
 
-  /** Queues a write to the game's record after the ones before it; a failure is logged. */
+  /** Queues a write after the ones before it; a failure is logged. */
   private record(what: string, write: () => Promise<unknown>): void {
     this.records = this.records.then(write).then(
       () => undefined,
@@ -789,10 +888,6 @@ export class GolfRoom extends Room {
     this.autoDispose = true;
     void deps().cluster?.release(this.gameId, false);
     if (this.clients.length === 0 && this.viewers.size === 0) this.timers.after(() => void this.disconnect(), 0);
-  }
-
-  private seatInfos(): SeatInfo[] {
-    return this.game.seats.map((seat) => ({ name: seat.name, kind: seat.kind, profile: seat.profile }));
   }
 
   private async playAgain(client: Client, rid: string | number | undefined): Promise<void> {

@@ -17,6 +17,13 @@ export class StoreError extends Error {
  */
 export class StoreUnavailableError extends StoreError {}
 
+/**
+ * An append whose statement was sent but whose answer never came (the connection died): it may have
+ * committed, all of it, or not at all. `EventStore.appendOutcome` tells which, once the database
+ * answers again.
+ */
+export class CommitUnknownError extends StoreUnavailableError {}
+
 /** An append whose expectedSeq is not the game's last committed seq: a duplicate, a second writer or a gap. */
 export class ConflictError extends StoreError {
   constructor(

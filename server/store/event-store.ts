@@ -6,6 +6,7 @@
 // Appends go through the group committer (group-commit.ts); everything else is a plain query.
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import pg from "pg";
 import { pino, type Logger } from "pino";
 import { borrow, type Borrowed } from "./borrow.ts";
@@ -23,6 +24,7 @@ import { GroupCommitter, type PreparedEvent } from "./group-commit.ts";
 import { migrate } from "./migrate.ts";
 import { describeError, isConnectionError, sqlState } from "./pg-errors.ts";
 import type {
+  AppendOutcome,
   GamePatch,
   GameRecord,
   GameResult,
@@ -30,6 +32,7 @@ import type {
   GolfExport,
   NewEvent,
   NewGame,
+  RecordPatch,
   ResolvedShare,
   SeatInfo,
   ShareOptions,
@@ -55,6 +58,11 @@ export interface EventStoreOptions {
   maxBatchEvents?: number;
   /** Group commit: batches in flight at once (default 2 on PostgreSQL, 1 on PGlite). */
   commitConcurrency?: number;
+  /**
+   * Tests put a fault proxy between the store and its database: given the database's address
+   * (PostgreSQL's, or the embedded PGlite's), it returns the address to use instead.
+   */
+  via?: (databaseUrl: string) => Promise<string>;
 }
 
 // Join codes: protocol.md, Rooms.
@@ -80,6 +88,7 @@ interface GameRow {
   last_seq: number;
   node: string | null;
   imported: boolean;
+  settings: Record<string, unknown>;
 }
 
 interface EventRow {
@@ -131,6 +140,7 @@ export class EventStore {
 
     try {
       await migrate(url, { dir: options.migrationsDir, logger });
+      if (options.via) url = await options.via(url);
       const newPool = (max: number, name: string) => {
         const created = new pg.Pool({
           connectionString: url,
@@ -158,7 +168,7 @@ export class EventStore {
         prepare: !embeddedMode,
         logger,
       });
-      return new EventStore(pool, commitPool, committer, embedded, url, logger, options.clock ?? Date.now);
+      return new EventStore(pool, commitPool, committer, embedded, url!, logger, options.clock ?? Date.now);
     } catch (err) {
       await embedded?.close();
       throw err;
@@ -198,8 +208,8 @@ export class EventStore {
       await this.query(
         "createGame",
         `WITH game AS (
-           INSERT INTO games (id, code, status, is_private, rules, holes, decks, seats, created_at, node)
-           VALUES ($1, $2, 'lobby', $3, $4, $5, $6, $7, $8, $9)
+           INSERT INTO games (id, code, status, is_private, rules, holes, decks, seats, created_at, node, settings)
+           VALUES ($1, $2, 'lobby', $3, $4, $5, $6, $7, $8, $9, $10)
            RETURNING id
          )
          INSERT INTO game_heads (game_id, last_seq) SELECT id, 0 FROM game`,
@@ -213,6 +223,7 @@ export class EventStore {
           JSON.stringify(game.seats),
           new Date(this.clock()),
           game.node ?? null,
+          JSON.stringify(game.settings ?? {}),
         ],
       );
     } catch (err) {
@@ -301,9 +312,13 @@ export class EventStore {
    * (a duplicate, a second writer or a gap), UnknownGameError for an unknown game and
    * StoreUnavailableError when the database cannot be reached; in every failure none of the
    * events is stored (see StoreUnavailableError for a connection lost during the commit).
-   * An empty list resolves to [] without touching the database.
+   * An empty list resolves to [] without touching the database. A connection lost after the
+   * statement was sent fails with CommitUnknownError: appendOutcome then says whether it committed.
+   *
+   * `record`: what these events change in the game's record (a start, a seat, the end), written by
+   * the same statement, so the record commits with the events or not at all.
    */
-  append(gameId: string, events: NewEvent[], expectedSeq: number): Promise<StoredEvent[]> {
+  append(gameId: string, events: NewEvent[], expectedSeq: number, record?: RecordPatch): Promise<StoredEvent[]> {
     if (this.closed) return Promise.reject(new StoreError("the event store is closed"));
     let prepared: PreparedEvent[];
     try {
@@ -320,7 +335,37 @@ export class EventStore {
     // The committer tells games apart by their id text, as PostgreSQL writes it: lower case.
     const id = /[A-F]/.test(gameId) ? gameId.toLowerCase() : gameId;
     return new Promise((resolve, reject) => {
-      this.committer.submit({ gameId: id, expectedSeq, events: prepared, resolve, reject });
+      this.committer.submit({ gameId: id, expectedSeq, events: prepared, record: record && this.recordJson(record), resolve, reject });
+    });
+  }
+
+  /** A record patch as the committer writes it: an ending status stamps the ended time. */
+  private recordJson(record: RecordPatch): Record<string, unknown> {
+    const ends = record.status === "finished" || record.status === "abandoned";
+    return ends ? { ...record, endedAt: this.clock() } : { ...record };
+  }
+
+  /**
+   * Settles an append that failed with CommitUnknownError: whether the log holds exactly `events`
+   * right after expectedSeq (the stored events are compared, not just the seq). It locks the game's
+   * head row first, so a statement of the lost connection still running is waited for.
+   * StoreUnavailableError while the database is still away: ask again later.
+   */
+  async appendOutcome(gameId: string, expectedSeq: number, events: NewEvent[]): Promise<AppendOutcome> {
+    this.checkGameId(gameId);
+    return this.transaction("appendOutcome", async (client) => {
+      const head = await client.query<{ last_seq: number }>("SELECT last_seq FROM game_heads WHERE game_id = $1 FOR UPDATE", [gameId]);
+      if (head.rows.length === 0) throw new UnknownGameError(gameId);
+      const lastSeq = head.rows[0]!.last_seq;
+      if (lastSeq < expectedSeq + events.length) return { committed: false, lastSeq };
+      const { rows } = await client.query<EventRow>(
+        "SELECT seq, type, seat, data, at FROM game_events WHERE game_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+        [gameId, expectedSeq, expectedSeq + events.length],
+      );
+      const committed =
+        rows.length === events.length &&
+        rows.every((row, i) => row.type === events[i]!.type && row.seat === events[i]!.seat && isDeepStrictEqual(row.data, normalJson(events[i]!.data)));
+      return { committed, lastSeq };
     });
   }
 
@@ -358,7 +403,45 @@ export class EventStore {
     return rows.filter((row) => row.seq !== null).map(toStoredEvent);
   }
 
-  // ---- seat tokens -------------------------------------------------------------------------
+  // ---- player tokens -----------------------------------------------------------------------
+  // A token names a player (the player id its seatTaken event records), never a seat index: the
+  // caller finds the seat whose player id matches, wherever the seat is now.
+
+  /** Stores the hash of a player's token. The caller hashes; the store never sees tokens. */
+  async setPlayerToken(gameId: string, playerId: string, tokenHash: string): Promise<void> {
+    this.checkGameId(gameId);
+    try {
+      await this.query(
+        "setPlayerToken",
+        `INSERT INTO player_tokens (game_id, token_hash, player_id) VALUES ($1, $2, $3)
+         ON CONFLICT (game_id, token_hash) DO UPDATE SET player_id = EXCLUDED.player_id`,
+        [gameId, tokenHash, playerId],
+      );
+    } catch (err) {
+      if (sqlState(err) === "23503") throw new UnknownGameError(gameId);
+      throw err;
+    }
+  }
+
+  /** The player whose token has this hash, or null. */
+  async playerForToken(gameId: string, tokenHash: string): Promise<string | null> {
+    this.checkGameId(gameId);
+    const { rows } = await this.query<{ player_id: string }>(
+      "playerForToken",
+      "SELECT player_id FROM player_tokens WHERE game_id = $1 AND token_hash = $2",
+      [gameId, tokenHash],
+    );
+    return rows.length > 0 ? rows[0]!.player_id : null;
+  }
+
+  /** Forgets a player's tokens (the player left the lobby). */
+  async clearPlayerTokens(gameId: string, playerId: string): Promise<void> {
+    this.checkGameId(gameId);
+    await this.query("clearPlayerTokens", "DELETE FROM player_tokens WHERE game_id = $1 AND player_id = $2", [gameId, playerId]);
+  }
+
+  // ---- seat tokens (games logged before player ids) ------------------------------------------
+  // Tokens of old games name a seat index; kept so that those games still take their players back.
 
   /** Stores (or replaces) the hash of a seat's token. The caller hashes; the store never sees tokens. */
   async setSeatToken(gameId: string, seat: number, tokenHash: string): Promise<void> {
@@ -374,29 +457,6 @@ export class EventStore {
       if (sqlState(err) === "23503") throw new UnknownGameError(gameId);
       throw err;
     }
-  }
-
-  /**
-   * Moves tokens to new seat indices (a game re-indexes its seats at the start when some were
-   * empty), in one transaction: each token leaves its old seat, so no stale row names it twice.
-   */
-  async renumberSeatTokens(gameId: string, moves: { from: number; to: number }[]): Promise<void> {
-    this.checkGameId(gameId);
-    if (moves.length === 0) return;
-    await this.transaction("renumberSeatTokens", async (client) => {
-      const { rows } = await client.query<{ seat: number; token_hash: string }>(
-        "DELETE FROM seat_tokens WHERE game_id = $1 AND seat = ANY($2::smallint[]) RETURNING seat, token_hash",
-        [gameId, moves.map((move) => move.from)],
-      );
-      const target = new Map(moves.map((move) => [move.from, move.to]));
-      for (const row of rows) {
-        await client.query(
-          `INSERT INTO seat_tokens (game_id, seat, token_hash) VALUES ($1, $2, $3)
-           ON CONFLICT (game_id, seat) DO UPDATE SET token_hash = EXCLUDED.token_hash`,
-          [gameId, target.get(row.seat), row.token_hash],
-        );
-      }
-    });
   }
 
   async clearSeatToken(gameId: string, seat: number): Promise<void> {
@@ -668,7 +728,13 @@ function toGameRecord(row: GameRow): GameRecord {
     lastSeq: row.last_seq,
     node: row.node,
     imported: row.imported,
+    settings: row.settings ?? {},
   };
+}
+
+/** A value as it comes back from jsonb (no undefined members, -0 as 0, ...), for comparing. */
+function normalJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value) ?? "null");
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {

@@ -18,7 +18,7 @@
 // value would make PostgreSQL refuse the whole statement.
 import type pg from "pg";
 import type { Logger } from "pino";
-import { ConflictError, StoreError, StoreUnavailableError, UnknownGameError } from "./errors.ts";
+import { CommitUnknownError, ConflictError, StoreError, StoreUnavailableError, UnknownGameError } from "./errors.ts";
 import { borrow, type Borrowed } from "./borrow.ts";
 import { describeError, isConnectionError } from "./pg-errors.ts";
 import type { StoredEvent } from "./types.ts";
@@ -38,6 +38,12 @@ export interface PendingAppend {
   gameId: string;
   expectedSeq: number;
   events: PreparedEvent[];
+  /**
+   * What the append changes in its game's record (status, seats, totals, ...), written by the same
+   * statement as its events: rare (a start, a seat, the end), so only batches that carry one use
+   * the statement with the extra UPDATE.
+   */
+  record?: Record<string, unknown>;
   /** How many callers' appends this is (more than one once joined: see `joined`). */
   appends?: number;
   resolve: (events: StoredEvent[]) => void;
@@ -86,6 +92,29 @@ written AS (
   JOIN claimed AS c ON c.i = e.i
 )
 SELECT b.game_id FROM batch AS b LEFT JOIN claimed AS c ON c.game_id = b.game_id WHERE c.game_id IS NULL`;
+
+// The same, for a batch in which some appends carry a record patch: $10 is a JSON array with, per
+// append, its patch or null. The games it claimed get their record updated in the same statement,
+// so what the record says commits with the event that causes it, or not at all.
+const APPEND_BATCH_WITH_RECORD_SQL = APPEND_BATCH_SQL.replace(
+  "\nSELECT b.game_id",
+  `,
+recorded AS (
+  UPDATE games AS g SET
+    status = COALESCE(r.patch->>'status', g.status),
+    seats = COALESCE(r.patch->'seats', g.seats),
+    rules = COALESCE(r.patch->'rules', g.rules),
+    holes = COALESCE((r.patch->>'holes')::int, g.holes),
+    decks = CASE WHEN r.patch ? 'decks' THEN (r.patch->>'decks')::int ELSE g.decks END,
+    totals = COALESCE(r.patch->'totals', g.totals),
+    winners = COALESCE(r.patch->'winners', g.winners),
+    ended_at = COALESCE(g.ended_at, to_timestamp((r.patch->>'endedAt')::float8 / 1000.0))
+  FROM claimed AS c
+  JOIN jsonb_array_elements($10::jsonb) WITH ORDINALITY AS r(patch, i) ON r.i = c.i
+  WHERE g.id = c.game_id AND jsonb_typeof(r.patch) = 'object'
+)
+SELECT b.game_id`,
+);
 
 export class GroupCommitter {
   private queue: PendingAppend[] = [];
@@ -189,10 +218,12 @@ export class GroupCommitter {
 
     let unclaimed: Set<string>;
     try {
+      const withRecord = batch.some((append) => append.record !== undefined);
+      const prepared = withRecord ? "golf_append_batch_record" : "golf_append_batch";
       const result = await connection.client.query<{ game_id: string }>({
-        name: this.options.prepare ? "golf_append_batch" : undefined,
-        text: APPEND_BATCH_SQL,
-        values: batchParameters(batch),
+        name: this.options.prepare ? prepared : undefined,
+        text: withRecord ? APPEND_BATCH_WITH_RECORD_SQL : APPEND_BATCH_SQL,
+        values: batchParameters(batch, withRecord),
       });
       unclaimed = new Set(result.rows.map((row) => row.game_id));
     } catch (err) {
@@ -270,10 +301,11 @@ export class GroupCommitter {
   private failAll(batch: PendingAppend[], err: unknown, sent: boolean): void {
     const games = batch.length === 1 ? `game ${batch[0]!.gameId}` : `${batch.length} games`;
     const outcome = sent
-      ? "its commit was not confirmed (all or none of its events are stored; retry with the same expectedSeq to find out)"
+      ? "its commit was not confirmed (all or none of its events are stored: appendOutcome tells which)"
       : "nothing was written";
+    const Unavailable = sent ? CommitUnknownError : StoreUnavailableError;
     const error = isConnectionError(err)
-      ? new StoreUnavailableError(`database unavailable during an append to ${games}, ${outcome}: ${describeError(err)}`, { cause: err })
+      ? new Unavailable(`database unavailable during an append to ${games}, ${outcome}: ${describeError(err)}`, { cause: err })
       : new StoreError(`append to ${games} failed: ${describeError(err)}`, { cause: err });
     if (error instanceof StoreUnavailableError) {
       this.options.logger.warn({ err: describeError(err), appends: batch.length }, "append batch failed: database unavailable");
@@ -289,6 +321,7 @@ function joined(first: PendingAppend, next: PendingAppend): PendingAppend {
     expectedSeq: first.expectedSeq,
     events: [...first.events, ...next.events],
     appends: (first.appends ?? 1) + (next.appends ?? 1),
+    record: first.record || next.record ? { ...first.record, ...next.record } : undefined,
     resolve: (stored) => {
       first.resolve(stored.slice(0, first.events.length));
       next.resolve(stored.slice(first.events.length));
@@ -301,11 +334,12 @@ function joined(first: PendingAppend, next: PendingAppend): PendingAppend {
 }
 
 /**
- * The batch as the nine parameters of APPEND_BATCH_SQL. Arrays are written as PostgreSQL array
+ * The batch as the nine parameters of APPEND_BATCH_SQL (ten, with the record patches, for
+ * APPEND_BATCH_WITH_RECORD_SQL). Arrays are written as PostgreSQL array
  * literals directly: their elements (UUIDs checked by the caller, integers, NULL) need no quoting,
  * which saves node-postgres escaping every element.
  */
-function batchParameters(batch: PendingAppend[]): string[] {
+function batchParameters(batch: PendingAppend[], withRecord: boolean): string[] {
   const gameIds: string[] = [];
   const expectedSeqs: number[] = [];
   const newLastSeqs: number[] = [];
@@ -330,6 +364,7 @@ function batchParameters(batch: PendingAppend[]): string[] {
     });
   });
   const literal = (values: (string | number)[]) => `{${values.join(",")}}`;
+  const records = withRecord ? [JSON.stringify(batch.map((append) => append.record ?? null))] : [];
   return [
     literal(gameIds),
     literal(expectedSeqs),
@@ -340,5 +375,6 @@ function batchParameters(batch: PendingAppend[]): string[] {
     literal(seats),
     literal(ats),
     `[${datas.join(",")}]`,
+    ...records,
   ];
 }

@@ -4,6 +4,7 @@ export { EmbeddedPostgres } from "./embedded.ts";
 export {
   BadExportError,
   CodeTakenError,
+  CommitUnknownError,
   ConflictError,
   MigrationError,
   NotFinishedError,

@@ -46,6 +46,8 @@ export interface GameRecord {
   node: string | null;
   /** True for games brought in by importGame: finished, never recovered, never blocking a code. */
   imported: boolean;
+  /** What the game was created with beyond its log (the caller's choice of keys); {} when none. */
+  settings: Record<string, unknown>;
 }
 
 export interface NewGame {
@@ -57,6 +59,8 @@ export interface NewGame {
   decks: number | null;
   seats: SeatInfo[];
   node?: string | null;
+  /** Settings the log does not hold that a recovered game needs (see GameRecord.settings). */
+  settings?: Record<string, unknown>;
 }
 
 export type GamePatch = Partial<{
@@ -68,6 +72,29 @@ export type GamePatch = Partial<{
   private: boolean;
   node: string | null;
 }>;
+
+/**
+ * What an append changes in its game's record, written by the same statement as its events, so that
+ * the record can never say something its log does not. Keys left out are unchanged; a status of
+ * finished or abandoned also sets the ended time (once).
+ */
+export interface RecordPatch {
+  status?: GameStatus;
+  seats?: SeatInfo[];
+  rules?: Record<string, unknown>;
+  holes?: number;
+  decks?: number | null;
+  totals?: number[];
+  winners?: number[];
+}
+
+/** What the log says of an append whose commit was not confirmed (EventStore.appendOutcome). */
+export interface AppendOutcome {
+  /** True when the log holds exactly these events right after expectedSeq. */
+  committed: boolean;
+  /** The game's last committed seq now. */
+  lastSeq: number;
+}
 
 export interface GameResult {
   status: "finished" | "abandoned";

@@ -1,7 +1,7 @@
 // Seats close up at the start, and seat tokens follow their players across a server restart. A table of
 // three where the middle seat was freed in the lobby starts with two seats: the player of seat 2 plays
 // seat 1. After kill -9 and a restart on the same database, that player's token must give back seat 1
-// (a stale stored token at seat 2 names a seat the game no longer has).
+// (a token names a player id, recorded in the log, not a seat index: nothing has to move it).
 // PostgreSQL (a scratch database on TEST_DATABASE_URL) when it is set, and embedded PGlite, as in
 // recovery.test.ts. The server runs as its own process (`npm start`'s entry point), as there; both
 // files take those helpers from node-process.ts.
@@ -113,9 +113,8 @@ describe.each(backends)("seats closed up at the start, then a restart ($name)", 
     const cyCards = cy.state.seats[1]!.cards.map((slot) => ({ ...slot }));
     expect(cyCards.filter((slot) => slot.faceUp && slot.rank !== "")).toHaveLength(initialFlips(cy).length);
 
-    // The game record catches up off the action path, in order: the tokens' new seats are written
-    // before the record says "running". Wait for that (through the public export endpoint, which
-    // names the status of an unfinished game), so the kill below does not race the write.
+    // The record says "running" as soon as `started` is committed (one statement writes both):
+    // the public export endpoint names the status of an unfinished game.
     await vi.waitFor(async () => {
       const response = await fetch(`${server!.url}/api/games/${ann.welcome!.gameId}/export`);
       expect(response.status).toBe(404);

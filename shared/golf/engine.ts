@@ -39,6 +39,7 @@ const EMPTY_SEAT: SeatState = Object.freeze({
   name: "",
   kind: "empty",
   profile: "",
+  playerId: "",
   cards: [],
   initialFlipDone: false,
   total: 0,
@@ -220,7 +221,7 @@ function act(state: GameState, actor: Actor, command: Command): GameEvent | Engi
   if (state.phase === "gameOver") return fail("WRONG_PHASE", "GAME_OVER", "the game is over");
   switch (command.type) {
     case "join":
-      return actJoin(state, actor, command.name);
+      return actJoin(state, actor, command.name, command.playerId);
     case "leave": {
       const phaseError = requirePhase(state, "lobby");
       if (phaseError) return fail("WRONG_PHASE", "LEAVE_RUNNING", "the game is running: concede instead of leaving");
@@ -334,7 +335,7 @@ function act(state: GameState, actor: Actor, command: Command): GameEvent | Engi
   }
 }
 
-function actJoin(state: GameState, actor: Actor, rawName: string): GameEvent | EngineError {
+function actJoin(state: GameState, actor: Actor, rawName: string, playerId: string | undefined): GameEvent | EngineError {
   if (actor !== "system") return fail("NOT_HOST", "SYSTEM_ONLY", "seats are taken through the room");
   const phaseError = requirePhase(state, "lobby");
   if (phaseError) return phaseError;
@@ -342,7 +343,11 @@ function actJoin(state: GameState, actor: Actor, rawName: string): GameEvent | E
   if (!name) return fail("BAD_MESSAGE", "BAD_NAME", "a name is 1-20 characters with no control characters");
   const free = state.seats.findIndex((seat) => seat.kind === "empty");
   if (free < 0) return fail("ILLEGAL_MOVE", "TABLE_FULL", "every seat is taken");
-  return event("seatTaken", free, { name, kind: "human", profile: "" });
+  if (playerId !== undefined && (typeof playerId !== "string" || playerId.length < 1 || playerId.length > 64)) {
+    return fail("BAD_MESSAGE", "BAD_PLAYER_ID", "a player id is 1-64 characters");
+  }
+  // A log from before player ids has none: its replay must produce the same event.
+  return event("seatTaken", free, playerId === undefined ? { name, kind: "human", profile: "" } : { name, kind: "human", profile: "", playerId });
 }
 
 function actAddCpu(state: GameState, actor: Actor, requested: string | undefined): GameEvent | EngineError {
@@ -523,7 +528,7 @@ export function evolve(state: GameState, e: GameEvent): GameState {
       break;
     }
     case "seatTaken":
-      withSeat(s, e.seat!, { ...EMPTY_SEAT, name: e.data.name, kind: e.data.kind, profile: e.data.profile });
+      withSeat(s, e.seat!, { ...EMPTY_SEAT, name: e.data.name, kind: e.data.kind, profile: e.data.profile, playerId: e.data.playerId ?? "" });
       if (s.host < 0 && e.data.kind === "human") s.host = e.seat!;
       break;
     case "seatFreed":
@@ -714,7 +719,7 @@ export function commandOf(state: GameState, e: GameEvent): { actor: Actor; comma
   const seat = e.seat ?? -1;
   switch (e.type) {
     case "seatTaken":
-      return e.data.kind === "human" ? { actor: "system", command: { type: "join", name: e.data.name } } : { actor: "system", command: { type: "addCpu", profile: e.data.profile } };
+      return e.data.kind === "human" ? { actor: "system", command: { type: "join", name: e.data.name, playerId: e.data.playerId } } : { actor: "system", command: { type: "addCpu", profile: e.data.profile } };
     case "seatFreed":
       return state.seats[seat]?.kind === "cpu" ? { actor: "system", command: { type: "removeCpu", seat } } : { actor: seat, command: { type: "leave" } };
     case "hostChanged":

@@ -19,6 +19,12 @@ export interface SeatState {
   readonly kind: SeatKind;
   /** The CPU personality ("" for humans). */
   readonly profile: string;
+  /**
+   * Who holds the seat: a human's player id (recorded by its seatTaken event: made by the server,
+   * or a signed-in player's user id). "" for CPUs, empty seats and games logged before player ids.
+   * Seat tokens name this id, not the seat's index.
+   */
+  readonly playerId: string;
   /** Six slots during a hole (positions 0,1,2 top row, 3,4,5 bottom row); empty in the lobby. */
   readonly cards: readonly Slot[];
   readonly initialFlipDone: boolean;
@@ -100,7 +106,8 @@ export interface GameSettings {
 /** The data each event type carries. Seats are indices into `state.seats` at the time of the event. */
 export interface EventData {
   created: GameSettings;
-  seatTaken: { name: string; kind: "human" | "cpu"; profile: string };
+  /** playerId: humans only, absent in games logged before player ids. */
+  seatTaken: { name: string; kind: "human" | "cpu"; profile: string; playerId?: string };
   seatFreed: Record<string, never>;
   hostChanged: Record<string, never>;
   configured: { rules?: RulesPatch; holes?: number; decks?: number | null; turnSeconds?: number };
@@ -129,7 +136,7 @@ export type GameEvent = { [T in EventType]: { type: T; seat: number | null; data
 export type EventOf<T extends EventType> = Extract<GameEvent, { type: T }>;
 
 export type Command =
-  | { type: "join"; name: string }
+  | { type: "join"; name: string; playerId?: string }
   | { type: "leave" }
   | { type: "addCpu"; profile?: string }
   | { type: "removeCpu"; seat: number }

@@ -2,7 +2,7 @@
 // *.test.ts files beside the store. A backend provides a database for the file; every test makes
 // its own games, so tests never depend on each other's data.
 import { createHash, randomInt, randomUUID } from "node:crypto";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   BadExportError,
   CodeTakenError,
+  CommitUnknownError,
   ConflictError,
   EventStore,
   MigrationError,
@@ -24,6 +25,7 @@ import {
 } from "../index.ts";
 import { DEFAULT_MIGRATIONS_DIR, migrate } from "../migrate.ts";
 import { freePort } from "../../free-port.ts";
+import { APPEND_STATEMENT, FaultProxy } from "./fault-proxy.ts";
 
 export const silentLogger = pino({ level: "silent" });
 
@@ -70,7 +72,14 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
   let store: EventStore;
   // Share links expire by the store's clock: tests move it forward instead of waiting.
   let clockSkewMs = 0;
-  const options: Partial<EventStoreOptions> = { logger: silentLogger, clock: () => Date.now() + clockSkewMs };
+  // Every store of the suite reaches its database through a fault proxy (transparent until armed).
+  const proxies: FaultProxy[] = [];
+  const via = async (url: string) => {
+    const proxy = await FaultProxy.start(url);
+    proxies.push(proxy);
+    return proxy.urlFor(url);
+  };
+  const options: Partial<EventStoreOptions> = { logger: silentLogger, clock: () => Date.now() + clockSkewMs, via };
 
   beforeAll(async () => {
     backend = await makeBackend();
@@ -80,6 +89,7 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
   afterAll(async () => {
     await store?.close();
     await backend?.cleanup();
+    for (const proxy of proxies) await proxy.close();
   });
 
   async function newGame(onStore: EventStore = store): Promise<string> {
@@ -375,22 +385,58 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
     expect((await store.load(id)).events).toEqual([]);
   });
 
-  it("moves seat tokens to new seat indices, leaving no stale row behind", async () => {
+  it("keeps player tokens hashed beside the game: a token names a player, not a seat", async () => {
     const id = await newGame();
-    // Seats 0, 2 and 3 were taken, seat 1 left empty: at the start 2 becomes 1 and 3 becomes 2.
-    await store.setSeatToken(id, 0, sha256("ann"));
-    await store.setSeatToken(id, 2, sha256("bob"));
-    await store.setSeatToken(id, 3, sha256("cat"));
-    await store.renumberSeatTokens(id, [
-      { from: 2, to: 1 },
-      { from: 3, to: 2 },
-    ]);
-    expect(await store.seatTokens(id)).toEqual([
-      { seat: 0, tokenHash: sha256("ann") },
-      { seat: 1, tokenHash: sha256("bob") },
-      { seat: 2, tokenHash: sha256("cat") },
-    ]);
-    expect(await store.seatForToken(id, sha256("cat"))).toBe(2);
+    await store.setPlayerToken(id, "player-ann", sha256("ann"));
+    await store.setPlayerToken(id, "player-cat", sha256("cat"));
+    expect(await store.playerForToken(id, sha256("cat"))).toBe("player-cat");
+    expect(await store.playerForToken(id, sha256("nobody"))).toBeNull();
+    await store.clearPlayerTokens(id, "player-cat");
+    expect(await store.playerForToken(id, sha256("cat"))).toBeNull();
+    expect(await store.playerForToken(id, sha256("ann"))).toBe("player-ann");
+    await expect(store.setPlayerToken(randomUUID(), "p", sha256("x"))).rejects.toBeInstanceOf(UnknownGameError);
+  });
+
+  it("commits a record patch with its events, and not without them", async () => {
+    const id = await newGame();
+    const seats: SeatInfo[] = [{ name: "Ann", kind: "human", profile: "" }, { name: "Basil", kind: "cpu", profile: "Basil" }];
+    // In one batch with an ordinary append of another game.
+    const other = await newGame();
+    await Promise.all([store.append(id, [ev("started", null, { order: [0, 1] })], 0, { status: "running", seats, decks: 1 }), store.append(other, [ev("drew")], 0)]);
+    expect(await store.game(id)).toMatchObject({ status: "running", seats, decks: 1, endedAt: null });
+    expect((await store.game(other)).status).toBe("lobby");
+    // A refused append changes nothing of the record.
+    await expect(store.append(id, [ev("gameEnded", null, {})], 0, { status: "finished", totals: [1, 2], winners: [0] })).rejects.toBeInstanceOf(ConflictError);
+    expect((await store.game(id)).status).toBe("running");
+    await store.append(id, [ev("gameEnded", null, { totals: [1, 2], winners: [0] })], 1, { status: "finished", totals: [1, 2], winners: [0] });
+    // The export answers as soon as the append has resolved: nothing is written after it.
+    const doc = await store.exportGame(id);
+    expect(doc.game).toMatchObject({ totals: [1, 2], winners: [0] });
+    expect(doc.game.endedAt).not.toBeNull();
+    expect(await store.gameByCode((await store.game(id)).code)).toBeNull();
+  });
+
+  it("settles an append whose answer was lost from the log: committed, or not", async () => {
+    const proxy = proxies.at(-1)!;
+    const id = await newGame();
+    await store.append(id, [ev("dealt")], 0);
+    // The statement reaches the database and commits; its answer is lost.
+    const cut = proxy.cutAfter(...APPEND_STATEMENT);
+    const drew = ev("drew", 0, { source: "deck", card: { rank: "7", suit: "H" } });
+    const lost = await store.append(id, [drew], 1).catch((e: unknown) => e);
+    await cut;
+    expect(lost).toBeInstanceOf(CommitUnknownError);
+    expect(await store.appendOutcome(id, 1, [drew])).toEqual({ committed: true, lastSeq: 2 });
+    // The same seq with other contents is not this append.
+    expect(await store.appendOutcome(id, 1, [ev("drew", 0, { source: "deck", card: { rank: "8", suit: "H" } })])).toEqual({ committed: false, lastSeq: 2 });
+    // The statement never reaches the database.
+    const drop = proxy.dropOn(...APPEND_STATEMENT);
+    const swapped = ev("swapped", 0, { position: 1 });
+    const dropped = await store.append(id, [swapped], 2).catch((e: unknown) => e);
+    await drop;
+    expect(dropped).toBeInstanceOf(CommitUnknownError);
+    expect(await store.appendOutcome(id, 2, [swapped])).toEqual({ committed: false, lastSeq: 2 });
+    expect((await store.load(id)).events.map((e) => e.type)).toEqual(["dealt", "drew"]);
   });
 
   it("exports a finished game and imports it back as a new game", async () => {
@@ -487,13 +533,14 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
   it("reports a failing migration with MigrationError naming it, and applies none of it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "golf-migrations-"));
     try {
-      copyFileSync(join(DEFAULT_MIGRATIONS_DIR, "0001_event-store.sql"), join(dir, "0001_event-store.sql"));
-      writeFileSync(join(dir, "0002_broken.sql"), "-- Up Migration\nCREATE TABLE golf_half_done (id int);\nCREATE TABLE golf_broken (;\n");
+      // The real migrations (all applied already), then a broken one.
+      for (const file of readdirSync(DEFAULT_MIGRATIONS_DIR)) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, file), join(dir, file));
+      writeFileSync(join(dir, "9999_broken.sql"), "-- Up Migration\nCREATE TABLE golf_half_done (id int);\nCREATE TABLE golf_broken (;\n");
       const err = await EventStore.open({ databaseUrl: store.connectionString, migrationsDir: dir, logger: silentLogger }).catch(
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(MigrationError);
-      expect((err as Error).message).toContain("0002_broken");
+      expect((err as Error).message).toContain("9999_broken");
       expect((err as Error).message).toContain("syntax error");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -502,7 +549,7 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
     await client.connect();
     try {
       const { rows } = await client.query("SELECT to_regclass('golf_half_done') AS half, (SELECT count(*)::int FROM pgmigrations) AS applied");
-      expect(rows[0]).toEqual({ half: null, applied: 1 });
+      expect(rows[0]).toEqual({ half: null, applied: readdirSync(DEFAULT_MIGRATIONS_DIR).filter((file) => file.endsWith(".sql")).length });
     } finally {
       await client.end();
     }
