@@ -102,6 +102,7 @@ describe("creating rooms (finding 8, 12)", () => {
     const address = "198.51.100.9";
     const before = await roomsGauge(strict);
     for (let i = 0; i < 3; i++) expect((await matchmake(strict.url, "create", { name: "Bad", seats: 2, cpus: 4 }, address)).status).toBe(400);
+    expect(await roomsGauge(strict)).toBe(before);
     for (let i = 0; i < 3; i++) expect((await matchmake(strict.url, "create", { name: `Mine${i}`, private: true }, address)).status).toBe(200);
     // joinOrCreate finds no public lobby here and would create: refused in onCreate by the count.
     for (let i = 0; i < 2; i++) expect((await matchmake(strict.url, "joinOrCreate", { name: "Quick" }, address)).body.error).toMatch(/^RATE_LIMITED/);
@@ -187,7 +188,7 @@ describe("playAgain, names, floods (findings 8, 9, 11)", () => {
     expect(host.state.seats.map((seat) => seat.name)).toEqual(["Alice", "Maya", "Alice (2)", "maya (2)"]);
   });
 
-  it("cuts off a client far over its rate with the documented close code; another table's players are all answered; each frame is decoded once", async () => {
+  it("cuts off a client far over its rate with the documented close code; another table's players are all answered", async () => {
     // Another table, played to its end by its players while the flood runs.
     const player = await Bot.create(node().url, { name: "Quiet", seats: 2, holes: 1, turnSeconds: 0 }, { autoplay: false });
     const partner = await Bot.joinById(node().url, player.code, { name: "Calm" }, { autoplay: false });
@@ -201,7 +202,7 @@ describe("playAgain, names, floods (findings 8, 9, 11)", () => {
     player.startPlaying();
     partner.startPlaying();
     for (let i = 0; i < 3000; i++) flooder.room.send("draw", { source: "deck", rid: i });
-    await flooder.until(() => flooder.closes.length > 0, 60_000, "the flooder to be cut off");
+    await flooder.until(() => flooder.closes.length > 0, 20_000, "the flooder to be cut off");
     expect(flooder.closes[0]!.code).toBe(FLOOD_CLOSE_CODE);
     // Cut off, not answered 3,000 times.
     expect(flooder.errors.length).toBeLessThan(400);
@@ -212,8 +213,12 @@ describe("playAgain, names, floods (findings 8, 9, 11)", () => {
     expect(partner.moveErrors).toEqual([]);
     expect(player.closes).toEqual([]);
     expect(target.closes).toEqual([]);
+  });
 
-    // Decoded once: a msgpack extension counts how often the server reads it.
+  it("decodes each frame once", async () => {
+    const target = await Bot.create(node().url, { name: "Probed", seats: 2, turnSeconds: 0 }, { autoplay: false });
+    bots.push(target);
+    // A msgpack extension counts how often the server reads it.
     class Probe {}
     let reads = 0;
     addExtension({ Class: Probe, type: 33, write: () => 1, read: () => ++reads });
