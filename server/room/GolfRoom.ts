@@ -80,8 +80,9 @@ function deps(): RoomServices {
 export const SPECTATOR_CAP = 100;
 /** The close code of a client cut off for sending far over its rate (FLOOD_MESSAGES_PER_SECOND). */
 export const FLOOD_CLOSE_CODE = 4029;
-/** Most events a lobby may log (configure, addCpu, removeCpu, seats): it is not a place to fill the store. */
-const LOBBY_EVENT_CAP = 300;
+/** Events a lobby may log before the host's configure, addCpu and removeCpu are refused: each is a stored row. */
+const LOBBY_EVENT_CAP = 200;
+const LOBBY_CHANGES = new Set<MessageType>(["configure", "addCpu", "removeCpu"]);
 const TIMER_WARNING_MS = 10_000;
 const RECONNECT_BONUS_MS = 15_000;
 /** A CPU plays an absent human's seat with this personality's traits. */
@@ -582,6 +583,9 @@ export class GolfRoom extends Room {
     if (viewer.role === "spectator") return refuse("SPECTATOR", "spectators cannot play: join a free seat from the lobby");
     if (this.game.seats[viewer.seat]?.conceded && type !== "playAgain") return refuse("ILLEGAL_MOVE", "you conceded: a CPU plays your seat to the end");
     if (this.closing) return refuse("UNAVAILABLE", "this server is going away: rejoin with your token in a moment");
+    if (this.game.seq >= LOBBY_EVENT_CAP && LOBBY_CHANGES.has(type) && this.game.phase === "lobby") {
+      return refuse("ILLEGAL_MOVE", `this lobby has changed ${LOBBY_EVENT_CAP} times: start the game, or create a new one`);
+    }
     if (type === "playAgain") {
       void this.enqueue(() => this.playAgain(client, rid));
       return;

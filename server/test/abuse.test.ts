@@ -174,6 +174,24 @@ describe("playAgain, names, floods (findings 8, 9, 11)", () => {
     expect(host.errors.filter((error) => error.action === "playAgain")).toEqual([]);
   });
 
+  it("a host churning its lobby (configure, addCpu, removeCpu) cannot log events without end", async () => {
+    const host = await Bot.create(node().url, { name: "Churn", seats: 3, turnSeconds: 0 }, { autoplay: false, maxRate: 38 });
+    bots.push(host);
+    const codes: string[] = [];
+    for (let i = 0; i < 110; i++) {
+      const added = await host.act("addCpu");
+      codes.push(added.ok ? "ok" : added.error.code);
+      const removed = await host.act("removeCpu", { seat: 1 });
+      codes.push(removed.ok ? "ok" : removed.error.code);
+    }
+    expect(host.state.lastSeq).toBeLessThanOrEqual(202);
+    expect(codes.slice(-10)).toEqual(Array(10).fill("ILLEGAL_MOVE"));
+    // Players still join, and the game starts.
+    const guest = await Bot.joinById(node().url, host.code, { name: "Late" }, { autoplay: false });
+    bots.push(guest);
+    expect((await host.act("start")).ok).toBe(true);
+  });
+
   it("refuses invisible, direction-changing and marks-only names on join too, and keeps names at a table distinct by a suffix", async () => {
     const host = await Bot.create(node().url, { name: "Alice", seats: 4, cpus: ["Maya"], turnSeconds: 0 }, { autoplay: false });
     bots.push(host);
