@@ -667,10 +667,6 @@ export class GolfRoom extends Room {
     return outcome;
   }
 
-  /**
-   * Any message type without a handler. A message typed "*" itself reaches this handler with its
-   * payload first (core calls "*" handlers that way); a type core could not read arrives as undefined.
-   */
   /** A decoded message frame (see frame-guard.ts): a game action or an unknown type. */
   private onFrame(client: Client, type: string | number, payload: unknown): void {
     if (typeof type === "string" && Object.hasOwn(messageSchemas, type)) this.onAction(client, type as MessageType, payload);
@@ -693,6 +689,10 @@ export class GolfRoom extends Room {
     });
   }
 
+  /**
+   * Any message type without a handler. Frames come through onFrame; a raw-bytes frame still goes
+   * through core, whose "*" handler passes the payload first when the type is "*" itself.
+   */
   private onUnknown(client: Client, type: unknown, payload: unknown): void {
     if (type !== null && typeof type === "object") {
       payload = type;
@@ -1230,5 +1230,3 @@ export class GolfRoom extends Room {
   }
 
 }
-
-
