@@ -16,6 +16,7 @@ import { Cluster } from "./cluster/cluster.ts";
 import { createApiRouter, type LiveGame } from "./http/api.ts";
 import { createMetrics, type NodeMetrics } from "./metrics.ts";
 import { isJoinCode, normalizeCode } from "./room/codes.ts";
+import { stampClientAddresses } from "./room/address.ts";
 import { GAME_OVER, GolfRoom, setRoomServices, type RoomServices } from "./room/GolfRoom.ts";
 import { EventStore } from "./store/index.ts";
 import { freePort } from "./free-port.ts";
@@ -45,6 +46,8 @@ export interface NodeOptions {
   limits?: Partial<Limits>;
   /** Tests: a fault proxy between the store and its database (EventStoreOptions.via). */
   databaseVia?: (databaseUrl: string) => Promise<string>;
+  /** How long a created lobby waits for its creator to take the seat (tests shorten it). */
+  unclaimedLobbyMs?: number;
 }
 
 export interface GolfNode {
@@ -87,6 +90,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     abandonAfterMs: 30 * 60_000,
     defaultCpuDelayMs: options.cpuDelayMs,
     limits,
+    unclaimedLobbyMs: options.unclaimedLobbyMs,
   };
   setRoomServices(services);
 
@@ -135,6 +139,8 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   let recoveryDone!: () => void;
   const recovering = new Promise<void>((resolve) => (recoveryDone = resolve));
   preflightJoins(transport.server as http.Server, recovering);
+  // After preflightJoins, so it runs first: every request carries the address the limits count.
+  stampClientAddresses(transport.server as http.Server, limits.trustProxy);
   const child = logger.child({ node: nodeId });
 
   // Recovered here, on the node that holds the game's lease (createRoom could pick another node).

@@ -5,7 +5,7 @@
 // decided at once against the state they lead to, and its append follows theirs (the store commits
 // a game's appends in order, and together when they are queued together, as both players' initial
 // flips usually are). Each move is still published only after its own commit, in order.
-import { matchMaker, Room, SchemaSerializer, ServerError, type Client } from "@colyseus/core";
+import { matchMaker, Room, SchemaSerializer, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type pino from "pino";
 import {
@@ -37,7 +37,9 @@ import { randomUUID } from "node:crypto";
 import { CodeTakenError, CommitUnknownError, ConflictError, StoreUnavailableError, type EventStore, type NewEvent, type RecordPatch, type SeatInfo, type StoredEvent } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
 import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
-import { guardFrames } from "./frame-guard.ts";
+import { installIntake } from "./frame-guard.ts";
+import { addressOf } from "./address.ts";
+import { claimRoom, releaseRoom, roomsHeld } from "./owners.ts";
 import { mirrorState } from "./mirror.ts";
 import { GolfSerializer } from "./serializer.ts";
 import { RoomTimers } from "./timers.ts";
@@ -63,6 +65,8 @@ export interface RoomServices {
   rooms: Map<string, GolfRoom>;
   /** Limits on abuse (server/limits.ts). */
   limits: Limits;
+  /** How long a created lobby waits for its creator to take the seat (default: the seat reservation's time and 5 s). */
+  unclaimedLobbyMs?: number;
 }
 
 let services: RoomServices | null = null;
@@ -75,8 +79,11 @@ function deps(): RoomServices {
 }
 
 export const SPECTATOR_CAP = 100;
-/** The contract asks for at least 30; 40 leaves a fast two-player table room for both players. */
-const MESSAGES_PER_SECOND = 40;
+/** The close code of a client cut off for sending far over its rate (FLOOD_MESSAGES_PER_SECOND). */
+export const FLOOD_CLOSE_CODE = 4029;
+/** Events a lobby may log before the host's configure, addCpu and removeCpu are refused: each is a stored row. */
+const LOBBY_EVENT_CAP = 200;
+const LOBBY_CHANGES = new Set<MessageType>(["configure", "addCpu", "removeCpu"]);
 const TIMER_WARNING_MS = 10_000;
 const RECONNECT_BONUS_MS = 15_000;
 /** A CPU plays an absent human's seat with this personality's traits. */
@@ -88,9 +95,34 @@ interface Viewer {
   client: Client;
   seat: number;
   role: "player" | "spectator";
-  /** A token bucket for the rate limit. */
+  /** A token bucket for the rate limit (MESSAGES_PER_SECOND). */
   allowance: number;
   lastMessageAt: number;
+}
+
+/** Options only the server sets: a client's are dropped by onAuth. */
+const SERVER_OPTIONS = ["__owner", "__playAgain", "__recover"];
+
+/** The matchmaking method of a request (create, joinOrCreate, joinById, ...), from its path. */
+function matchmakeMethod(request: unknown): string {
+  const url = (request as { url?: unknown } | undefined)?.url;
+  if (typeof url !== "string") return "";
+  return /\/matchmake\/([^/?]+)/.exec(url)?.[1] ?? "";
+}
+
+function roomsPerAddressError(limit: number): ServerError {
+  return new ServerError(429, `RATE_LIMITED: an address may hold ${limit} open games at once (lobbies and running games it created)`);
+}
+
+/** Create options checked, or a BAD_OPTIONS error. */
+function checkCreateOptions(options: Record<string, unknown>): CreateOptions {
+  const parsed = createOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
+  const settings = parsed.data;
+  const cpus = typeof settings.cpus === "number" ? settings.cpus : (settings.cpus?.length ?? 0);
+  const tableSize = settings.seats ?? 4;
+  if (cpus > tableSize - 1) throw new ServerError(400, `BAD_OPTIONS: ${cpus} CPUs do not fit at a table of ${tableSize} with you`);
+  return settings;
 }
 
 interface JoinAuth {
@@ -191,6 +223,14 @@ export class GolfRoom extends Room {
   private closing = false;
   /** Set when this node stopped hosting the game (another node runs it now). */
   private gaveUp = false;
+  /** Set once the room counts in the golf_rooms gauge (a refused create never does). */
+  private counted = false;
+  /** The address that created this game, when it counts against ROOMS_PER_ADDRESS. */
+  private owner: string | null = null;
+  /** The game `playAgain` made: one per finished game, whoever asks and however often. */
+  private nextGame: Promise<string> | null = null;
+  /** Set once a human took a seat here. */
+  private seatedOnce = false;
 
   // --- lifecycle -------------------------------------------------------------------------------
 
@@ -220,22 +260,22 @@ export class GolfRoom extends Room {
     for (const type of MESSAGE_TYPES) this.onMessage(type, (client, payload) => this.onAction(client, type, payload));
     this.onMessage("*", (client, type, payload) => this.onUnknown(client, type, payload));
     deps().metrics.rooms.inc();
+    this.counted = true;
+    // A recovered lobby with no human seated is not kept: abandoned as soon as the room is up.
+    if (recover && this.game.phase === "lobby") this.timers.after(() => void this.enqueue(() => this.closeIfUnclaimed()), 0);
     this.afterChange();
     this.log_.info({ recovered: Boolean(recover), quickPlay: this.isQuickPlay }, "room created");
   }
 
   private async createGame(options: Record<string, unknown>): Promise<void> {
-    const parsed = createOptionsSchema.safeParse(options);
-    if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
-    const settings: CreateOptions = parsed.data;
+    const settings = checkCreateOptions(options);
     // A game created with nothing but a name is a quick-play table (joinOrCreate with { name }).
-    this.isQuickPlay = Object.keys(options).every((key) => ["name", "token", "spectate", "sinceSeq"].includes(key));
+    this.isQuickPlay = Object.keys(options).every((key) => ["name", "token", "spectate", "sinceSeq", "__owner"].includes(key));
     this.isPrivate = settings.private ?? false;
     this.cpuDelayMs = settings.cpuDelayMs ?? deps().defaultCpuDelayMs;
     const tableSize = settings.seats ?? 4;
     const cpus = settings.cpus ?? 0;
     this.cpusToSeat = typeof cpus === "number" ? Array.from({ length: cpus }, () => undefined) : cpus;
-    if (this.cpusToSeat.length > tableSize - 1) throw new ServerError(400, `BAD_OPTIONS: ${this.cpusToSeat.length} CPUs do not fit at a table of ${tableSize} with you`);
     const rules = mergeRules(STANDARD_RULES, settings.rules ?? {});
     const created = createdEvent({
       tableSize,
@@ -247,6 +287,13 @@ export class GolfRoom extends Room {
       rng: CURRENT_RNG,
     });
     this.gameId = crypto.randomUUID();
+    // Counted before anything is stored: a refused create leaves nothing behind.
+    const owner = typeof options.__owner === "string" ? options.__owner : null;
+    if (owner) {
+      const { limits } = deps();
+      if (!(await claimRoom(matchMaker.presence, owner, this.gameId, limits.roomsPerAddress))) throw roomsPerAddressError(limits.roomsPerAddress);
+      this.owner = owner;
+    }
     // The lease comes before the game's row: a node adopts at once any unleased game of its own.
     await deps().cluster?.acquire(this.gameId);
     this.code = await this.reserveCode(created);
@@ -257,6 +304,19 @@ export class GolfRoom extends Room {
     this.game = evolve(EMPTY_STATE, created);
     this.mirror();
     if (this.isPrivate) await this.setPrivate(true);
+    // A lobby nobody takes a seat in goes away: its creator had the seat reservation's time (a
+    // table asked for by playAgain waits longer, for its players to follow).
+    const claimMs = options.__playAgain === true ? deps().reconnectSeconds * 1000 : (deps().unclaimedLobbyMs ?? (this.seatReservationTimeout + 5) * 1000);
+    this.timers.after(() => void this.enqueue(() => (this.seatedOnce ? Promise.resolve() : this.closeIfUnclaimed())), claimMs);
+  }
+
+  /** A lobby with no human seated is abandoned and closed. */
+  private async closeIfUnclaimed(): Promise<void> {
+    if (this.closing || this.game.phase !== "lobby" || this.game.seats.some((seat) => seat.kind === "human")) return;
+    this.log_?.info("nobody took a seat: abandoned");
+    await this.apply("system", { type: "abandon" });
+    // Not awaited: disposal waits for this room's queue, which this task is part of.
+    void this.disconnect();
   }
 
   /** Reserves a join code unique among unfinished games on every node (the store's index decides). */
@@ -337,6 +397,30 @@ export class GolfRoom extends Room {
     }, deps().reconnectSeconds * 1000);
   }
 
+  /**
+   * Runs in the matchmaking request, before any room exists: every option is checked here, and a
+   * create from an address that holds ROOMS_PER_ADDRESS rooms is refused. Returns true, so the
+   * room's own onAuth (seats, tokens) still runs at the join.
+   */
+  static override async onAuth(_token: string | undefined, rawOptions: unknown, context: AuthContext): Promise<true> {
+    if (rawOptions === null || typeof rawOptions !== "object" || Array.isArray(rawOptions)) throw new ServerError(400, "BAD_OPTIONS: options must be an object");
+    const options = rawOptions as Record<string, unknown>;
+    for (const key of SERVER_OPTIONS) delete options[key];
+    const method = matchmakeMethod(context.req);
+    const creates = method === "create" || method === "joinOrCreate";
+    if (creates) checkCreateOptions(options);
+    const parsed = joinOptionsSchema.safeParse(options);
+    if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
+    const address = addressOf(context.headers);
+    if (address) {
+      // joinOrCreate may join a table: only onCreate's claim can tell (it is the one that counts).
+      const { limits } = deps();
+      if (method === "create" && (await roomsHeld(matchMaker.presence, address)) >= limits.roomsPerAddress) throw roomsPerAddressError(limits.roomsPerAddress);
+      if (creates) options.__owner = address;
+    }
+    return true;
+  }
+
   override async onAuth(_client: Client, rawOptions: unknown): Promise<JoinAuth> {
     const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
     if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
@@ -349,11 +433,9 @@ export class GolfRoom extends Room {
     }
     const hasFreeSeat = this.game.phase === "lobby" && this.game.seats.some((seat) => seat.kind === "empty");
     if (options.spectate || !hasFreeSeat) return { kind: "spectator", seat: -1, name: "", token: "" };
-    const name = options.name?.trim() ?? "";
-    if (name.length < 1 || name.length > 20 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
-      throw new ServerError(400, "BAD_OPTIONS: name must be 1-20 characters with no control characters");
-    }
-    return { kind: "join", seat: -1, name, token: "" };
+    // Checked and normalized by joinOptionsSchema (the engine's rule); the engine keeps it distinct.
+    if (!options.name) throw new ServerError(400, "BAD_OPTIONS: name: a player needs a name");
+    return { kind: "join", seat: -1, name: options.name, token: "" };
   }
 
   /**
@@ -397,6 +479,7 @@ export class GolfRoom extends Room {
         if (outcome.ok) {
           joined.push(...outcome.events);
           seat = outcome.events[0]!.seat!;
+          this.seatedOnce = true;
           token = newSeatToken();
           try {
             await deps().store.setPlayerToken(this.gameId, playerId, hashToken(token));
@@ -424,7 +507,7 @@ export class GolfRoom extends Room {
           previous.leave(4000, "this seat was taken over by a newer connection");
         }
       }
-      this.viewers.set(client.sessionId, { client, seat, role: seat >= 0 ? "player" : "spectator", allowance: MESSAGES_PER_SECOND, lastMessageAt: Date.now() });
+      this.viewers.set(client.sessionId, { client, seat, role: seat >= 0 ? "player" : "spectator", allowance: deps().limits.messagesPerSecond, lastMessageAt: Date.now() });
       if (seat >= 0) {
         this.seatClients.set(seat, client);
         this.attachView(client, seat);
@@ -516,7 +599,9 @@ export class GolfRoom extends Room {
     this.closing = true;
     this.clearTimers();
     this.timers.clearAll();
-    deps().metrics.rooms.dec();
+    if (this.counted) deps().metrics.rooms.dec();
+    // A game leaving for another node (a drain, a cut-off) still holds its creator's place.
+    if (!this.counted || this.game.phase === "gameOver" || (!deps().cluster && !this.gaveUp)) void this.releaseOwner();
     await this.settled();
     await this.records;
     const { cluster, rooms } = deps();
@@ -568,13 +653,16 @@ export class GolfRoom extends Room {
       this.reply(client, "error", { code, message, action: type, rid });
     };
     if (!viewer) return refuse("WRONG_PHASE", "you have not joined yet");
-    if (!this.takeAllowance(viewer)) return refuse("RATE_LIMITED", `at most ${MESSAGES_PER_SECOND} messages a second`);
+    if (!this.takeAllowance(viewer)) return refuse("RATE_LIMITED", `at most ${deps().limits.messagesPerSecond} messages a second`);
     const parsed = messageSchemas[type].safeParse(payload ?? {});
     if (!parsed.success) return refuse("BAD_MESSAGE", describeIssues(parsed.error));
     if (viewer.role === "spectator") return refuse("SPECTATOR", "spectators cannot play: join a free seat from the lobby");
     if (this.game.seats[viewer.seat]?.conceded && type !== "playAgain") return refuse("ILLEGAL_MOVE", "you conceded: a CPU plays your seat to the end");
     if (this.closing) return refuse("UNAVAILABLE", "this server is going away: rejoin with your token in a moment");
     if (this.holding > 0) return refuse("UNAVAILABLE", HOLDING_MESSAGE);
+    if (this.game.seq >= LOBBY_EVENT_CAP && LOBBY_CHANGES.has(type) && this.game.phase === "lobby") {
+      return refuse("ILLEGAL_MOVE", `this lobby has changed ${LOBBY_EVENT_CAP} times: start the game, or create a new one`);
+    }
     if (type === "playAgain") {
       void this.enqueue(() => this.playAgain(client, rid));
       return;
@@ -663,9 +751,31 @@ export class GolfRoom extends Room {
     return outcome;
   }
 
+  /** A decoded message frame (see frame-guard.ts): a game action or an unknown type. */
+  private onFrame(client: Client, type: string | number, payload: unknown): void {
+    if (typeof type === "string" && Object.hasOwn(messageSchemas, type)) this.onAction(client, type as MessageType, payload);
+    else this.onUnknown(client, type, payload);
+  }
+
+  /** A client far over its rate: closed with FLOOD_CLOSE_CODE. A player's seat is kept, as for a dropped connection. */
+  private cutOff(client: Client): void {
+    this.log_?.warn({ sessionId: client.sessionId, limit: deps().limits.floodMessagesPerSecond }, "client cut off: message flood");
+    deps().metrics.actions.inc({ type: "flood", outcome: "DISCONNECTED" });
+    client.leave(FLOOD_CLOSE_CODE, "too many messages");
+  }
+
+  static {
+    installIntake<GolfRoom>(GolfRoom, {
+      floodLimit: () => deps().limits.floodMessagesPerSecond,
+      onFlood: (room, client) => room.cutOff(client),
+      onUnreadable: (_room, client) => client.send("error", { code: "BAD_MESSAGE", message: "the message could not be decoded (malformed msgpack)" }),
+      onData: (room, client, type, payload) => room.onFrame(client, type, payload),
+    });
+  }
+
   /**
-   * Any message type without a handler. A message typed "*" itself reaches this handler with its
-   * payload first (core calls "*" handlers that way); a type core could not read arrives as undefined.
+   * Any message type without a handler. Frames come through onFrame; a raw-bytes frame still goes
+   * through core, whose "*" handler passes the payload first when the type is "*" itself.
    */
   private onUnknown(client: Client, type: unknown, payload: unknown): void {
     if (type !== null && typeof type === "object") {
@@ -677,7 +787,7 @@ export class GolfRoom extends Room {
     const name = String(type).slice(0, 40);
     const viewer = this.viewers.get(client.sessionId);
     if (viewer && !this.takeAllowance(viewer)) {
-      this.reply(client, "error", { code: "RATE_LIMITED", message: `at most ${MESSAGES_PER_SECOND} messages a second`, action: name, rid: ridOf(payload) });
+      this.reply(client, "error", { code: "RATE_LIMITED", message: `at most ${deps().limits.messagesPerSecond} messages a second`, action: name, rid: ridOf(payload) });
       return;
     }
     deps().metrics.actions.inc({ type: "unknown", outcome: "UNKNOWN_MESSAGE" });
@@ -693,8 +803,10 @@ export class GolfRoom extends Room {
   }
 
   private takeAllowance(viewer: Viewer): boolean {
+    const rate = deps().limits.messagesPerSecond;
+    if (rate <= 0) return true; // 0: no limit
     const now = Date.now();
-    viewer.allowance = Math.min(MESSAGES_PER_SECOND, viewer.allowance + ((now - viewer.lastMessageAt) / 1000) * MESSAGES_PER_SECOND);
+    viewer.allowance = Math.min(rate, viewer.allowance + ((now - viewer.lastMessageAt) / 1000) * rate);
     viewer.lastMessageAt = now;
     if (viewer.allowance < 1) return false;
     viewer.allowance -= 1;
@@ -886,8 +998,15 @@ export class GolfRoom extends Room {
   /** A finished game's room goes away once everyone has left (at once if nobody is here). */
   private disposeWhenEmpty(): void {
     this.autoDispose = true;
+    void this.releaseOwner();
     void deps().cluster?.release(this.gameId, false);
     if (this.clients.length === 0 && this.viewers.size === 0) this.timers.after(() => void this.disconnect(), 0);
+  }
+
+  /** Gives the creator's place among its address's rooms back (once the game is over or gone). */
+  private async releaseOwner(): Promise<void> {
+    if (!this.gameId) return;
+    await releaseRoom(matchMaker.presence, this.gameId).catch((error: unknown) => this.log_?.warn({ err: error }, "room owner not released"));
   }
 
   private async playAgain(client: Client, rid: string | number | undefined): Promise<void> {
@@ -895,6 +1014,24 @@ export class GolfRoom extends Room {
       this.reply(client, "error", { code: "WRONG_PHASE", message: "play again after the game is over", action: "playAgain", rid });
       return;
     }
+    const first = this.nextGame === null;
+    this.nextGame ??= this.createNextGame();
+    let code: string;
+    try {
+      code = await this.nextGame;
+    } catch (error) {
+      if (this.nextGame && first) this.nextGame = null; // a failed attempt: the next playAgain tries again
+      const message = error instanceof Error ? error.message : String(error);
+      const known = /^(RATE_LIMITED|UNAVAILABLE)/.exec(message)?.[1];
+      this.reply(client, "error", { code: known ?? "UNAVAILABLE", message: known ? message : "the next game could not be created: try again", action: "playAgain", rid });
+      return;
+    }
+    if (first) for (const seated of this.seatClients.values()) if (seated !== client) this.reply(seated, "playAgain", { code });
+    this.reply(client, "playAgain", { code, rid });
+  }
+
+  /** The finished game's table, again: created once (every playAgain of this game answers its code). */
+  private async createNextGame(): Promise<string> {
     const cpus = this.game.seats.filter((seat) => seat.kind === "cpu").map((seat) => seat.profile);
     const listing = await matchMaker.createRoom("golf", {
       name: this.game.seats.find((seat) => seat.kind === "human")?.name ?? "Host",
@@ -907,10 +1044,10 @@ export class GolfRoom extends Room {
       cpuDelayMs: this.cpuDelayMs,
       private: this.isPrivate,
       __playAgain: true,
+      // The new table counts against the address that created this one.
+      ...(this.owner ? { __owner: this.owner } : {}),
     });
-    const code = listing.roomId;
-    for (const seated of this.seatClients.values()) if (seated !== client) this.reply(seated, "playAgain", { code });
-    this.reply(client, "playAgain", { code, rid });
+    return listing.roomId;
   }
 
   // --- timers, CPUs and absence ----------------------------------------------------------------
@@ -1102,7 +1239,7 @@ export class GolfRoom extends Room {
         const now = Date.now();
         if (this.game.phase === "lobby" && this.seatClients.size === 0 && now - this.lastHumanActionAt > lobbyIdleMs) {
           await this.apply("system", { type: "abandon" });
-          await this.disconnect();
+          void this.disconnect(); // not awaited: disposal waits for this very queue
         } else if (this.game.phase !== "lobby" && this.game.phase !== "gameOver" && now - this.lastHumanActionAt > abandonAfterMs) {
           await this.apply("system", { type: "abandon" });
           this.afterChange();
@@ -1190,5 +1327,3 @@ export class GolfRoom extends Room {
   }
 
 }
-
-guardFrames(GolfRoom, (client) => client.send("error", { code: "BAD_MESSAGE", message: "the message could not be decoded (malformed msgpack)" }));

@@ -1,6 +1,6 @@
 // Validation of what clients send (zod, by hand: a bad payload gets an `error`, never a disconnect).
 import { z } from "zod";
-import { CPU_PROFILES, LIMITS, rulesPatchSchema, type Command } from "../../shared/golf/index.ts";
+import { checkDisplayName, CPU_PROFILES, LIMITS, rulesPatchSchema, type Command } from "../../shared/golf/index.ts";
 
 const rid = z.union([z.string().max(32), z.number().finite()]).optional();
 const position = z.number().int().min(0).max(5);
@@ -42,9 +42,17 @@ export function ridOf(payload: unknown): string | number | undefined {
 
 const profileName = z.string().refine((name) => CPU_PROFILES.some((profile) => profile.name.toLowerCase() === name.trim().toLowerCase()), "unknown CPU personality");
 
+/** A display name, checked and normalized by the engine's own rule (shared/golf/names.ts). */
+const displayName = z.string().transform((raw, ctx) => {
+  const checked = checkDisplayName(raw);
+  if (checked.ok) return checked.name;
+  ctx.addIssue({ code: "custom", message: checked.reason });
+  return z.NEVER;
+});
+
 /** Options of client.create / joinOrCreate (protocol.md, Rooms). */
 export const createOptionsSchema = z.object({
-  name: z.string(),
+  name: displayName,
   seats: z.number().int().min(LIMITS.minSeats).max(LIMITS.maxSeats).optional(),
   cpus: z.union([z.number().int().min(0).max(5), z.array(profileName).max(5)]).optional(),
   rules: rulesPatchSchema.optional(),
@@ -58,7 +66,7 @@ export type CreateOptions = z.infer<typeof createOptionsSchema>;
 
 /** Options of a join (joinById / joinOrCreate / create's own join). */
 export const joinOptionsSchema = z.object({
-  name: z.string().optional(),
+  name: displayName.optional(),
   token: z.string().max(200).optional(),
   spectate: z.boolean().optional(),
   sinceSeq: z.number().int().min(0).optional(),

@@ -311,6 +311,40 @@ describe("the lobby", () => {
     expectRefused(started, "system", { type: "join", name: "Cat" }, "WRONG_PHASE");
     expectRefused(started, 0, { type: "leave" }, "WRONG_PHASE", "LEAVE_RUNNING");
   });
+  it("refuses invisible, direction-changing and marks-only names, and normalizes the rest (NFC)", () => {
+    const state = lobby();
+    for (const name of ["Alice\u200b", "\u202eecilA", "\u0301".repeat(19), "\ufe0f", "\u3164", "Al\u2066ice", "A\u0301\u0302\u0303\u0304\u0305"]) {
+      expectRefused(state, "system", { type: "join", name }, "BAD_MESSAGE", "BAD_NAME");
+    }
+    const decomposed = play(state, "system", { type: "join", name: "Zoe\u0301  Li" }).state;
+    expect(decomposed.seats[1]!.name).toBe("Zo\u00e9 Li");
+    expect(play(state, "system", { type: "join", name: "\u2764\ufe0f" }).state.seats[1]!.name).toBe("\u2764\ufe0f");
+  });
+  it("keeps names distinct at a table by a suffix, CPUs' too, and a replay agrees", () => {
+    const created = createdEvent({ tableSize: 6, rules: rules(), holes: 9, decks: null, turnSeconds: 30, seed: 42 });
+    const log: GameEvent[] = [created];
+    let state = evolve(EMPTY_STATE, created);
+    const act = (actor: "system" | number, command: Parameters<typeof play>[2]) => {
+      const result = play(state, actor, command);
+      log.push(...result.events);
+      state = result.state;
+      return state.seats.findLast((seat) => seat.kind !== "empty")!.name;
+    };
+    expect(act("system", { type: "join", name: "Ann" })).toBe("Ann");
+    expect(act("system", { type: "join", name: "Ann" })).toBe("Ann (2)");
+    expect(act("system", { type: "join", name: "ANN" })).toBe("ANN (3)");
+    expect(act(0, { type: "addCpu", profile: "Maya" })).toBe("Maya");
+    expect(act("system", { type: "join", name: "maya" })).toBe("maya (2)");
+    expect(act("system", { type: "join", name: "Ann (2)" })).toBe("Ann (2) (2)");
+    expect(verifyLog(log)).toEqual(state);
+    // A human named like a CPU first: the CPU gets the suffix.
+    const named = play(lobby(), "system", { type: "join", name: "Maya" }).state;
+    expect(play(named, 0, { type: "addCpu", profile: "Maya" }).state.seats[2]).toMatchObject({ name: "Maya (2)", profile: "Maya" });
+    // Long names keep 20 characters with their suffix.
+    let long = play(lobby(), "system", { type: "join", name: "x".repeat(20) }).state;
+    long = play(long, "system", { type: "join", name: "x".repeat(20) }).state;
+    expect(long.seats[2]!.name).toBe(`${"x".repeat(16)} (2)`);
+  });
   it("passes the host only by the room, to a human", () => {
     let state = play(lobby(), "system", { type: "join", name: "Ben" }).state;
     expectRefused(state, 0, { type: "setHost", seat: 1 }, "NOT_HOST", "SYSTEM_ONLY");

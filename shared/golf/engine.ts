@@ -5,6 +5,7 @@ import { buildShoe, cardName, type Card } from "./cards.ts";
 import { isSeedHex, profilePick, shuffleForDeal, shuffleForReshuffle } from "./rng.ts";
 import { defaultDecks, jokersInShoe, mergeRules, scoreHole, scoringFor, STANDARD_RULES, type RulesPatch } from "./rules.ts";
 import { CPU_PROFILES, findProfile } from "./profiles.ts";
+import { checkDisplayName, distinctName } from "./names.ts";
 import type {
   Actor,
   Command,
@@ -95,14 +96,15 @@ function event<T extends EventType>(type: T, seat: number | null, data: EventDat
   return { type, seat, data } as GameEvent;
 }
 
-/** A display name: 1-20 characters after trimming, no control characters. */
+/** A display name as shown at the table, or null (the rules are in names.ts). */
 export function checkName(name: unknown): string | null {
-  if (typeof name !== "string") return null;
-  const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > LIMITS.maxNameLength) return null;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(trimmed)) return null;
-  return trimmed;
+  const checked = checkDisplayName(name);
+  return checked.ok ? checked.name : null;
+}
+
+/** Nobody at a table goes by another's name, CPUs included: a repeated name gets a suffix ("Ann (2)"). */
+function nameAtTable(state: GameState, name: string): string {
+  return distinctName(name, state.seats.flatMap((seat) => (seat.kind === "empty" ? [] : [seat.name])));
 }
 
 export function faceDownPositions(seat: SeatState): number[] {
@@ -339,8 +341,9 @@ function actJoin(state: GameState, actor: Actor, rawName: string, playerId: stri
   if (actor !== "system") return fail("NOT_HOST", "SYSTEM_ONLY", "seats are taken through the room");
   const phaseError = requirePhase(state, "lobby");
   if (phaseError) return phaseError;
-  const name = checkName(rawName);
-  if (!name) return fail("BAD_MESSAGE", "BAD_NAME", "a name is 1-20 characters with no control characters");
+  const checked = checkDisplayName(rawName);
+  if (!checked.ok) return fail("BAD_MESSAGE", "BAD_NAME", checked.reason);
+  const name = nameAtTable(state, checked.name);
   const free = state.seats.findIndex((seat) => seat.kind === "empty");
   if (free < 0) return fail("ILLEGAL_MOVE", "TABLE_FULL", "every seat is taken");
   if (playerId !== undefined && (typeof playerId !== "string" || playerId.length < 1 || playerId.length > 64)) {
@@ -367,7 +370,7 @@ function actAddCpu(state: GameState, actor: Actor, requested: string | undefined
     // A seeded pick, so a replay of the log picks the same personality.
     profileName = available[profilePick(state, state.seq, available.length)]!.name;
   }
-  return event("seatTaken", free, { name: profileName, kind: "cpu", profile: profileName });
+  return event("seatTaken", free, { name: nameAtTable(state, profileName), kind: "cpu", profile: profileName });
 }
 
 function actConfigure(state: GameState, actor: Actor, command: Extract<Command, { type: "configure" }>): GameEvent | EngineError {

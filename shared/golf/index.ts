@@ -4,6 +4,7 @@ export * from "./rng.ts";
 export * from "./rules.ts";
 export * from "./types.ts";
 export * from "./engine.ts";
+export * from "./names.ts";
 export * from "./view.ts";
 export * from "./synced-view.ts";
 export * from "./profiles.ts";
