@@ -11,6 +11,8 @@ const limitsSchema = z.object({
   HTTP_REQUESTS_PER_MINUTE: count(120),
   /** Imports per hour per address. */
   IMPORTS_PER_HOUR: count(20),
+  /** Imports waiting for the import checker (a worker thread) before the next is answered 503. */
+  IMPORT_QUEUE: count(4),
   /** Share links created per hour per address. */
   SHARES_PER_HOUR: count(30),
   /** Matchmaking requests (create, join, joinById, joinOrCreate) per minute per address. */
@@ -45,6 +47,7 @@ export type LimitsEnv = z.infer<typeof limitsSchema>;
 export interface Limits {
   httpRequestsPerMinute: number;
   importsPerHour: number;
+  importQueue: number;
   sharesPerHour: number;
   joinsPerMinute: number;
   roomsPerAddress: number;
@@ -73,6 +76,7 @@ export function limitsFromEnv(env: Record<string, string | undefined> = process.
   return {
     httpRequestsPerMinute: e.HTTP_REQUESTS_PER_MINUTE,
     importsPerHour: e.IMPORTS_PER_HOUR,
+    importQueue: e.IMPORT_QUEUE,
     sharesPerHour: e.SHARES_PER_HOUR,
     joinsPerMinute: e.JOINS_PER_MINUTE,
     roomsPerAddress: e.ROOMS_PER_ADDRESS,
