@@ -134,6 +134,16 @@ function decodable(path: string): boolean {
   }
 }
 
+function validBase(req: http.IncomingMessage): boolean {
+  const proto = req.headers["x-forwarded-proto"] ?? "http";
+  try {
+    new URL(`${String(proto)}://${req.headers.host}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Takes over the server's request listeners: every request goes through the guard, and only then
  * through the listeners that were there before (Colyseus's router, express). Nothing thrown by a
@@ -149,6 +159,9 @@ export function guardRequests(server: http.Server, options: GuardOptions): void 
       if (!url.startsWith("/") || !decodable(path)) {
         return answerJson(res, 400, { error: "the request path is malformed (a bad percent escape?)" });
       }
+      // Colyseus builds a URL from these headers for the requests it answers, and a URL that does
+      // not parse would reject a promise nobody awaits (which stops the process).
+      if (!validBase(req)) return answerJson(res, 400, { error: "the Host or X-Forwarded-Proto header is malformed" });
       const api = path === "/api" || path.startsWith("/api/") || path === "/metrics" || path === "/health";
       const matchmake = path.startsWith("/matchmake/");
       const origin = req.headers.origin;
@@ -156,6 +169,17 @@ export function guardRequests(server: http.Server, options: GuardOptions): void 
         return answerJson(res, 403, { error: `origin ${origin.slice(0, 100)} may not call this server (ALLOWED_ORIGINS)` });
       }
       if (matchmake && req.method === "POST") {
+        // Only the matchmaker's own methods on the one room type: Colyseus answers anything else
+        // with its error code as the HTTP status (520 for an unknown method).
+        const route = /^\/matchmake\/(joinOrCreate|create|join|joinById|reconnect)\/([^/]+)/.exec(path);
+        if (!route || (route[1] !== "joinById" && route[1] !== "reconnect" && route[2] !== "golf")) {
+          return answerJson(res, 404, { code: 4210, error: `NOT_FOUND: no matchmaking route ${path.slice(0, 100)} (POST /matchmake/<create|join|joinOrCreate|joinById|reconnect>/golf)` });
+        }
+        // The matchmaker reads its body by Content-Type (FormData, text, ...) and answers 500 when
+        // that fails: its bodies are JSON, read as JSON, never compressed.
+        const encoding = req.headers["content-encoding"];
+        if (encoding !== undefined && encoding !== "identity") return answerJson(res, 415, { error: "matchmaking bodies are JSON, not encoded" });
+        req.headers["content-type"] = "application/json";
         joinLimiter(req as never, res as never, () => run(options.next, req, res, logger));
         return;
       }

@@ -25,6 +25,14 @@ describe("malformed requests (finding 1)", () => {
     for (const path of ["/api/games/%E0%A4%A/export", "/r/%E0%A4%A", "/%", "/matchmake/create/%ff"]) {
       expect((await rawRequest(node.url, { method: "POST", path, body: "{}" })).status).toBeLessThan(500);
     }
+    // Headers the matchmaker builds a URL or reads a body from: a bad Host, a form body.
+    const badHost = await rawRequest(node.url, { method: "POST", path: "/matchmake/create/golf", headers: { host: "%" }, body: "{}" });
+    expect(badHost.status).toBe(400);
+    const form = await rawRequest(node.url, { method: "POST", path: "/matchmake/create/golf", headers: { "content-type": "multipart/form-data; boundary=x" }, body: "[1]" });
+    expect(form.status).toBeGreaterThanOrEqual(400);
+    expect(form.status).toBeLessThan(500);
+    const method = await rawRequest(node.url, { method: "POST", path: "/matchmake/shares/golf", body: "{}" });
+    expect(method.status).toBe(404);
     expect((await fetch(`${node.url}/health`)).status).toBe(200);
   });
 });
