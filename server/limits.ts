@@ -101,6 +101,15 @@ function parseTrustProxy(value: string): boolean | number | string {
 }
 
 /**
+ * The /metrics token of the nodes that benchmarks, the load test and tests start on this machine
+ * (they read /metrics to measure); never a production setting.
+ */
+export const LOCAL_METRICS_TOKEN = "local-bench-metrics";
+
+/** The header that opens /metrics on such a node. */
+export const LOCAL_METRICS_HEADERS = { authorization: `Bearer ${LOCAL_METRICS_TOKEN}` };
+
+/**
  * What the benchmarks and the load test give the nodes they start: thousands of clients from one
  * address, each as fast as it can. The per-client message limit stays the product's.
  */
@@ -111,6 +120,7 @@ export const RELAXED_LIMITS_ENV: Record<string, string> = {
   JOINS_PER_MINUTE: "1000000",
   ROOMS_PER_ADDRESS: "1000000",
   CONNECTIONS_PER_ADDRESS: "1000000",
+  METRICS_TOKEN: LOCAL_METRICS_TOKEN,
 };
 
 /** The same, as `Limits` overrides for a node started in-process (tests). */
@@ -121,4 +131,5 @@ export const RELAXED_LIMITS: Partial<Limits> = {
   joinsPerMinute: 1_000_000,
   roomsPerAddress: 1_000_000,
   connectionsPerAddress: 1_000_000,
+  metricsToken: LOCAL_METRICS_TOKEN,
 };

@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { projectEvent, type GameEvent } from "../../shared/golf/index.ts";
 import { scratchDatabase } from "../testing.ts";
+import { LOCAL_METRICS_HEADERS } from "../limits.ts";
 import { auditGame, NodeProcess, Player, RedisServer, sleep, ThrowawayPostgres, until, type Audit, type GameExportJson, type NodeSettings } from "./cluster-support.ts";
 
 /** Liveness bounds, not performance claims. */
@@ -185,7 +186,7 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
       expect((await ann.act("start")).ok).toBe(true);
       await vi.waitFor(async () => expect((await a.live()).filter((game) => game.gameId === ann.gameId)).toHaveLength(1), WAIT);
       // One game, one room on the node.
-      const metrics = await (await fetch(`${a.url}/metrics`)).text();
+      const metrics = await (await fetch(`${a.url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text();
       expect(Number(/^golf_rooms (\d+)/m.exec(metrics)?.[1])).toBe(1);
       await finish([ann, ben]);
       expect([...ann.errors, ...ben.errors]).toEqual([]);
