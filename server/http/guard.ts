@@ -124,6 +124,9 @@ export interface GuardOptions {
   next(req: http.IncomingMessage, res: http.ServerResponse): void;
 }
 
+/** The largest matchmaking body (join and create options): 16 kB. */
+export const MATCHMAKE_BODY_LIMIT = 16 * 1024;
+
 /** Whether a path's percent escapes decode (express and Colyseus would otherwise throw on it). */
 function decodable(path: string): boolean {
   try {
@@ -179,8 +182,14 @@ export function guardRequests(server: http.Server, options: GuardOptions): void 
         // that fails: its bodies are JSON, read as JSON, never compressed.
         const encoding = req.headers["content-encoding"];
         if (encoding !== undefined && encoding !== "identity") return answerJson(res, 415, { error: "matchmaking bodies are JSON, not encoded" });
+        // The matchmaker buffers a body whole: options are small, so a body must say its length and
+        // keep under MATCHMAKE_BODY_LIMIT.
+        const length = Number(req.headers["content-length"] ?? 0);
+        if (req.headers["transfer-encoding"] !== undefined || !(length <= MATCHMAKE_BODY_LIMIT)) {
+          return answerJson(res, 413, { error: `matchmaking bodies are JSON with a Content-Length of at most ${MATCHMAKE_BODY_LIMIT} bytes` });
+        }
         req.headers["content-type"] = "application/json";
-        joinLimiter(req as never, res as never, () => run(options.next, req, res, logger));
+        Promise.resolve(joinLimiter(req as never, res as never, () => run(options.next, req, res, logger))).catch((error: unknown) => fail(res, error, logger));
         return;
       }
       run(options.next, req, res, logger);

@@ -16,7 +16,8 @@ const TEST_TIMEOUT = 150_000;
 /** Every code an `error` may carry (protocol.md). */
 const ERROR_CODES = ["BAD_MESSAGE", "UNKNOWN_MESSAGE", "WRONG_PHASE", "NOT_YOUR_TURN", "ILLEGAL_MOVE", "NOT_HOST", "SPECTATOR", "RATE_LIMITED", "UNAVAILABLE"];
 // CPUs move at once: a room's clock only ticks with a patch, so a short CPU delay becomes ~1 s.
-const TABLE = { seats: 3, cpus: 1, holes: 2, turnSeconds: 0, cpuDelayMs: 0, private: true };
+// Public, so the live list (which never shows a private game) tells where each game runs.
+const TABLE = { seats: 3, cpus: 1, holes: 2, turnSeconds: 0, cpuDelayMs: 0 };
 
 describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("a cluster of two nodes", () => {
   /** Undone in reverse order after each test: players leave, nodes die, Redis stops, databases go. */

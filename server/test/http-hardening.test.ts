@@ -31,6 +31,8 @@ describe("malformed requests (finding 1)", () => {
     const form = await rawRequest(node.url, { method: "POST", path: "/matchmake/create/golf", headers: { "content-type": "multipart/form-data; boundary=x" }, body: "[1]" });
     expect(form.status).toBeGreaterThanOrEqual(400);
     expect(form.status).toBeLessThan(500);
+    const huge = await rawRequest(node.url, { method: "POST", path: "/matchmake/create/golf", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "x".repeat(2_000_000) }) });
+    expect(huge.status).toBe(413);
     const method = await rawRequest(node.url, { method: "POST", path: "/matchmake/shares/golf", body: "{}" });
     expect(method.status).toBe(404);
     expect((await fetch(`${node.url}/health`)).status).toBe(200);
@@ -101,7 +103,8 @@ describe("imports (finding 6)", () => {
     expect(first.status).toBe(201);
     const { gameId } = (await first.json()) as { gameId: string };
     const before = await storeSnapshot(node);
-    const again = await Promise.all(Array.from({ length: 5 }, () => post(node, "/api/games/import", doc)));
+    // At once, within IMPORT_QUEUE (4 waiting at most).
+    const again = await Promise.all(Array.from({ length: 3 }, () => post(node, "/api/games/import", doc)));
     for (const res of again) {
       expect(res.status).toBe(200);
       expect(((await res.json()) as { gameId: string }).gameId).toBe(gameId);
@@ -281,5 +284,23 @@ describe("share views (finding 10)", () => {
     const views = [];
     for (let i = 0; i < 5; i++) views.push(((await (await fetch(`${node.url}/api/shares/${code}`)).json()) as { views: number }).views);
     expect(views).toEqual([1, 1, 1, 1, 1]);
+  });
+});
+
+describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("rate limits shared by a cluster (finding 10)", () => {
+  it("counts one address's matchmaking requests across the nodes of a cluster", async () => {
+    const limits = { joinsPerMinute: 3, trustProxy: "loopback" };
+    const a = await startTestNode({ redisUrl: process.env.TEST_REDIS_URL, limits });
+    const b = await startTestNode({ redisUrl: process.env.TEST_REDIS_URL, databaseUrl: a.databaseUrl, limits });
+    try {
+      // An address of its own (through the trusted local proxy), so no other test's requests count.
+      const address = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      const statuses = [];
+      for (const target of [a, b, a, b]) statuses.push((await post(target, "/matchmake/joinById/ZZZZZ", {}, { "x-forwarded-for": address })).status);
+      expect(statuses).toEqual([404, 404, 404, 429]);
+    } finally {
+      await b.close();
+      await a.close();
+    }
   });
 });

@@ -2,7 +2,7 @@
 // *.test.ts files beside the store. A backend provides a database for the file; every test makes
 // its own games, so tests never depend on each other's data.
 import { createHash, randomInt, randomUUID } from "node:crypto";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -485,15 +485,17 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
   });
 
   it("reports a failing migration with MigrationError naming it, and applies none of it", async () => {
+    const realMigrations = readdirSync(DEFAULT_MIGRATIONS_DIR).filter((name) => name.endsWith(".sql")).sort();
     const dir = mkdtempSync(join(tmpdir(), "golf-migrations-"));
     try {
-      copyFileSync(join(DEFAULT_MIGRATIONS_DIR, "0001_event-store.sql"), join(dir, "0001_event-store.sql"));
-      writeFileSync(join(dir, "0002_broken.sql"), "-- Up Migration\nCREATE TABLE golf_half_done (id int);\nCREATE TABLE golf_broken (;\n");
+      // Every real migration (all applied already), then a broken one after them.
+      for (const name of realMigrations) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, name), join(dir, name));
+      writeFileSync(join(dir, "9999_broken.sql"), "-- Up Migration\nCREATE TABLE golf_half_done (id int);\nCREATE TABLE golf_broken (;\n");
       const err = await EventStore.open({ databaseUrl: store.connectionString, migrationsDir: dir, logger: silentLogger }).catch(
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(MigrationError);
-      expect((err as Error).message).toContain("0002_broken");
+      expect((err as Error).message).toContain("9999_broken");
       expect((err as Error).message).toContain("syntax error");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -502,7 +504,7 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
     await client.connect();
     try {
       const { rows } = await client.query("SELECT to_regclass('golf_half_done') AS half, (SELECT count(*)::int FROM pgmigrations) AS applied");
-      expect(rows[0]).toEqual({ half: null, applied: 1 });
+      expect(rows[0]).toEqual({ half: null, applied: realMigrations.length });
     } finally {
       await client.end();
     }
