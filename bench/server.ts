@@ -42,7 +42,7 @@ import { freePort } from "../server/free-port.ts";
 import { positiveInt } from "./args.ts";
 import { GolfStateSchema } from "../server/room/schema.ts";
 import { watchGc } from "./gc-watch.mjs";
-import { RELAXED_LIMITS_ENV } from "../server/limits.ts";
+import { LOCAL_METRICS_HEADERS, RELAXED_LIMITS_ENV } from "../server/limits.ts";
 
 // The SDK picks its WebSocket when it loads: make it the `ws` package (on Node 22 too), whose
 // sockets expose the byte counts measured here.
@@ -123,7 +123,7 @@ function gaugeMb(metrics: string, name: string): number {
 async function retainedHeapMb(pid: number, url: string): Promise<number> {
   process.kill(pid, "SIGUSR2");
   await sleep(500);
-  return gaugeMb(await (await fetch(`${url}/metrics`)).text(), "golf_node_nodejs_heap_size_used_bytes");
+  return gaugeMb(await (await fetch(`${url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text(), "golf_node_nodejs_heap_size_used_bytes");
 }
 
 function rssMb(pid: number): number {
@@ -408,7 +408,7 @@ async function main(): Promise<void> {
     await sleep(1000);
     const idleRssMb = rssMb(pid);
     const idleRetainedMb = await retainedHeapMb(pid, url);
-    const idleHeapMb = gaugeMb(await (await fetch(`${url}/metrics`)).text(), "golf_node_nodejs_heap_size_used_bytes");
+    const idleHeapMb = gaugeMb(await (await fetch(`${url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text(), "golf_node_nodejs_heap_size_used_bytes");
 
     // Warm-up (not measured): short games first, so that the measured ones meet code the JIT has
     // compiled, as on a server that has been up for a while. Their memory stays counted: the idle
@@ -435,7 +435,7 @@ async function main(): Promise<void> {
       peakRssMb = Math.max(peakRssMb, rssMb(pid));
     }, 100);
     const loadAtStart = os.loadavg()[0]!;
-    const metricsBefore = await (await fetch(`${url}/metrics`)).text();
+    const metricsBefore = await (await fetch(`${url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text();
     const serverCpuBefore = cpuSeconds(pid);
     const benchCpuBefore = process.cpuUsage();
     const bytesBefore = bots.reduce((sum, bot) => sum + bot.bytesRead, 0);
@@ -448,7 +448,7 @@ async function main(): Promise<void> {
     peakRssMb = Math.max(peakRssMb, rssMb(pid));
     const serverCpu = cpuSeconds(pid) - serverCpuBefore;
     const benchCpu = process.cpuUsage(benchCpuBefore);
-    const metricsAfter = await (await fetch(`${url}/metrics`)).text();
+    const metricsAfter = await (await fetch(`${url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text();
     // The games are over but their rooms and clients are still there.
     const retainedAfterMb = await retainedHeapMb(pid, url);
     // Means over the run: the setup's joins are in both snapshots and cancel out.

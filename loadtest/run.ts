@@ -22,7 +22,7 @@ import { groupSize, isLoopbackHost, PACES, spreadClients, type Pace } from "./pl
 import { bucketsDelta, cpuTicks, runQueueWaitMs, gauge, histogramBuckets, machine, machineTicks, percentileBound, pidsNamed, rssMb, TICKS_PER_SECOND } from "./proc.ts";
 import { LatencyHistogram, mergeStats, type ProcessStats } from "./stats.ts";
 import { freePort } from "../server/free-port.ts";
-import { RELAXED_LIMITS_ENV } from "../server/limits.ts";
+import { LOCAL_METRICS_HEADERS, RELAXED_LIMITS_ENV } from "../server/limits.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -194,7 +194,7 @@ async function startPrivateRedis(runDir: string): Promise<string> {
 
 async function fetchText(url: string): Promise<string | null> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000), headers: LOCAL_METRICS_HEADERS });
     return response.ok ? await response.text() : null;
   } catch {
     return null;

@@ -11,6 +11,8 @@ const limitsSchema = z.object({
   HTTP_REQUESTS_PER_MINUTE: count(120),
   /** Imports per hour per address. */
   IMPORTS_PER_HOUR: count(20),
+  /** Imports waiting for the import checker (a worker thread) before the next is answered 503. */
+  IMPORT_QUEUE: count(4),
   /** Share links created per hour per address. */
   SHARES_PER_HOUR: count(30),
   /** Matchmaking requests (create, join, joinById, joinOrCreate) per minute per address. */
@@ -45,6 +47,7 @@ export type LimitsEnv = z.infer<typeof limitsSchema>;
 export interface Limits {
   httpRequestsPerMinute: number;
   importsPerHour: number;
+  importQueue: number;
   sharesPerHour: number;
   joinsPerMinute: number;
   roomsPerAddress: number;
@@ -73,6 +76,7 @@ export function limitsFromEnv(env: Record<string, string | undefined> = process.
   return {
     httpRequestsPerMinute: e.HTTP_REQUESTS_PER_MINUTE,
     importsPerHour: e.IMPORTS_PER_HOUR,
+    importQueue: e.IMPORT_QUEUE,
     sharesPerHour: e.SHARES_PER_HOUR,
     joinsPerMinute: e.JOINS_PER_MINUTE,
     roomsPerAddress: e.ROOMS_PER_ADDRESS,
@@ -97,6 +101,15 @@ function parseTrustProxy(value: string): boolean | number | string {
 }
 
 /**
+ * The /metrics token of the nodes that benchmarks, the load test and tests start on this machine
+ * (they read /metrics to measure); never a production setting.
+ */
+export const LOCAL_METRICS_TOKEN = "local-bench-metrics";
+
+/** The header that opens /metrics on such a node. */
+export const LOCAL_METRICS_HEADERS = { authorization: `Bearer ${LOCAL_METRICS_TOKEN}` };
+
+/**
  * What the benchmarks and the load test give the nodes they start: thousands of clients from one
  * address, each as fast as it can. The per-client message limit stays the product's.
  */
@@ -107,6 +120,7 @@ export const RELAXED_LIMITS_ENV: Record<string, string> = {
   JOINS_PER_MINUTE: "1000000",
   ROOMS_PER_ADDRESS: "1000000",
   CONNECTIONS_PER_ADDRESS: "1000000",
+  METRICS_TOKEN: LOCAL_METRICS_TOKEN,
 };
 
 /** The same, as `Limits` overrides for a node started in-process (tests). */
@@ -117,4 +131,5 @@ export const RELAXED_LIMITS: Partial<Limits> = {
   joinsPerMinute: 1_000_000,
   roomsPerAddress: 1_000_000,
   connectionsPerAddress: 1_000_000,
+  metricsToken: LOCAL_METRICS_TOKEN,
 };

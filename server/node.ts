@@ -3,17 +3,20 @@
 // process-wide signal handlers, so tests can run one in-process.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import type http from "node:http";
+import http from "node:http";
 import path from "node:path";
 import { matchMaker, Server, type Presence } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
+import helmet from "helmet";
+import { Redis } from "ioredis";
 import pino from "pino";
 import WebSocket from "ws";
 import { Cluster } from "./cluster/cluster.ts";
 import { createApiRouter, type LiveGame } from "./http/api.ts";
+import { capConnections, compileTrust, guardRequests, limiterFactory } from "./http/guard.ts";
 import { createMetrics, type NodeMetrics } from "./metrics.ts";
 import { isJoinCode, normalizeCode } from "./room/codes.ts";
 import { stampClientAddresses } from "./room/address.ts";
@@ -74,7 +77,23 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   const clientDir = path.resolve(options.clientDir ?? "dist/client");
   const limits: Limits = { ...limitsFromEnv(), ...options.limits };
 
-  const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });
+  const trust = compileTrust(limits.trustProxy);
+  // Rate limits are counted in Redis when there is one, so every node of a cluster shares them.
+  const limiterRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+  limiterRedis?.on("error", (error) => logger.warn({ err: error.message }, "rate-limit redis"));
+  const limiter = limiterFactory(trust, limiterRedis);
+
+  // The node's own HTTP server, so its timeouts are set from the start: a request must arrive in
+  // full within REQUEST_TIMEOUT_MS (headers within HEADERS_TIMEOUT_MS), else 408 and the
+  // connection closes; the check runs every second.
+  const requestTimeout = limits.requestTimeoutMs;
+  const httpServer = http.createServer({
+    requestTimeout,
+    headersTimeout: requestTimeout > 0 ? Math.min(limits.headersTimeoutMs, requestTimeout) : limits.headersTimeoutMs,
+    connectionsCheckingInterval: 1000,
+  });
+  capConnections(httpServer, limits.connectionsPerAddress, trust);
+  const transport = new WebSocketTransport({ server: httpServer, maxPayload: 64 * 1024 });
   const cluster = options.redisUrl ? new Cluster({ redisUrl: options.redisUrl, nodeId, logger }) : undefined;
   const services: RoomServices = {
     cluster,
@@ -94,13 +113,18 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   };
   setRoomServices(services);
 
+  // Running public games. A private game is listed by the matchmaker (its code must find it) but
+  // never shown here: only its code finds it.
   const liveGames = async (): Promise<LiveGame[]> => {
     const listings = await matchMaker.query({ name: "golf" });
-    return listings
-      .map((listing) => ({ code: listing.roomId, ...(listing.metadata as Omit<LiveGame, "code">) }))
-      .filter((game) => game.gameId && game.phase !== "lobby" && game.phase !== "gameOver");
+    return listings.flatMap((listing) => {
+      const { private: isPrivate, ...game } = (listing.metadata ?? {}) as Omit<LiveGame, "code"> & { private?: boolean };
+      if (isPrivate !== false || !game.gameId || game.phase === "lobby" || game.phase === "gameOver") return [];
+      return [{ code: listing.roomId, ...game }];
+    });
   };
 
+  let api: ReturnType<typeof createApiRouter> | undefined;
   const redis = options.redisUrl ? { presence: new RedisPresence(options.redisUrl) as Presence, driver: new RedisDriver(options.redisUrl) } : {};
   const server = new Server({
     transport,
@@ -110,8 +134,12 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     publicAddress: options.publicAddress,
     express: (app) => {
       app.disable("x-powered-by");
+      app.set("trust proxy", trust);
+      app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
       app.use(
-        createApiRouter({
+        (api = createApiRouter({
+          limits,
+          limiter,
           store,
           metrics,
           nodeId,
@@ -119,7 +147,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
           otherNodes: async () => (cluster ? cluster.otherNodes() : []),
           presenceOk: async () => (cluster ? cluster.healthy() : true),
           logger,
-        }),
+        })),
       );
       if (existsSync(path.join(clientDir, "index.html"))) {
         app.use(express.static(clientDir, { index: false, maxAge: "1h" }));
@@ -138,9 +166,25 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   // restarted node answers must find its game, not NOT_FOUND.
   let recoveryDone!: () => void;
   const recovering = new Promise<void>((resolve) => (recoveryDone = resolve));
-  preflightJoins(transport.server as http.Server, recovering);
-  // After preflightJoins, so it runs first: every request carries the address the limits count.
-  stampClientAddresses(transport.server as http.Server, limits.trustProxy);
+  const colyseusListeners = httpServer.listeners("request") as RequestListener[];
+  const pass: RequestListener = (req, res) => colyseusListeners.forEach((listener) => listener.call(httpServer, req, res));
+  guardRequests(httpServer, {
+    limits,
+    trust,
+    logger,
+    joinLimiter: limiter({
+      name: "joins",
+      windowMs: 60_000,
+      limit: limits.joinsPerMinute,
+      what: "matchmaking requests",
+      // The shape of Colyseus's own matchmaking errors, so the SDK rejects the join with this message.
+      body: (message) => ({ code: RATE_LIMITED_CODE, error: `RATE_LIMITED: ${message}` }),
+    }),
+    next: preflightJoins(pass, recovering),
+  });
+  const metricsServer = limits.metricsPort > 0 ? await serveMetrics(metrics, limits.metricsPort) : undefined;
+  // After the guard, so it runs first: every request carries the address the limits count.
+  stampClientAddresses(httpServer, trust);
   const child = logger.child({ node: nodeId });
 
   // Recovered here, on the node that holds the game's lease (createRoom could pick another node).
@@ -186,6 +230,9 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
       await cluster?.drain();
       await server.gracefullyShutdown(false).catch((error) => child.warn({ err: error }, "shutdown"));
       await cluster?.stop();
+      await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
+      limiterRedis?.disconnect();
+      await api?.close();
       await store.close();
       setRoomServices(null);
     },
@@ -205,27 +252,76 @@ async function recoverUnfinished(store: EventStore, recover: (gameId: string) =>
   return recovered;
 }
 
+type RequestListener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** The `code` of a matchmaking answer refused for its rate (HTTP 429 too). */
+const RATE_LIMITED_CODE = 429;
+
+/**
+ * What the built client may load: its own scripts and styles, images it draws into canvases (data:
+ * and blob: URLs), and WebSockets to this or another node of the cluster (a room may live on
+ * another node's PUBLIC_ADDRESS). No plugins, no framing by other sites.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", "data:", "blob:"],
+  fontSrc: ["'self'", "data:"],
+  mediaSrc: ["'self'", "data:", "blob:"],
+  connectSrc: ["'self'", "ws:", "wss:"],
+  workerSrc: ["'self'", "blob:"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/** /metrics without a token on 127.0.0.1:`port`, for a scraper on the same host. */
+async function serveMetrics(metrics: NodeMetrics, port: number): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== "GET" || (req.url ?? "").split("?")[0] !== "/metrics") {
+      res.writeHead(404, { "content-type": "text/plain" }).end("only GET /metrics here");
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text),
+      () => res.writeHead(500, { "content-type": "text/plain" }).end("metrics unavailable"),
+    );
+  });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", () => resolve()));
+  return server;
+}
+
 /**
  * Join codes are accepted in any letter case, and an unknown code fails with NOT_FOUND. Colyseus
  * answers /matchmake/* itself, before express, so this sits in front of its request listener.
  */
-function preflightJoins(httpServer: http.Server, recovering: Promise<void>): void {
-  const listeners = httpServer.listeners("request") as ((req: http.IncomingMessage, res: http.ServerResponse) => void)[];
-  httpServer.removeAllListeners("request");
-  httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+function preflightJoins(pass: RequestListener, recovering: Promise<void>): RequestListener {
+  return (req, res) => {
     const match = req.method === "POST" ? /^\/matchmake\/joinById\/([^/?]+)(.*)$/.exec(req.url ?? "") : null;
-    const pass = () => listeners.forEach((listener) => listener.call(httpServer, req, res));
-    if (!match) return pass();
-    const code = normalizeCode(decodeURIComponent(match[1]!));
+    if (!match) return pass(req, res);
+    let code: string;
+    try {
+      code = normalizeCode(decodeURIComponent(match[1]!));
+    } catch {
+      code = "";
+    }
     const notFound = () => {
-      res.writeHead(404, { "content-type": "application/json", "access-control-allow-origin": req.headers.origin ?? "*", "access-control-allow-credentials": "true" });
-      res.end(JSON.stringify({ code: 4212, error: `NOT_FOUND: no game with code ${code.slice(0, 10)}` }));
+      if (res.headersSent) return void res.end();
+      // The guard let this origin through: it may read the answer.
+      const origin = req.headers.origin;
+      res.writeHead(404, { "content-type": "application/json", ...(origin ? { "access-control-allow-origin": origin, vary: "Origin" } : {}) });
+      res.end(JSON.stringify({ code: 4212, error: `NOT_FOUND: no game with code ${JSON.stringify(code.slice(0, 10))}` }));
     };
     if (!isJoinCode(code)) return notFound();
     req.url = `/matchmake/joinById/${code}${match[2]}`;
-    recovering.then(() => matchMaker.getRoomById(code)).then(
-      (room) => (room ? pass() : notFound()),
-      () => notFound(),
-    );
-  });
+    recovering
+      .then(() => matchMaker.getRoomById(code))
+      .then(
+        (room) => (room ? pass(req, res) : notFound()),
+        () => notFound(),
+      )
+      .catch(() => res.destroy());
+  };
 }

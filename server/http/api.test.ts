@@ -16,9 +16,11 @@ import { cpuCommand, findProfile, mixSeed, seededRng, view, type GameEvent, type
 import { play, startedCpuGame } from "../../shared/golf/test-support.ts";
 import { createMetrics } from "../metrics.ts";
 import { EventStore, type EventStoreOptions, type GolfExport } from "../store/index.ts";
+import { limitsFromEnv, RELAXED_LIMITS } from "../limits.ts";
 import { createApiRouter, IMPORT_LIMIT_BYTES, type LiveGame } from "./api.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const METRICS_TOKEN = "test-metrics-token";
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 interface Backend {
@@ -119,6 +121,8 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
         // Records what the API logs, to check that an unexpected error is logged with its stack.
         logger: pino({ level: "warn" }, { write: (line: string) => void logLines.push(line) }),
         healthTimeoutMs: 200,
+        // Metrics behind a token; the client's address from X-Forwarded-For of the local proxy.
+        limits: { ...limitsFromEnv({}), ...RELAXED_LIMITS, metricsToken: METRICS_TOKEN, trustProxy: "loopback" },
       }),
     );
     await new Promise<void>((resolve) => {
@@ -162,7 +166,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
     return id;
   }
 
-  const get = (path: string) => fetch(base + path);
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(base + path, { headers });
   const post = (path: string, body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
     fetch(base + path, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
 
@@ -218,7 +222,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
 
   it("serves Prometheus metrics from the node's registry", async () => {
     metrics.actions.inc({ type: "draw", outcome: "ok" });
-    const res = await get("/metrics");
+    const res = await get("/metrics", { authorization: `Bearer ${METRICS_TOKEN}` });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe(metrics.registry.contentType);
     const text = await res.text();
@@ -228,7 +232,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
 
   it("counts the store's commit batches and the appends they carried in the metrics", async () => {
     const counters = async () => {
-      const text = await (await get("/metrics")).text();
+      const text = await (await get("/metrics", { authorization: `Bearer ${METRICS_TOKEN}` })).text();
       const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1]);
       return { batches: value("golf_event_commit_batches_total"), appends: value("golf_event_commit_appends_total") };
     };
@@ -331,7 +335,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
     await expectImportRefused({ format: "golf-game", version: 1 }, 400, /^bad export: game/);
     await expectImportRefused([1, 2, 3], 400, /^bad export/);
     await expectImportRefused("{ not json", 400, /not valid JSON/);
-    await expectImportRefused("", 400, /^bad export/);
+    await expectImportRefused("", 400, /^send the export/);
   });
 
   it("refuses malformed event data the engine cannot even read, naming the event", async () => {
@@ -367,10 +371,10 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
     const doc = await exportOf(id);
     const totals = [...doc.game.totals];
     doc.game.totals = totals.map((total) => total - 5);
-    await expectImportRefused(doc, 400, /^game\.totals .* do not match the replayed totals/);
+    await expectImportRefused(doc, 400, /^game\.totals .* does not match the replayed log/);
     doc.game.totals = totals;
     doc.game.winners = [0, 1, 2].filter((seat) => !doc.game.winners.includes(seat));
-    await expectImportRefused(doc, 400, /^game\.winners .* do not match the replayed winners/);
+    await expectImportRefused(doc, 400, /^game\.winners .* does not match the replayed log/);
   });
 
   it("refuses a log that stops before the game is over", async () => {
@@ -402,8 +406,9 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
     const { code, url } = (await created.json()) as { code: string; url: string };
     expect(url).toBe(`/r/${code}`);
 
-    for (const views of [1, 2]) {
-      const res = await get(`/api/shares/${code}`);
+    // A view counts once per address (here, per forwarded address) per hour: a reload does not count.
+    for (const [views, address] of [[1, "203.0.113.1"], [2, "203.0.113.2"], [2, "203.0.113.2"]] as const) {
+      const res = await get(`/api/shares/${code}`, { "x-forwarded-for": address });
       expect(res.status).toBe(200);
       const share = (await res.json()) as { title: string; views: number; export: GolfExport };
       expect(share.title).toBe("Friday night");

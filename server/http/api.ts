@@ -1,6 +1,7 @@
 // The node's HTTP API (protocol.md, HTTP): health, metrics, CPU personalities, live games, export,
 // import and share links. One express Router, mounted at the app root by the node. Every answer of
 // an /api route is JSON, errors included: `{ error: "<what went wrong>" }`.
+import { timingSafeEqual } from "node:crypto";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -13,9 +14,9 @@ import {
   UnknownGameError,
   type EventStore,
 } from "../store/index.ts";
-// The store's own shape check, run here first because the engine replay needs a well-formed log.
-import { parseExport } from "../store/export-format.ts";
-import { checkExport } from "./verify-import.ts";
+import { limitsFromEnv, type Limits } from "../limits.ts";
+import { clientAddress, compileTrust, limiterFactory, type LimiterFactory } from "./guard.ts";
+import { ImportBusyError, ImportQueue } from "./import-queue.ts";
 
 export interface LiveGame {
   code: string;
@@ -42,6 +43,10 @@ export interface HttpDeps {
   logger: Logger;
   /** How long /health waits for each dependency before calling it down (default 2000 ms). */
   healthTimeoutMs?: number;
+  /** Limits on abuse (default: from the environment). */
+  limits?: Limits;
+  /** Makes the rate limiters (default: counted in this process). */
+  limiter?: LimiterFactory;
 }
 
 /** The largest import body, as protocol.md says: 1 MB. */
@@ -58,6 +63,7 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "HttpError";
@@ -81,9 +87,19 @@ const shareRequest = z.strictObject({
     .optional(),
 });
 
-export function createApiRouter(deps: HttpDeps): express.Router {
+export function createApiRouter(deps: HttpDeps): express.Router & { close(): Promise<void> } {
   const router = express.Router();
   const healthTimeoutMs = deps.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+  const limits = deps.limits ?? limitsFromEnv();
+  const trust = compileTrust(limits.trustProxy);
+  const limiter = deps.limiter ?? limiterFactory(trust, undefined);
+  const imports = new ImportQueue(limits.importQueue);
+  const HOUR = 3_600_000;
+  const perAddress = limiter({ name: "api", windowMs: 60_000, limit: limits.httpRequestsPerMinute, what: "API requests" });
+  const importLimit = limiter({ name: "imports", windowMs: HOUR, limit: limits.importsPerHour, what: "imports" });
+  const shareLimit = limiter({ name: "shares", windowMs: HOUR, limit: limits.sharesPerHour, what: "share links" });
+  // A share's view counts once per address per hour.
+  const views = limiter.counter("views", HOUR);
 
   router.get("/health", async (_req, res) => {
     // Each check has its own deadline, so a hung database or presence cannot hang the check.
@@ -101,10 +117,18 @@ export function createApiRouter(deps: HttpDeps): express.Router {
     else res.status(503).json({ status: "unavailable", ...body, down });
   });
 
-  router.get("/metrics", async (_req, res) => {
+  // Not public: only with `Authorization: Bearer <METRICS_TOKEN>`; without a token set, only on
+  // METRICS_PORT (served by the node on 127.0.0.1), so here it is not found.
+  router.get("/metrics", async (req, res) => {
+    if (!limits.metricsToken) throw new HttpError(404, "metrics are not served here (METRICS_PORT)");
+    if (!bearerMatches(req.headers.authorization, limits.metricsToken)) {
+      throw new HttpError(401, "metrics need Authorization: Bearer <METRICS_TOKEN>", {}, { "WWW-Authenticate": "Bearer" });
+    }
     const text = await deps.metrics.registry.metrics();
     res.set("Content-Type", deps.metrics.registry.contentType).send(text);
   });
+
+  router.use("/api", perAddress);
 
   router.get("/api/cpu-profiles", (_req, res) => {
     res.json(CPU_PROFILES.map(({ name, style, traits }) => ({ name, style, traits })));
@@ -131,18 +155,37 @@ export function createApiRouter(deps: HttpDeps): express.Router {
     res.attachment(`golf-${doc.game.code}-${day}.json`).json(doc);
   });
 
-  router.post("/api/games/import", jsonBody(IMPORT_LIMIT_BYTES, "1 MB"), async (req, res) => {
-    if (req.body === undefined) throw new HttpError(400, "send the export as the request body (JSON)");
-    const doc = parseExport(req.body); // BadExportError: 400
-    // Replayed before anything is written: a refused import stores nothing.
-    const problem = checkExport(doc);
-    if (problem) throw new HttpError(400, problem.error, problem.seq === undefined ? {} : { seq: problem.seq });
-    const gameId = await deps.store.importGame(doc);
-    deps.logger.info({ gameId, from: doc.game.id, events: doc.events.length }, "game imported");
-    res.status(201).location(`/api/games/${gameId}/export`).json({ gameId });
+  router.post("/api/games/import", importLimit, rawBody(IMPORT_LIMIT_BYTES, "1 MB"), async (req, res) => {
+    // Parsed and replayed on the import worker, off the event loop; a refused import stores nothing.
+    let checked;
+    try {
+      checked = await imports.check(req.body as Buffer);
+    } catch (err) {
+      if (err instanceof ImportBusyError) throw new HttpError(503, err.message, {}, { "Retry-After": "5" });
+      throw err;
+    }
+    if (!checked.ok) throw new HttpError(400, checked.error, checked.seq === undefined ? {} : { seq: checked.seq });
+    // The same game imported again gives back the game already imported.
+    let existing = await deps.store.findImport(checked.hash);
+    let gameId = existing;
+    if (!gameId) {
+      try {
+        gameId = await deps.store.importGame(checked.doc, { hash: checked.hash });
+      } catch (err) {
+        // The same import, sent twice at once: the other one stored it (the hash is unique).
+        existing = await deps.store.findImport(checked.hash).catch(() => null);
+        if (!existing) throw err;
+        gameId = existing;
+      }
+    }
+    if (!existing) deps.logger.info({ gameId, events: checked.doc.events.length }, "game imported");
+    res
+      .status(existing ? 200 : 201)
+      .location(`/api/games/${gameId}/export`)
+      .json({ gameId, ...(existing ? { existing: true } : {}) });
   });
 
-  router.post("/api/games/:gameId/share", jsonBody(SHARE_LIMIT_BYTES, "16 kB"), async (req, res) => {
+  router.post("/api/games/:gameId/share", shareLimit, jsonBody(SHARE_LIMIT_BYTES, "16 kB"), async (req, res) => {
     const gameId = gameIdParam(req);
     const parsed = shareRequest.safeParse(req.body ?? {});
     if (!parsed.success) {
@@ -164,7 +207,9 @@ export function createApiRouter(deps: HttpDeps): express.Router {
 
   router.get("/api/shares/:code", async (req, res) => {
     const code = String(req.params.code);
-    const share = SHARE_CODE.test(code) ? await deps.store.resolveShare(code) : null;
+    // A view is counted once per address per hour.
+    const first = SHARE_CODE.test(code) ? (await views(`${code}|${clientAddress(req, trust)}`)) === 1 : false;
+    const share = SHARE_CODE.test(code) ? await deps.store.resolveShare(code, { count: first }) : null;
     if (!share) throw new HttpError(404, `share link ${code} does not exist or has expired`);
     // Every view is counted, so no cache may answer in our place.
     res.set("Cache-Control", "no-store").json({ title: share.title, views: share.views, export: share.export });
@@ -176,7 +221,29 @@ export function createApiRouter(deps: HttpDeps): express.Router {
   });
 
   router.use(errorHandler(deps.logger));
-  return router;
+  return Object.assign(router, { close: () => imports.close() });
+}
+
+/** Whether an Authorization header carries exactly `Bearer <token>` (compared in constant time). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header ?? "");
+  const wanted = Buffer.from(`Bearer ${token}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/** The body as bytes, whatever its Content-Type, up to `limitBytes` (413 above). */
+function rawBody(limitBytes: number, limitText: string): RequestHandler {
+  const read = express.raw({ limit: limitBytes, type: () => true });
+  return (req, res, next) => {
+    read(req, res, (err?: unknown) => {
+      if (err === undefined) {
+        if (!Buffer.isBuffer(req.body)) req.body = Buffer.alloc(0);
+        return next();
+      }
+      if ((err as { type?: string }).type === "entity.too.large") return next(new HttpError(413, `the body is larger than the limit of ${limitText}`));
+      next(err);
+    });
+  };
 }
 
 function gameIdParam(req: Request): string {
@@ -228,6 +295,7 @@ function errorHandler(logger: Logger) {
       return;
     }
     const { status, body } = errorAnswer(err);
+    if (err instanceof HttpError) res.set(err.headers);
     if (status === 503) logger.warn({ method: req.method, path: req.originalUrl, err: (err as Error).message }, "HTTP request failed: database unavailable");
     else if (status >= 500) logger.error({ method: req.method, path: req.originalUrl, err }, "unexpected error in the HTTP API");
     res.status(status).json(body);
@@ -240,10 +308,11 @@ function errorAnswer(err: unknown): { status: number; body: Record<string, unkno
   if (err instanceof NotFinishedError) return { status: 404, body: { error: err.message } };
   if (err instanceof BadExportError) return { status: 400, body: { error: err.message } };
   if (err instanceof StoreUnavailableError) return { status: 503, body: { error: "the database is unavailable: nothing was changed, try again later" } };
-  // Errors of the body parser that carry their own client status (bad charset, encoding, ...).
-  const status = (err as { status?: unknown; expose?: unknown }).status;
-  if (typeof status === "number" && status >= 400 && status < 500 && (err as { expose?: unknown }).expose === true) {
-    return { status, body: { error: (err as Error).message } };
+  // Errors of express and its body parsers that carry a client status (a path that does not
+  // decode, a bad charset or encoding, an aborted body, ...): the client's mistake, said as such.
+  const status = (err as { status?: unknown }).status;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    return { status, body: { error: err instanceof Error ? err.message : "bad request" } };
   }
   return { status: 500, body: { error: "internal error: the server could not answer this request" } };
 }

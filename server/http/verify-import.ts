@@ -1,6 +1,6 @@
 // Checks an export before it is imported: its events must be exactly the log the engine would have
-// written (replayed with verifyLog), the game must be over, and the totals and winners its header
-// claims must be the ones the replay produced. The store checks only the document's shape.
+// written (replayed with verifyLog), the game must be over, its times must make sense, and every
+// field of its header must say what the replayed log says. The store checks only the document's shape.
 import { isDeepStrictEqual } from "node:util";
 import { checkSettings, createdEvent, LogError, rulesPatchSchema, verifyLog, type EventOf, type GameEvent, type GameState } from "../../shared/golf/index.ts";
 import type { GolfExport } from "../store/index.ts";
@@ -11,8 +11,21 @@ export interface ImportProblem {
   seq?: number;
 }
 
-/** Null when the export can be imported, else the first problem found. */
-export function checkExport(doc: GolfExport): ImportProblem | null {
+/** The earliest creation date an export may claim (before this game server existed). */
+const EARLIEST = Date.parse("2020-01-01T00:00:00Z");
+/** The longest a game may span from its first event to its last: 30 days. */
+export const MAX_GAME_SPAN_MS = 30 * 24 * 60 * 60 * 1000;
+/** How far a game's recorded end may lie from its last event (the record is written just after it). */
+const END_SLACK_MS = 10 * 60 * 1000;
+
+/**
+ * The export to store (its header as the replayed log has it), or the first problem found. `now`
+ * bounds the dates an export may claim.
+ */
+export function checkExport(doc: GolfExport, now = Date.now()): { doc: GolfExport } | ImportProblem {
+  const timeProblem = checkTimes(doc, now);
+  if (timeProblem) return timeProblem;
+
   // The store's shape check has already made sure seqs run 1..N in array order, so the event at
   // index i has seq i + 1.
   const events = doc.events.map((event) => ({ type: event.type, seat: event.seat, data: event.data }) as GameEvent);
@@ -36,15 +49,62 @@ export function checkExport(doc: GolfExport): ImportProblem | null {
   }
 
   // A game that was played to the end (not abandoned) has its result in its gameEnded event, which
-  // the replay has just proved to be the engine's; the header must agree with it.
+  // the replay has just proved to be the engine's; the header must agree with it. An abandoned
+  // game has no result: its header may give none, or the standings when it stopped.
   const ended = events.find((event) => event.type === "gameEnded") as EventOf<"gameEnded"> | undefined;
-  if (ended) {
-    if (!isDeepStrictEqual(doc.game.totals, ended.data.totals)) {
-      return { error: `game.totals ${JSON.stringify(doc.game.totals)} do not match the replayed totals ${JSON.stringify(ended.data.totals)}` };
+  const totals = ended ? ended.data.totals : state.seats.map((seat) => seat.total);
+  const winners = ended ? ended.data.winners : [...state.winners];
+  const noResult = !ended && doc.game.totals.length === 0 && doc.game.winners.length === 0;
+  if (!noResult) {
+    if (!isDeepStrictEqual(doc.game.totals, totals)) return mismatch("totals", doc.game.totals, totals);
+    if (!isDeepStrictEqual(doc.game.winners, winners)) return mismatch("winners", doc.game.winners, winners);
+  }
+
+  // The rest of the header is what the log says, or the import is refused.
+  const seats = state.seats.map(({ name, kind, profile }) => ({ name, kind, profile }));
+  if (!isDeepStrictEqual(doc.game.seats, seats)) return mismatch("seats", doc.game.seats, seats, "the players in the log");
+  if (!isDeepStrictEqual(doc.game.rules, state.rules)) return mismatch("rules", doc.game.rules, state.rules);
+  if (doc.game.holes !== state.holes) return mismatch("holes", doc.game.holes, state.holes);
+  // The record keeps the decks in play once the game started, the host's choice before.
+  if (doc.game.decks !== state.decks && doc.game.decks !== state.decksChoice) return mismatch("decks", doc.game.decks, state.decks || state.decksChoice);
+
+  // Stored from here on: the derived values, and no id or code of the exporter's (the store gives new ones).
+  const game = { ...doc.game, id: "", code: "", seats, rules: state.rules as unknown as Record<string, unknown>, totals: doc.game.totals, winners: doc.game.winners };
+  return { doc: { ...doc, game } };
+}
+
+function mismatch(field: string, given: unknown, derived: unknown, what = "the replayed log"): ImportProblem {
+  const shown = (value: unknown) => {
+    const text = JSON.stringify(value) ?? "undefined";
+    return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+  };
+  return { error: `game.${field} ${shown(given)} does not match ${what}: ${shown(derived)}` };
+}
+
+/**
+ * The events' times (ms since the first event) start at 0, never go back and span at most 30 days;
+ * the game was created after 2020 and not in the future, and ended when its last event was written.
+ */
+function checkTimes(doc: GolfExport, now: number): ImportProblem | null {
+  let previous = 0;
+  for (const event of doc.events) {
+    const { at, seq } = event;
+    if (!Number.isFinite(at) || at < 0 || at > MAX_GAME_SPAN_MS) {
+      return { error: `event ${seq}: at ${at} is not a time from 0 to ${MAX_GAME_SPAN_MS} ms after the first event`, seq };
     }
-    if (!isDeepStrictEqual(doc.game.winners, ended.data.winners)) {
-      return { error: `game.winners ${JSON.stringify(doc.game.winners)} do not match the replayed winners ${JSON.stringify(ended.data.winners)}` };
-    }
+    if (seq === 1 && at !== 0) return { error: `event 1: at must be 0 (times count from the first event), found ${at}`, seq };
+    if (at < previous) return { error: `event ${seq}: at ${at} is earlier than the event before it (${previous})`, seq };
+    previous = at;
+  }
+  const createdAt = Date.parse(doc.game.createdAt);
+  if (!(createdAt >= EARLIEST && createdAt <= now + END_SLACK_MS)) {
+    return { error: `game.createdAt ${doc.game.createdAt} is not a date from 2020 to now` };
+  }
+  if (doc.game.endedAt === null) return { error: "game.endedAt: a finished game has an end date" };
+  const endedAt = Date.parse(doc.game.endedAt);
+  const lastAt = createdAt + previous;
+  if (!(endedAt >= lastAt - END_SLACK_MS && endedAt <= lastAt + END_SLACK_MS && endedAt <= now + END_SLACK_MS)) {
+    return { error: `game.endedAt ${doc.game.endedAt} is not when the game's last event was written (${new Date(lastAt).toISOString()})` };
   }
   return null;
 }

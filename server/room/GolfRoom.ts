@@ -1321,7 +1321,7 @@ export class GolfRoom extends Room {
     const spectators = this.state.spectators;
     if (!force && last.phase === phase && last.hole === hole && last.players === players && last.spectators === spectators) return;
     this.lastListing = { phase, hole, players, spectators };
-    const metadata = { gameId: this.gameId, phase, hole, holes: this.game.holes, players, spectators, node: deps().nodeId };
+    const metadata = { gameId: this.gameId, phase, hole, holes: this.game.holes, players, spectators, node: deps().nodeId, private: this.isPrivate };
     const full = players === this.game.seats.length;
     this.setMatchmaking({ metadata, private: this.isPrivate || phase !== "lobby" || full }).catch((error: unknown) => this.log_?.warn({ err: error }, "listing not updated"));
   }

@@ -522,7 +522,7 @@ export class EventStore {
    * a fresh id and code, all in one transaction. Checks the shape only (BadExportError); the caller
    * has replayed the events through the engine.
    */
-  async importGame(doc: GolfExport): Promise<string> {
+  async importGame(doc: GolfExport, options: { hash?: string } = {}): Promise<string> {
     const parsed = parseExport(doc);
     const gameId = randomUUID();
     const createdAt = Date.parse(parsed.game.createdAt);
@@ -535,8 +535,8 @@ export class EventStore {
       await client.query(
         `WITH game AS (
            INSERT INTO games (id, code, status, is_private, rules, holes, decks, seats, created_at, ended_at,
-                              totals, winners, imported)
-           VALUES ($1, $2, 'finished', false, $3, $4, $5, $6, $7, $8, $9, $10, true)
+                              totals, winners, imported, import_hash)
+           VALUES ($1, $2, 'finished', false, $3, $4, $5, $6, $7, $8, $9, $10, true, $12)
            RETURNING id
          )
          INSERT INTO game_heads (game_id, last_seq) SELECT id, $11 FROM game`,
@@ -552,6 +552,7 @@ export class EventStore {
           JSON.stringify(parsed.game.totals),
           JSON.stringify(parsed.game.winners),
           events.length,
+          options.hash ?? null,
         ],
       );
       await client.query(
@@ -569,6 +570,12 @@ export class EventStore {
       );
     });
     return gameId;
+  }
+
+  /** The imported game whose log has this hash (see importGame's `hash`), or null. */
+  async findImport(hash: string): Promise<string | null> {
+    const { rows } = await this.query<{ id: string }>("findImport", "SELECT id FROM games WHERE import_hash = $1", [hash]);
+    return rows[0]?.id ?? null;
   }
 
   // ---- share links -------------------------------------------------------------------------
@@ -595,11 +602,13 @@ export class EventStore {
   }
 
   /** The shared game and its view count (this view included), or null once expired or unknown. */
-  async resolveShare(code: string): Promise<ResolvedShare | null> {
+  async resolveShare(code: string, options: { count?: boolean } = {}): Promise<ResolvedShare | null> {
     const { rows } = await this.query<{ game_id: string; title: string; views: number }>(
       "resolveShare",
-      // One statement: concurrent views each count once.
-      "UPDATE shares SET views = views + 1 WHERE code = $1 AND expires_at > $2 RETURNING game_id, title, views",
+      // One statement: concurrent views each count once. `count: false` reads without counting.
+      options.count === false
+        ? "SELECT game_id, title, views FROM shares WHERE code = $1 AND expires_at > $2"
+        : "UPDATE shares SET views = views + 1 WHERE code = $1 AND expires_at > $2 RETURNING game_id, title, views",
       [code, new Date(this.clock())],
     );
     if (rows.length === 0) return null;

@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { projectEvent, type GameEvent } from "../../shared/golf/index.ts";
 import { scratchDatabase } from "../testing.ts";
+import { LOCAL_METRICS_HEADERS } from "../limits.ts";
 import { auditGame, NodeProcess, Player, RedisServer, sleep, ThrowawayPostgres, until, type Audit, type GameExportJson, type NodeSettings } from "./cluster-support.ts";
 
 /** Liveness bounds, not performance claims. */
@@ -15,7 +16,8 @@ const TEST_TIMEOUT = 150_000;
 /** Every code an `error` may carry (protocol.md). */
 const ERROR_CODES = ["BAD_MESSAGE", "UNKNOWN_MESSAGE", "WRONG_PHASE", "NOT_YOUR_TURN", "ILLEGAL_MOVE", "NOT_HOST", "SPECTATOR", "RATE_LIMITED", "UNAVAILABLE"];
 // CPUs move at once: a room's clock only ticks with a patch, so a short CPU delay becomes ~1 s.
-const TABLE = { seats: 3, cpus: 1, holes: 2, turnSeconds: 0, cpuDelayMs: 0, private: true };
+// Public, so the live list (which never shows a private game) tells where each game runs.
+const TABLE = { seats: 3, cpus: 1, holes: 2, turnSeconds: 0, cpuDelayMs: 0 };
 
 describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("a cluster of two nodes", () => {
   /** Undone in reverse order after each test: players leave, nodes die, Redis stops, databases go. */
@@ -185,7 +187,7 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
       expect((await ann.act("start")).ok).toBe(true);
       await vi.waitFor(async () => expect((await a.live()).filter((game) => game.gameId === ann.gameId)).toHaveLength(1), WAIT);
       // One game, one room on the node.
-      const metrics = await (await fetch(`${a.url}/metrics`)).text();
+      const metrics = await (await fetch(`${a.url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text();
       expect(Number(/^golf_rooms (\d+)/m.exec(metrics)?.[1])).toBe(1);
       await finish([ann, ben]);
       expect([...ann.errors, ...ben.errors]).toEqual([]);

@@ -55,7 +55,7 @@ export async function startServerProcess(port: number, database: { url?: string;
   return { url, child, exited, output: () => output };
 }
 
-/** Waits until the node at `url` lists the game `code` as live (brought back after a restart). */
+/** Waits until the node at `url` lists the game `code` as live (brought back after a restart); public games only. */
 export async function gameIsLive(url: string, code: string): Promise<void> {
   await vi.waitFor(async () => {
     const live = (await (await fetch(`${url}/api/games/live`)).json()) as { code: string }[];

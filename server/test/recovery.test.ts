@@ -298,7 +298,7 @@ function range(from: number, to: number): number[] {
 async function startTable(url: string, options: Record<string, unknown> = {}): Promise<[Player, Player]> {
   const ann = new Player(url, "Ann");
   const ben = new Player(url, "Ben");
-  await ann.create({ seats: 3, cpus: 1, holes: 2, turnSeconds: 0, cpuDelayMs: 0, private: true, ...options });
+  await ann.create({ seats: 3, cpus: 1, holes: 2, turnSeconds: 0, cpuDelayMs: 0, ...options });
   await ben.join(ann.code);
   await ann.act("start");
   return [ann, ben];
@@ -425,7 +425,7 @@ describe("rejoining by token after the reconnection window", () => {
     const ann = new Player(node.url, "Ann");
     players.push(ann);
     // A paced CPU, so the game is still running when Ann comes back.
-    await ann.create({ seats: 2, cpus: 1, holes: 9, turnSeconds: 0, cpuDelayMs: 300, private: true });
+    await ann.create({ seats: 2, cpus: 1, holes: 9, turnSeconds: 0, cpuDelayMs: 300 });
     await ann.act("start");
     ann.dropConnection();
     await vi.waitFor(() => expect(ann.closedWith).not.toBeNull(), WAIT);
@@ -445,7 +445,7 @@ describe("rejoining by token after the reconnection window", () => {
     // Ann's own token for another game is just as wrong here.
     const other = new Player(node.url, "Cid");
     players.push(other);
-    await other.create({ seats: 2, cpus: 1, holes: 1, turnSeconds: 0, private: true });
+    await other.create({ seats: 2, cpus: 1, holes: 1, turnSeconds: 0 });
     await expect(stranger.joinById(other.code, { name: "Ann", token: ann.token })).rejects.toThrow(/^BAD_TOKEN/);
 
     const unused = ["ZZZZZ", "YYYYY", "XXXXX"].find((code) => code !== ann.code && code !== other.code)!;

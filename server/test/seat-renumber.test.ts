@@ -67,8 +67,8 @@ describe.each(backends)("seats closed up at the start, then a restart ($name)", 
     const port = await freePort();
     server = await startServerProcess(port, database.location);
 
-    // A private table of three, no CPUs: Ann (host, seat 0), Ben (seat 1), Cy (seat 2).
-    const ann = scripted(await Bot.create(server.url, { name: "Ann", seats: 3, cpus: 0, holes: 2, turnSeconds: 0, private: true }, { autoplay: false }));
+    // A table of three (public: gameIsLive reads the live list), no CPUs: Ann (host, seat 0), Ben (seat 1), Cy (seat 2).
+    const ann = scripted(await Bot.create(server.url, { name: "Ann", seats: 3, cpus: 0, holes: 2, turnSeconds: 0 }, { autoplay: false }));
     bots.push(ann);
     const code = ann.code;
     const ben = scripted(await Bot.joinById(server.url, code, { name: "Ben" }, { autoplay: false }));

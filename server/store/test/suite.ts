@@ -531,10 +531,11 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
   });
 
   it("reports a failing migration with MigrationError naming it, and applies none of it", async () => {
+    const realMigrations = readdirSync(DEFAULT_MIGRATIONS_DIR).filter((name) => name.endsWith(".sql")).sort();
     const dir = mkdtempSync(join(tmpdir(), "golf-migrations-"));
     try {
-      // The real migrations (all applied already), then a broken one.
-      for (const file of readdirSync(DEFAULT_MIGRATIONS_DIR)) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, file), join(dir, file));
+      // Every real migration (all applied already), then a broken one after them.
+      for (const name of realMigrations) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, name), join(dir, name));
       writeFileSync(join(dir, "9999_broken.sql"), "-- Up Migration\nCREATE TABLE golf_half_done (id int);\nCREATE TABLE golf_broken (;\n");
       const err = await EventStore.open({ databaseUrl: store.connectionString, migrationsDir: dir, logger: silentLogger }).catch(
         (e: unknown) => e,
@@ -549,7 +550,7 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
     await client.connect();
     try {
       const { rows } = await client.query("SELECT to_regclass('golf_half_done') AS half, (SELECT count(*)::int FROM pgmigrations) AS applied");
-      expect(rows[0]).toEqual({ half: null, applied: readdirSync(DEFAULT_MIGRATIONS_DIR).filter((file) => file.endsWith(".sql")).length });
+      expect(rows[0]).toEqual({ half: null, applied: realMigrations.length });
     } finally {
       await client.end();
     }
