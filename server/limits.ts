@@ -2,6 +2,7 @@
 // them from `NodeOptions.limits`, else from the environment, else these defaults. The benchmarks
 // and the load test, which send thousands of clients from one address, raise them for the nodes
 // they start (RELAXED_LIMITS_ENV). docs/security.md lists each limit and what it guards.
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -97,6 +98,11 @@ function parseTrustProxy(value: string): boolean | number | string {
   if (text === "" || text === "false" || text === "0") return false;
   if (text === "true") return true;
   if (/^\d+$/.test(text)) return Number(text);
+  try {
+    proxyaddr.compile(text.split(",").map((part) => part.trim()));
+  } catch (error) {
+    throw new LimitsError(`TRUST_PROXY: ${(error as Error).message} (a hop count, true, or addresses, subnets and names such as loopback)`);
+  }
   return text;
 }
 
