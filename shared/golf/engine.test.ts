@@ -256,8 +256,10 @@ describe("the deck running out", () => {
 });
 
 describe("the lobby", () => {
+  // A game of today's engine (shuffle generator version 2, whose games follow the display-name rules).
+  const SEED_V2 = "5e".repeat(32);
   const lobby = () => {
-    let state = evolve(EMPTY_STATE, createdEvent({ tableSize: 4, rules: rules(), holes: 9, decks: null, turnSeconds: 30, seed: 42 }));
+    let state = evolve(EMPTY_STATE, createdEvent({ tableSize: 4, rules: rules(), holes: 9, decks: null, turnSeconds: 30, seed: SEED_V2, rng: 2 }));
     state = play(state, "system", { type: "join", name: "  Ann " }).state;
     return state;
   };
@@ -321,7 +323,7 @@ describe("the lobby", () => {
     expect(play(state, "system", { type: "join", name: "\u2764\ufe0f" }).state.seats[1]!.name).toBe("\u2764\ufe0f");
   });
   it("keeps names distinct at a table by a suffix, CPUs' too, and a replay agrees", () => {
-    const created = createdEvent({ tableSize: 6, rules: rules(), holes: 9, decks: null, turnSeconds: 30, seed: 42 });
+    const created = createdEvent({ tableSize: 6, rules: rules(), holes: 9, decks: null, turnSeconds: 30, seed: SEED_V2, rng: 2 });
     const log: GameEvent[] = [created];
     let state = evolve(EMPTY_STATE, created);
     const act = (actor: "system" | number, command: Parameters<typeof play>[2]) => {
@@ -344,6 +346,18 @@ describe("the lobby", () => {
     let long = play(lobby(), "system", { type: "join", name: "x".repeat(20) }).state;
     long = play(long, "system", { type: "join", name: "x".repeat(20) }).state;
     expect(long.seats[2]!.name).toBe(`${"x".repeat(16)} (2)`);
+  });
+  it("replays a game logged before the name rules (version 1) with its names as they were", () => {
+    // Two players named alike and a human named like a CPU: what the engine logged before the rules.
+    const created = createdEvent({ tableSize: 4, rules: rules(), holes: 1, decks: null, turnSeconds: 30, seed: 42 });
+    const log: GameEvent[] = [
+      created,
+      { type: "seatTaken", seat: 0, data: { name: "Ann", kind: "human", profile: "" } },
+      { type: "seatTaken", seat: 1, data: { name: "Ann", kind: "human", profile: "" } },
+      { type: "seatTaken", seat: 2, data: { name: "Maya", kind: "human", profile: "" } },
+      { type: "seatTaken", seat: 3, data: { name: "Maya", kind: "cpu", profile: "Maya" } },
+    ] as GameEvent[];
+    expect(verifyLog(log).seats.map((seat) => seat.name)).toEqual(["Ann", "Ann", "Maya", "Maya"]);
   });
   it("passes the host only by the room, to a human", () => {
     let state = play(lobby(), "system", { type: "join", name: "Ben" }).state;

@@ -5,7 +5,7 @@ import { buildShoe, cardName, type Card } from "./cards.ts";
 import { isSeedHex, profilePick, shuffleForDeal, shuffleForReshuffle } from "./rng.ts";
 import { defaultDecks, jokersInShoe, mergeRules, scoreHole, scoringFor, STANDARD_RULES, type RulesPatch } from "./rules.ts";
 import { CPU_PROFILES, findProfile } from "./profiles.ts";
-import { checkDisplayName, distinctName } from "./names.ts";
+import { checkDisplayName, distinctName, type NameCheck } from "./names.ts";
 import type {
   Actor,
   Command,
@@ -102,9 +102,23 @@ export function checkName(name: unknown): string | null {
   return checked.ok ? checked.name : null;
 }
 
-/** Nobody at a table goes by another's name, CPUs included: a repeated name gets a suffix ("Ann (2)"). */
+/**
+ * Nobody at a table goes by another's name, CPUs included: a repeated name gets a suffix ("Ann (2)").
+ * Games logged before these name rules (shuffle generator version 1, the release before them) keep
+ * their names as logged, so their logs still replay and verify.
+ */
 function nameAtTable(state: GameState, name: string): string {
+  if (state.rng === 1) return name;
   return distinctName(name, state.seats.flatMap((seat) => (seat.kind === "empty" ? [] : [seat.name])));
+}
+
+/** A joining player's name: the display-name rules (names.ts), or for a version 1 game the rule it was logged under. */
+function joiningName(state: GameState, raw: string): NameCheck {
+  if (state.rng !== 1) return checkDisplayName(raw);
+  const trimmed = typeof raw === "string" ? raw.trim() : "";
+  // eslint-disable-next-line no-control-regex
+  const ok = trimmed.length >= 1 && trimmed.length <= LIMITS.maxNameLength && !/[\u0000-\u001f\u007f-\u009f]/.test(trimmed);
+  return ok ? { ok: true, name: trimmed } : { ok: false, reason: "a name is 1-20 characters with no control characters" };
 }
 
 export function faceDownPositions(seat: SeatState): number[] {
@@ -341,7 +355,7 @@ function actJoin(state: GameState, actor: Actor, rawName: string, playerId: stri
   if (actor !== "system") return fail("NOT_HOST", "SYSTEM_ONLY", "seats are taken through the room");
   const phaseError = requirePhase(state, "lobby");
   if (phaseError) return phaseError;
-  const checked = checkDisplayName(rawName);
+  const checked = joiningName(state, rawName);
   if (!checked.ok) return fail("BAD_MESSAGE", "BAD_NAME", checked.reason);
   const name = nameAtTable(state, checked.name);
   const free = state.seats.findIndex((seat) => seat.kind === "empty");
