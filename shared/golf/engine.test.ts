@@ -1,6 +1,10 @@
-// The rules of a hole and a game, action by action, with rigged deals (golf-rules.md).
+// The rules of a hole and a game, action by action, with rigged deals (docs/rules.md).
 import { describe, expect, it } from "vitest";
-import { createdEvent, decide, EMPTY_STATE, evolve, fold, LogError, settleOwed, verifyLog } from "./engine.ts";
+import { decide } from "./decide.ts";
+import { EMPTY_STATE, evolve, fold } from "./evolve.ts";
+import { applyOwedEvents } from "./owed.ts";
+import { createdEvent } from "./settings.ts";
+import { LogError, verifyLog } from "./verify.ts";
 import { projectEvent, view } from "./view.ts";
 import { card, cards, expectRefused, play, riggedGame, rules, startedCpuGame } from "./test-support.ts";
 import type { GameEvent, GameState } from "./types.ts";
@@ -211,7 +215,7 @@ describe("going out and final turns", () => {
     const handA = "AH 2H 3H 4H 5H 6H"; // columns (A,4) 5 + (2,5) 3 + (3,6) 9 = 17
     const handB = "KS KC 3S 3C 4S 5S"; // columns (K,3) 3 + (K,4) 4 + (3,5) 8 = 15
     const first = riggedGame({ hands: [handA, handB], discard: "QD", deck: "", rules: { initialFlips: 0 }, holes: 2, dealer: 0 });
-    let { state } = settleOwed(first.state);
+    let { state } = applyOwedEvents(first.state);
     expect(state.phase).toBe("holeOver");
     expect(state.results[0]).toMatchObject({ hole: 1, finisher: -1, raw: [17, 15], scores: [17, 15], winners: [1] });
     expect(state.seats.map((seat) => [seat.total, seat.holesWon])).toEqual([[17, 0], [15, 1]]);
@@ -219,7 +223,7 @@ describe("going out and final turns", () => {
     const dealt = play(state, 0, { type: "nextHole" }).state;
     expect([dealt.hole, dealt.dealer, dealt.turn]).toEqual([2, 1, 0]);
     // The second hole, rigged the other way round, ties the totals.
-    state = settleOwed(
+    state = applyOwedEvents(
       fold([{ type: "holeStarted", seat: null, data: { hole: 2, dealer: 1, hands: [cards(handB), cards(handA)], discard: card("QD"), deck: [] } }], state),
     ).state;
     expect(state.phase).toBe("gameOver");
