@@ -82,6 +82,10 @@ function requireTurn(state: GameState, actor: Actor): EngineError | number {
   return seat;
 }
 
+/**
+ * The event a command produces itself, or why it is refused. The events owed after it are not here
+ * (see `decide`); `verifyLog` checks each logged move against this.
+ */
 export function commandEvent(state: GameState, actor: Actor, command: Command): GameEvent | EngineError {
   if (state.tableSize === 0) return engineError("WRONG_PHASE", "NOT_CREATED", "the game has not been created");
   if (state.phase === "gameOver") return engineError("WRONG_PHASE", "GAME_OVER", "the game is over");
