@@ -9,7 +9,7 @@ import { takeLock } from "./embedded.ts";
 import { openStore, type Store, StoreUnavailableError } from "./index.ts";
 import { eventStoreSuite, silentLogger } from "./test/suite.ts";
 
-describe("EventStore on PGlite", () => {
+describe("the store on PGlite", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "golf-pglite-"));
 
   eventStoreSuite(async () => ({

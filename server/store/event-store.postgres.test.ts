@@ -8,7 +8,7 @@ import { openStore, type Store } from "./index.ts";
 import { eventStoreSuite, silentLogger, type OutageRig } from "./test/suite.ts";
 import { ThrowawayPostgres } from "./test/throwaway-postgres.ts";
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)("EventStore on PostgreSQL", () => {
+describe.skipIf(!process.env.TEST_DATABASE_URL)("the store on PostgreSQL", () => {
   eventStoreSuite(async () => {
     const adminUrl = process.env.TEST_DATABASE_URL!;
     const admin = new pg.Client({ connectionString: adminUrl });
