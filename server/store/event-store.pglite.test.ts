@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { takeLock } from "./embedded.ts";
-import { openStore, type Store, StoreUnavailableError } from "./index.ts";
+import { openStore, StoreUnavailableError } from "./index.ts";
 import { eventStoreSuite, silentLogger } from "./test/suite.ts";
 
 describe("the store on PGlite", () => {
