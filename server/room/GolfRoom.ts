@@ -94,11 +94,11 @@ export class GolfRoom extends Room implements HostedGame {
   constructor(services: RoomServices) {
     super();
     this.services = services;
-    this.seating = new Seating(services.store, () => this.gameId);
+    this.seating = new Seating(services.store.tokens, () => this.gameId);
     this.viewers = this.seating.viewers;
     this.seatClients = this.seating.seatClients;
     this.disconnectedSeats = this.seating.disconnectedSeats;
-    this.gameLog = new GameLog({ store: services.store, metrics: services.metrics, gameId: () => this.gameId, log: () => this.log_, closing: () => this.closing });
+    this.gameLog = new GameLog({ log: services.store.log, metrics: services.metrics, gameId: () => this.gameId, logger: () => this.log_, closing: () => this.closing });
     this.tasks = new TaskQueue((error, what) => this.log_?.error({ err: error }, what));
   }
 
@@ -233,7 +233,7 @@ export class GolfRoom extends Room implements HostedGame {
         this.seating.attachView(client, seat, this.state);
       }
       reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: viewer.role, token });
-      await sendSince(client, viewer, sinceSeq, { firstSeq: seqBefore + 1, events: joined }, { store: this.services.store, gameId: this.gameId, upTo: this.game.seq, log: this.log_ });
+      await sendSince(client, viewer, sinceSeq, { firstSeq: seqBefore + 1, events: joined }, { log: this.services.store.log, gameId: this.gameId, upTo: this.game.seq, logger: this.log_ });
       if (seat >= 0) await this.seatReturned(seat);
       this.lastHumanActionAt = Date.now();
       this.afterChange();
@@ -517,7 +517,7 @@ export class GolfRoom extends Room implements HostedGame {
     }
     let stored;
     try {
-      stored = await store.loadSince(this.gameId, this.game.seq);
+      stored = await store.log.loadSince(this.gameId, this.game.seq);
     } catch (error) {
       this.log_?.warn({ err: error }, "could not catch up with the log; the next conflict retries");
       return;

@@ -11,7 +11,7 @@
 import type pino from "pino";
 import { decide, type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
 import type { NodeMetrics } from "../metrics.ts";
-import { CommitUnknownError, ConflictError, StoreUnavailableError, type EventStore, type NewEvent, type RecordPatch, type SeatInfo, type StoredEvent } from "../store/index.ts";
+import { CommitUnknownError, ConflictError, StoreUnavailableError, type EventLog, type NewEvent, type RecordPatch, type SeatInfo, type StoredEvent } from "../store/index.ts";
 
 export interface Refusal {
   ok: false;
@@ -45,7 +45,7 @@ export function seatInfos(state: GameState): SeatInfo[] {
 
 /**
  * What `events` change in the game's record, read from the state they lead to; undefined for most
- * moves. It is committed with the events (EventStore.append), so the record never says something the
+ * moves. It is committed with the events (EventLog.append), so the record never says something the
  * log does not.
  */
 export function recordPatch(events: GameEvent[], after: GameState): RecordPatch | undefined {
@@ -72,10 +72,10 @@ export function failedAppend(error: unknown): FailedMove {
 }
 
 interface GameLogContext {
-  store: EventStore;
+  log: EventLog;
   metrics: NodeMetrics;
   gameId(): string;
-  log(): pino.Logger | undefined;
+  logger(): pino.Logger | undefined;
   /** A room going away stops waiting for the database: the next host recovers the game from its log. */
   closing(): boolean;
 }
@@ -97,13 +97,13 @@ export class GameLog {
    * they are committed, or known not to be (never rejects).
    */
   async append(events: GameEvent[], expectedSeq: number, record?: RecordPatch): Promise<Committed> {
-    const { store, metrics, gameId, log } = this.context;
+    const { log, metrics, gameId, logger } = this.context;
     const started = performance.now();
     const sent: NewEvent[] = events.map((e) => ({ type: e.type, seat: e.seat, data: e.data }));
     try {
-      await store.append(gameId(), sent, expectedSeq, record);
+      await log.append(gameId(), sent, expectedSeq, record);
     } catch (error) {
-      log()?.warn({ err: error }, "append failed");
+      logger()?.warn({ err: error }, "append failed");
       if (!(error instanceof CommitUnknownError) || !(await this.committedAfterAll(sent, expectedSeq))) return { ok: false, error };
     }
     metrics.appendLatency.observe((performance.now() - started) / 1000);
@@ -116,13 +116,13 @@ export class GameLog {
    * and the CPUs and timers, whose tasks wait for the moves before them, wait.
    */
   private async committedAfterAll(events: NewEvent[], expectedSeq: number): Promise<boolean> {
-    const { store, gameId, log, closing } = this.context;
+    const { log, gameId, logger, closing } = this.context;
     this.unconfirmed++;
     try {
       for (let attempt = 1, pause = 25; ; attempt++, pause = Math.min(pause * 2, 2000)) {
         try {
-          const outcome = await store.appendOutcome(gameId(), expectedSeq, events);
-          log()?.info({ expectedSeq, committed: outcome.committed, lastSeq: outcome.lastSeq }, "unconfirmed append looked up in the log");
+          const outcome = await log.appendOutcome(gameId(), expectedSeq, events);
+          logger()?.info({ expectedSeq, committed: outcome.committed, lastSeq: outcome.lastSeq }, "unconfirmed append looked up in the log");
           return outcome.committed;
         } catch (error) {
           if (!(error instanceof StoreUnavailableError) || (closing() && attempt >= 3)) return false;

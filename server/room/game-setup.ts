@@ -137,7 +137,7 @@ export async function openGame(services: RoomServices, gameId: string, plan: Gam
   for (let attempt = 0; attempt < 20; attempt++) {
     const code = newJoinCode();
     try {
-      await store.createGame({
+      await store.games.create({
         id: gameId,
         code,
         private: table.isPrivate,
@@ -171,13 +171,13 @@ export interface RecoveredGame {
  */
 export async function recoverGame(services: RoomServices, gameId: string): Promise<RecoveredGame> {
   const { store, nodeId, defaultCpuDelayMs } = services;
-  const { game: record, events } = await store.load(gameId);
+  const { game: record, events } = await store.log.load(gameId);
   const game = fold(events.map(toGameEvent));
   // The log is the truth: a game it ends is over, whatever its record says (an old record whose
   // last write was lost), and is not run again.
   if (game.phase === "gameOver") {
     const ended = events.findLast((e) => e.type === "gameEnded")?.data as { totals: number[]; winners: number[] } | undefined;
-    await store.finish(gameId, game.abandoned || !ended ? { status: "abandoned" } : { status: "finished", ...ended });
+    await store.games.finish(gameId, game.abandoned || !ended ? { status: "abandoned" } : { status: "finished", ...ended });
     throw new ServerError(410, `${GAME_OVER}: game ${gameId} ended in its log`);
   }
   const settings = record.settings as StoredSettings;
@@ -190,7 +190,7 @@ export async function recoverGame(services: RoomServices, gameId: string): Promi
     cpusToSeat: humanJoined ? [] : (settings.cpus ?? []).map((cpu) => cpu ?? undefined),
   };
   // The record is derived again from the log (for records written before they committed with their events).
-  await store.updateGame(gameId, {
+  await store.games.update(gameId, {
     node: nodeId,
     status: game.phase === "lobby" ? "lobby" : "running",
     seats: seatInfos(game),

@@ -3,7 +3,7 @@
 import type { Client } from "@colyseus/core";
 import type pino from "pino";
 import { projectEvent, type GameEvent } from "../../shared/golf/index.ts";
-import type { EventStore, StoredEvent } from "../store/index.ts";
+import type { EventLog, StoredEvent } from "../store/index.ts";
 import { toGameEvent } from "./commit.ts";
 import { corkSocket } from "./colyseus-internals.ts";
 import type { Viewer } from "./intake.ts";
@@ -50,11 +50,11 @@ export function sendEvents(viewers: ReadonlyMap<string, Viewer>, events: GameEve
 
 /** Where a catch-up reads the events the room does not hold. */
 export interface CatchUpSource {
-  store: EventStore;
+  log: EventLog;
   gameId: string;
   /** The game's last committed seq. */
   upTo: number;
-  log?: pino.Logger;
+  logger?: pino.Logger;
 }
 
 /**
@@ -73,9 +73,9 @@ export async function sendSince(client: Client, viewer: Viewer | undefined, sinc
   }
   let missed: StoredEvent[];
   try {
-    missed = await source.store.loadSince(source.gameId, sinceSeq);
+    missed = await source.log.loadSince(source.gameId, sinceSeq);
   } catch (error) {
-    source.log?.warn({ err: error }, "missed events not loaded");
+    source.logger?.warn({ err: error }, "missed events not loaded");
     reply(client, "error", { code: "UNAVAILABLE", message: `the events after seq ${sinceSeq} could not be loaded: rejoin to get them` });
     return;
   }

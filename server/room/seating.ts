@@ -4,7 +4,7 @@
 import { StateView } from "@colyseus/schema";
 import type { Client } from "@colyseus/core";
 import type { GameState } from "../../shared/golf/index.ts";
-import type { EventStore } from "../store/index.ts";
+import type { SeatTokens } from "../store/index.ts";
 import { hashToken, newSeatToken } from "./codes.ts";
 import type { Viewer } from "./intake.ts";
 import type { GolfStateSchema } from "./schema.ts";
@@ -20,7 +20,7 @@ export class Seating {
   private readonly tokens = new Map<string, string>();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly tokenStore: SeatTokens,
     private readonly gameId: () => string,
   ) {}
 
@@ -43,7 +43,7 @@ export class Seating {
     const hash = hashToken(token);
     let playerId = this.tokens.get(hash) ?? null;
     if (playerId === null) {
-      playerId = await this.store.playerForToken(this.gameId(), hash).catch(() => null);
+      playerId = await this.tokenStore.playerForToken(this.gameId(), hash).catch(() => null);
       if (playerId !== null) this.tokens.set(hash, playerId);
     }
     if (playerId !== null) {
@@ -52,14 +52,14 @@ export class Seating {
     }
     // A game logged before player ids: its tokens name a seat index, and only a seat without a
     // player id can be taken back that way.
-    const legacy = await this.store.seatForToken(this.gameId(), hash).catch(() => null);
+    const legacy = await this.tokenStore.seatForToken(this.gameId(), hash).catch(() => null);
     return legacy !== null && game.seats[legacy]?.playerId === "" ? legacy : null;
   }
 
   /** A new token for a player who just took a seat; rejects when it could not be stored. */
   async issueToken(playerId: string): Promise<string> {
     const token = newSeatToken();
-    await this.store.setPlayerToken(this.gameId(), playerId, hashToken(token));
+    await this.tokenStore.setPlayerToken(this.gameId(), playerId, hashToken(token));
     this.tokens.set(hashToken(token), playerId);
     return token;
   }
@@ -67,8 +67,8 @@ export class Seating {
   /** A player left their seat in the lobby: their tokens open nothing any more. */
   async forgetTokens(playerId: string, seat: number): Promise<void> {
     this.tokens.forEach((tokenPlayer, hash) => tokenPlayer === playerId && this.tokens.delete(hash));
-    if (playerId) await this.store.clearPlayerTokens(this.gameId(), playerId).catch(() => undefined);
-    else await this.store.clearSeatToken(this.gameId(), seat).catch(() => undefined);
+    if (playerId) await this.tokenStore.clearPlayerTokens(this.gameId(), playerId).catch(() => undefined);
+    else await this.tokenStore.clearSeatToken(this.gameId(), seat).catch(() => undefined);
   }
 
   /** Lets the seat's client see what only the seat's player sees. */

@@ -4,7 +4,7 @@ import type pino from "pino";
 import type { Cluster } from "../cluster/cluster.ts";
 import type { Limits } from "../limits.ts";
 import type { NodeMetrics } from "../metrics.ts";
-import type { EventStore } from "../store/index.ts";
+import type { Store } from "../store/index.ts";
 
 /** The part of a room its node reaches: to hand its game to another node. */
 export interface HostedGame {
@@ -12,7 +12,7 @@ export interface HostedGame {
 }
 
 export interface RoomServices {
-  store: EventStore;
+  store: Store;
   metrics: NodeMetrics;
   logger: pino.Logger;
   nodeId: string;
