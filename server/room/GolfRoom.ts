@@ -13,12 +13,13 @@ import { withGolfSerializer } from "./colyseus-internals.ts";
 import { installIntake } from "./frame-guard.ts";
 import { authorizeMatchmaking, createNextGame, NextGame, openGame, planGame, recoverGame, type RecoverOption, type TableSettings } from "./game-setup.ts";
 import { FLOOD_CLOSE_CODE, HOLDING_MESSAGE, isGameAction, screenAction, screenUnknown, type Refused, type Viewer } from "./intake.ts";
-import { joinOptionsSchema, describeIssues, MESSAGE_TYPES, type MessageType } from "./messages.ts";
+import { MESSAGE_TYPES, type MessageType } from "./messages.ts";
+import { Listing } from "./listing.ts";
 import { mirrorState } from "./mirror.ts";
 import { releaseRoom } from "./owners.ts";
 import { reply, sendEvents, sendSince, type Origin } from "./replies.ts";
 import { newGolfState, type GolfStateSchema } from "./schema.ts";
-import { Seating } from "./seating.ts";
+import { Seating, type JoinAuth } from "./seating.ts";
 import type { HostedGame, RoomServices } from "./services.ts";
 import { RoomTimers } from "./timers.ts";
 
@@ -29,13 +30,6 @@ const TIMER_WARNING_MS = 10_000;
 const RECONNECT_BONUS_MS = 15_000;
 /** A CPU plays an absent human's seat with this personality's traits. */
 const STAND_IN = findProfile("Marcus")!.traits;
-
-interface JoinAuth {
-  kind: "join" | "rejoin" | "spectator";
-  seat: number;
-  name: string;
-  token: string;
-}
 
 /** The golf room of one node: its services passed in, its matchmaking checked with its limits. */
 export function golfRoomFor(services: RoomServices): typeof GolfRoom {
@@ -66,6 +60,7 @@ export class GolfRoom extends Room implements HostedGame {
   /** Players' moves decided but not yet answered: see onAction. */
   private readonly moves = new MovePipeline();
   private readonly nextGame = new NextGame();
+  private readonly listing: Listing;
   private timeouts = new Map<number, number>();
   private cpuRngs = new Map<number, Rng>();
   /** Listing writes after milestones, in order, off the action path (recordMilestones, record). */
@@ -99,6 +94,7 @@ export class GolfRoom extends Room implements HostedGame {
     this.seatClients = this.seating.seatClients;
     this.disconnectedSeats = this.seating.disconnectedSeats;
     this.gameLog = new GameLog({ log: services.store.log, metrics: services.metrics, gameId: () => this.gameId, logger: () => this.log_, closing: () => this.closing });
+    this.listing = new Listing(() => this.gameId, services.nodeId);
     this.tasks = new TaskQueue((error, what) => this.log_?.error({ err: error }, what));
   }
 
@@ -193,21 +189,8 @@ export class GolfRoom extends Room implements HostedGame {
     }, this.services.reconnectSeconds * 1000);
   }
 
-  override async onAuth(_client: Client, rawOptions: unknown): Promise<JoinAuth> {
-    const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
-    if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
-    const options = parsed.data;
-    if (options.token) {
-      const seat = await this.seating.seatForToken(options.token, this.game);
-      const player = seat === null ? undefined : this.game.seats[seat];
-      if (seat === null || !player || player.kind !== "human") throw new ServerError(401, "BAD_TOKEN: that token holds no seat in this game");
-      return { kind: "rejoin", seat, name: player.name, token: options.token };
-    }
-    const hasFreeSeat = this.game.phase === "lobby" && this.game.seats.some((seat) => seat.kind === "empty");
-    if (options.spectate || !hasFreeSeat) return { kind: "spectator", seat: -1, name: "", token: "" };
-    // The name itself was checked by joinOptionsSchema (the engine's rule); only its presence is the room's.
-    if (!options.name) throw new ServerError(400, "BAD_OPTIONS: name: a player needs a name");
-    return { kind: "join", seat: -1, name: options.name, token: "" };
+  override onAuth(_client: Client, rawOptions: unknown): Promise<JoinAuth> {
+    return this.seating.admit(rawOptions, this.game);
   }
 
   override onJoin(client: Client, rawOptions: unknown, auth: JoinAuth): Promise<void> {
@@ -218,20 +201,9 @@ export class GolfRoom extends Room implements HostedGame {
       const seqBefore = this.game.seq;
       const sinceSeq = typeof requested === "number" && Number.isInteger(requested) && requested >= 0 ? requested : seqBefore;
       client.view = new StateView();
-      const { seat, token, joined } = auth.kind === "join" ? await this.seatNewPlayer(auth.name) : { seat: auth.seat, token: auth.token, joined: [] };
-      if (auth.kind === "rejoin") {
-        const previous = this.seatClients.get(seat);
-        if (previous && previous !== client) {
-          this.viewers.delete(previous.sessionId);
-          previous.leave(4000, "this seat was taken over by a newer connection");
-        }
-      }
-      const viewer: Viewer = { client, seat, role: seat >= 0 ? "player" : "spectator", allowance: this.services.limits.messagesPerSecond, lastMessageAt: Date.now() };
-      this.viewers.set(client.sessionId, viewer);
-      if (seat >= 0) {
-        this.seatClients.set(seat, client);
-        this.seating.attachView(client, seat, this.state);
-      }
+      const { seat, token, joined } =
+        auth.kind === "join" ? await this.seatNewPlayer(auth.name) : auth.kind === "rejoin" ? { seat: auth.seat, token: auth.token, joined: [] } : { seat: -1, token: "", joined: [] };
+      const viewer = this.seating.connect(client, seat, this.services.limits.messagesPerSecond, this.state);
       reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: viewer.role, token });
       await sendSince(client, viewer, sinceSeq, { firstSeq: seqBefore + 1, events: joined }, { log: this.services.store.log, gameId: this.gameId, upTo: this.game.seq, logger: this.log_ });
       if (seat >= 0) await this.seatReturned(seat);
@@ -807,20 +779,9 @@ export class GolfRoom extends Room implements HostedGame {
     return this.tasks.enqueue(task);
   }
 
-  /** What the listing last said (phase, hole, players, spectators): it is saved only when this moves. */
-  private lastListing = { phase: "", hole: -1, players: -1, spectators: -1 };
-  /** `force` re-saves the listing even if unchanged (after a Redis restart the listings are gone). */
+  /** Saves the room's listing when what it shows moved (`force`: even if not). */
   private updateListing(force = false): void {
-    let players = 0;
-    for (const seat of this.game.seats) if (seat.kind !== "empty") players++;
-    const last = this.lastListing;
-    const { phase, hole } = this.game;
-    const spectators = this.state.spectators;
-    if (!force && last.phase === phase && last.hole === hole && last.players === players && last.spectators === spectators) return;
-    this.lastListing = { phase, hole, players, spectators };
-    const isPrivate = this.table.isPrivate;
-    const metadata = { gameId: this.gameId, phase, hole, holes: this.game.holes, players, spectators, node: this.services.nodeId, private: isPrivate };
-    const full = players === this.game.seats.length;
-    this.setMatchmaking({ metadata, private: isPrivate || phase !== "lobby" || full }).catch((error: unknown) => this.log_?.warn({ err: error }, "listing not updated"));
+    const update = this.listing.update(this.game, this.state.spectators, this.table.isPrivate, force);
+    if (update) this.setMatchmaking(update).catch((error: unknown) => this.log_?.warn({ err: error }, "listing not updated"));
   }
 }

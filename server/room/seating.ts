@@ -2,12 +2,16 @@
 // each seat, the seats whose player is away from the table, the seat tokens, and what each client's
 // StateView shows (its own seat's hidden cards and drawn card).
 import { StateView } from "@colyseus/schema";
-import type { Client } from "@colyseus/core";
+import { ServerError, type Client } from "@colyseus/core";
 import type { GameState } from "../../shared/golf/index.ts";
 import type { SeatTokens } from "../store/index.ts";
 import { hashToken, newSeatToken } from "./codes.ts";
 import type { Viewer } from "./intake.ts";
+import { describeIssues, joinOptionsSchema } from "./messages.ts";
 import type { GolfStateSchema } from "./schema.ts";
+
+/** What a join is: a new player (who takes a free seat), a player back with their token, or a spectator. */
+export type JoinAuth = { kind: "join"; name: string } | { kind: "rejoin"; seat: number; token: string } | { kind: "spectator" };
 
 export class Seating {
   /** Every connection, by session id. */
@@ -23,6 +27,43 @@ export class Seating {
     private readonly tokenStore: SeatTokens,
     private readonly gameId: () => string,
   ) {}
+
+  /** What a join asks for, from its options and the table (BAD_OPTIONS, BAD_TOKEN: refused). */
+  async admit(rawOptions: unknown, game: GameState): Promise<JoinAuth> {
+    const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
+    if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
+    const options = parsed.data;
+    if (options.token) {
+      const seat = await this.seatForToken(options.token, game);
+      const player = seat === null ? undefined : game.seats[seat];
+      if (seat === null || !player || player.kind !== "human") throw new ServerError(401, "BAD_TOKEN: that token holds no seat in this game");
+      return { kind: "rejoin", seat, token: options.token };
+    }
+    const hasFreeSeat = game.phase === "lobby" && game.seats.some((seat) => seat.kind === "empty");
+    if (options.spectate || !hasFreeSeat) return { kind: "spectator" };
+    // The name itself was checked by joinOptionsSchema (the engine's rule); only its presence is the room's.
+    if (!options.name) throw new ServerError(400, "BAD_OPTIONS: name: a player needs a name");
+    return { kind: "join", name: options.name };
+  }
+
+  /**
+   * A joined client becomes a viewer of `seat` (-1: a spectator); a newer connection takes a seat
+   * over from an older one, which is closed.
+   */
+  connect(client: Client, seat: number, allowance: number, state: GolfStateSchema): Viewer {
+    const previous = this.seatClients.get(seat);
+    if (seat >= 0 && previous && previous !== client) {
+      this.viewers.delete(previous.sessionId);
+      previous.leave(4000, "this seat was taken over by a newer connection");
+    }
+    const viewer: Viewer = { client, seat, role: seat >= 0 ? "player" : "spectator", allowance, lastMessageAt: Date.now() };
+    this.viewers.set(client.sessionId, viewer);
+    if (seat >= 0) {
+      this.seatClients.set(seat, client);
+      this.attachView(client, seat, state);
+    }
+    return viewer;
+  }
 
   /** Whether the seat's player is here. */
   isConnected(seat: number): boolean {
