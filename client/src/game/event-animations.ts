@@ -24,6 +24,8 @@ export class EventAnimations {
   constructor(
     private readonly table: AnimatedTable,
     private readonly sprites: TableSprites,
+    /** Slots ("seat:position") being animated, which the view's render leaves alone meanwhile. */
+    private readonly busySlots: Set<string>,
     private readonly flights: CardFlights,
     private readonly clock: MotionClock,
   ) {}
@@ -97,7 +99,7 @@ export class EventAnimations {
           break;
       }
     } finally {
-      this.sprites.busySlots.clear();
+      this.busySlots.clear();
     }
     const shown = after ?? next;
     // The final-turn warning: someone just went out.
@@ -110,11 +112,11 @@ export class EventAnimations {
     const image = this.sprites.seats[seat]?.cards[position];
     if (!image || !image.visible) return;
     const key = `${seat}:${position}`;
-    this.sprites.busySlots.add(key);
+    this.busySlots.add(key);
     if (delay) await this.clock.wait(delay);
     play("flip");
     await this.flights.turnOver(image, face);
-    this.sprites.busySlots.delete(key);
+    this.busySlots.delete(key);
   }
 
   private async animateDeal(next: TableModel, data: Record<string, unknown>, after: TableModel | null): Promise<void> {
@@ -211,7 +213,7 @@ export class EventAnimations {
     const slotImage = this.sprites.seats[seat]?.cards[position];
     if (!spot || !slotImage) return;
     const key = `${seat}:${position}`;
-    this.sprites.busySlots.add(key);
+    this.busySlots.add(key);
     // The held card arcs into the grid while the old card goes to the pile.
     const held = this.flights.flyer(next.held ?? incoming, this.sprites.heldImage.visible ? this.sprites.heldImage : spot.held, this.sprites.heldImage.visible ? this.sprites.heldImage.displayWidth : spot.held.cardW, this.sprites.heldImage.angle);
     this.sprites.heldImage.setVisible(false);
@@ -245,7 +247,7 @@ export class EventAnimations {
     next.heldBy = -1;
     next.held = null;
     next.drawnFrom = "";
-    this.sprites.busySlots.delete(key);
+    this.busySlots.delete(key);
   }
 
   private async animateToDiscard(next: TableModel, face: CardFace | null): Promise<void> {

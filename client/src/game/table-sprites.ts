@@ -34,8 +34,6 @@ export interface TableSprites {
   heldShadow: Phaser.GameObjects.Image;
   heldImage: Phaser.GameObjects.Image;
   heldGlow: Phaser.GameObjects.Image;
-  /** Slots ("seat:position") whose sprite an animation is moving: render leaves them alone meanwhile. */
-  busySlots: Set<string>;
 }
 
 /** Text in the table's font, sized in CSS pixels (`unit` canvas pixels each). */
@@ -62,7 +60,7 @@ export function createPileSprites(scene: Phaser.Scene, unit: number, onDeck: () 
   const heldShadow = scene.add.image(0, 0, "card:shadow").setDepth(DEPTH.held - 1).setVisible(false);
   const heldImage = scene.add.image(0, 0, "card:back").setDepth(DEPTH.held).setVisible(false);
   const heldGlow = scene.add.image(0, 0, "card:glow").setDepth(DEPTH.held + 1).setTint(GOLD).setVisible(false);
-  return { seats: [], deckImages, deckText, deckGlow, discardImage, discardText, discardGlow, heldShadow, heldImage, heldGlow, busySlots: new Set() };
+  return { seats: [], deckImages, deckText, deckGlow, discardImage, discardText, discardGlow, heldShadow, heldImage, heldGlow };
 }
 
 /** A seat's sprites, hidden until drawn; a click on a card reports its position to `onSlot`. */

@@ -48,6 +48,8 @@ export class TableView extends Phaser.Scene {
   /** Created with the scene (Phaser can add sprites only from then on). */
   private sprites!: TableSprites;
   private animations!: EventAnimations;
+  /** Slots ("seat:position") whose sprite an animation is moving: render leaves them alone meanwhile. */
+  private readonly busySlots = new Set<string>();
   private layoutKey = "";
   private turnSeconds = 0;
 
@@ -72,7 +74,7 @@ export class TableView extends Phaser.Scene {
   create(): void {
     ensureArt(this);
     this.sprites = createPileSprites(this, this.unit, () => this.handlers.deck(), () => this.handlers.discard());
-    this.animations = new EventAnimations(this, this.sprites, this.flights, this.clock);
+    this.animations = new EventAnimations(this, this.sprites, this.busySlots, this.flights, this.clock);
     this.scale.on("resize", () => this.relayout());
     // A hidden tab draws no frames: finish what is moving rather than leave it half-way.
     const hidden = () => document.hidden && this.cancelAnimations();
@@ -130,7 +132,7 @@ export class TableView extends Phaser.Scene {
   cancelAnimations(): void {
     this.clock.cancel();
     this.flights.disposeAll();
-    this.sprites.busySlots.clear();
+    this.busySlots.clear();
   }
 
   /** Where a named thing is on screen: deck, discard, held, slot:N (your own), slot:S:N, seat:S. */
@@ -255,7 +257,7 @@ export class TableView extends Phaser.Scene {
       const spot = placeOf(layout, seat);
       const seatModel = model.seats[seat];
       for (let position = 0; position < 6; position++) {
-        if (this.sprites.busySlots.has(`${seat}:${position}`)) continue;
+        if (this.busySlots.has(`${seat}:${position}`)) continue;
         const card = sprites.cards[position]!;
         const slot = seatModel?.cards[position];
         if (!spot || !slot || !dealt) {
@@ -327,7 +329,7 @@ export class TableView extends Phaser.Scene {
       });
       // A chosen card rises a little.
       sprites.cards.forEach((card, position) => {
-        if (!spot || this.sprites.busySlots.has(`${seat}:${position}`) || !card.visible) return;
+        if (!spot || this.busySlots.has(`${seat}:${position}`) || !card.visible) return;
         const lifted = seat === model.me && this.offers.selected.has(position);
         card.y = spot.slots[position]!.y - (lifted ? 8 * u : 0);
         sprites.glows[position]!.y = card.y;
