@@ -17,7 +17,7 @@ import {
   isCpuControlled,
   nextHost,
   nextHoleDue,
-  quickStartCommands,
+  quickStartCpus,
   quickStartDue,
   STAND_IN,
   standInMove,
@@ -226,8 +226,8 @@ describe("quick play", () => {
   });
 
   it("starts with a CPU in each empty seat", () => {
-    expect(quickStartCommands(lobby(4, ["Ann", "Bob"]))).toEqual([{ type: "addCpu" }, { type: "addCpu" }, { type: "start" }]);
-    expect(quickStartCommands(lobby(2, ["Ann", "Bob"]))).toEqual([{ type: "start" }]);
+    expect(quickStartCpus(lobby(4, ["Ann", "Bob"]))).toBe(2);
+    expect(quickStartCpus(lobby(2, ["Ann", "Bob"]))).toBe(0);
   });
 });
 

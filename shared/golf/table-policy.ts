@@ -186,10 +186,9 @@ export function quickStartDue(game: GameState, settings: TableSettings, now: num
   return humans >= 2 ? { now: false, at: now + settings.holeIntervalMs } : null;
 }
 
-/** The commands that start a quick-play table: a CPU for each empty seat, then the start. */
-export function quickStartCommands(game: GameState): Command[] {
-  const empty = game.seats.filter((seat) => seat.kind === "empty").length;
-  return [...Array.from({ length: empty }, (): Command => ({ type: "addCpu" })), { type: "start" }];
+/** The CPUs a quick-play table adds before it starts: one for each empty seat. */
+export function quickStartCpus(game: GameState): number {
+  return game.seats.filter((seat) => seat.kind === "empty").length;
 }
 
 /**
