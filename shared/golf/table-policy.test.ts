@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createdEvent, EMPTY_STATE, evolve } from "./engine.ts";
+import { createdEvent } from "./settings.ts";
+import { EMPTY_STATE, evolve } from "./evolve.ts";
 import { findProfile } from "./profiles.ts";
 import { seededRng, type Rng } from "./rng.ts";
 import {
