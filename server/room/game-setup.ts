@@ -24,7 +24,7 @@ export interface RecoverOption {
 }
 
 /** How a table runs beyond its log. */
-export interface TableSettings {
+export interface TableOptions {
   isQuickPlay: boolean;
   isPrivate: boolean;
   cpuDelayMs: number | undefined;
@@ -43,7 +43,7 @@ interface StoredSettings {
 /** A new game, checked and ready to be opened. */
 export interface GamePlan {
   created: GameEvent;
-  table: TableSettings;
+  table: TableOptions;
   /** The address that created it, when it counts against ROOMS_PER_ADDRESS. */
   owner: string | null;
   /** Asked for by playAgain: its lobby waits longer for its players. */
@@ -162,7 +162,7 @@ export async function openGame(services: RoomServices, gameId: string, plan: Gam
 export interface RecoveredGame {
   code: string;
   game: GameState;
-  table: TableSettings;
+  table: TableOptions;
 }
 
 /**
@@ -183,7 +183,7 @@ export async function recoverGame(services: RoomServices, gameId: string): Promi
   const settings = record.settings as StoredSettings;
   // The creator's CPUs are seated at the creator's join: still owed if no human has joined yet.
   const humanJoined = game.seats.some((seat) => seat.kind === "human") || events.some((e) => e.type === "seatTaken" && (e.data as { kind: string }).kind === "human");
-  const table: TableSettings = {
+  const table: TableOptions = {
     isQuickPlay: settings.quickPlay === true,
     isPrivate: record.private,
     cpuDelayMs: typeof settings.cpuDelayMs === "number" ? settings.cpuDelayMs : defaultCpuDelayMs,
@@ -221,7 +221,7 @@ export class NextGame {
 }
 
 /** Creates the next game of a finished one with the same table, and returns its code. */
-export async function createNextGame(game: GameState, table: TableSettings, owner: string | null): Promise<string> {
+export async function createNextGame(game: GameState, table: TableOptions, owner: string | null): Promise<string> {
   const cpus = game.seats.filter((seat) => seat.kind === "cpu").map((seat) => seat.profile);
   const listing = await matchMaker.createRoom("golf", {
     name: game.seats.find((seat) => seat.kind === "human")?.name ?? "Host",
