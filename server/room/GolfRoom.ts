@@ -8,25 +8,7 @@ import { StateView } from "@colyseus/schema";
 import type pino from "pino";
 import { randomUUID } from "node:crypto";
 import { cpuNoise, EMPTY_STATE, evolve, fold, type Actor, type Command, type CpuTraits, type GameEvent, type GameState, type Rng } from "../../shared/golf/index.ts";
-import {
-  awayAfterTimeout,
-  cpuMove,
-  cpuStillDue,
-  deadlineOnReturn,
-  humansToAct,
-  idleVerdict,
-  nextHost,
-  quickStartCpus,
-  STAND_IN_STEPS,
-  standInMove,
-  tableAgenda,
-  type CpuMoveDue,
-  type QuickStartDue,
-  type TablePresence,
-  type TableSettings,
-  type TurnClock,
-  type TurnDeadline,
-} from "../../shared/golf/table-policy.ts";
+import { awayAfterTimeout, cpuMove, cpuStillDue, deadlineOnReturn, humansToAct, idleVerdict, nextHost, quickStartCpus, STAND_IN_STEPS, standInMove, tableAgenda, type CpuMoveDue, type QuickStartDue, type TablePresence, type TableSettings, type TurnClock, type TurnDeadline } from "../../shared/golf/table-policy.ts";
 import { decideCommand, failedAppend, GameLog, MovePipeline, recordPatch, TaskQueue, toGameEvent, type Outcome, type Refusal } from "./commit.ts";
 import { withGolfSerializer } from "./colyseus-internals.ts";
 import { installIntake } from "./frame-guard.ts";
