@@ -36,7 +36,7 @@ import type { NodeMetrics } from "../metrics.ts";
 import { randomUUID } from "node:crypto";
 import { CodeTakenError, CommitUnknownError, ConflictError, StoreUnavailableError, type EventStore, type NewEvent, type RecordPatch, type SeatInfo, type StoredEvent } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
-import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
+import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "../../shared/protocol/index.ts";
 import { installIntake } from "./frame-guard.ts";
 import { addressOf } from "./address.ts";
 import { claimRoom, releaseRoom, roomsHeld } from "./owners.ts";

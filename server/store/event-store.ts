@@ -19,7 +19,7 @@ import {
   StoreUnavailableError,
   UnknownGameError,
 } from "./errors.ts";
-import { parseExport } from "./export-format.ts";
+import { isGameId } from "../../shared/protocol/index.ts";
 import { GroupCommitter, type PreparedEvent } from "./group-commit.ts";
 import { migrate } from "./migrate.ts";
 import { describeError, isConnectionError, sqlState } from "./pg-errors.ts";
@@ -67,7 +67,6 @@ export interface EventStoreOptions {
 
 // Join codes: protocol.md, Rooms.
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 24 * 60 * 60 * 1000;
 // A game's row with the head of its log.
 const SELECT_GAMES = "SELECT g.*, h.last_seq FROM games AS g JOIN game_heads AS h ON h.game_id = g.id";
@@ -519,15 +518,15 @@ export class EventStore {
 
   /**
    * Stores an export as a new finished game (imported: never recovered, never blocking a code) with
-   * a fresh id and code, all in one transaction. Checks the shape only (BadExportError); the caller
-   * has replayed the events through the engine.
+   * a fresh id and code, all in one transaction. The caller has checked its shape (readExport in
+   * shared/protocol) and replayed its events through the engine; BadExportError for data that
+   * cannot be stored.
    */
   async importGame(doc: GolfExport, options: { hash?: string } = {}): Promise<string> {
-    const parsed = parseExport(doc);
     const gameId = randomUUID();
-    const createdAt = Date.parse(parsed.game.createdAt);
+    const createdAt = Date.parse(doc.game.createdAt);
     // The export keeps times relative to the first event; anchor them at the game's creation.
-    const events = parsed.events.map((event, i) =>
+    const events = doc.events.map((event, i) =>
       this.prepareEvent({ type: event.type, seat: event.seat, data: event.data, at: createdAt + event.at }, i, (n) => `events.${n}`, BadExportError),
     );
     await this.transaction("importGame", async (client) => {
@@ -543,14 +542,14 @@ export class EventStore {
         [
           gameId,
           code,
-          JSON.stringify(parsed.game.rules),
-          parsed.game.holes,
-          parsed.game.decks,
-          JSON.stringify(parsed.game.seats),
+          JSON.stringify(doc.game.rules),
+          doc.game.holes,
+          doc.game.decks,
+          JSON.stringify(doc.game.seats),
           new Date(createdAt),
-          parsed.game.endedAt === null ? null : new Date(parsed.game.endedAt),
-          JSON.stringify(parsed.game.totals),
-          JSON.stringify(parsed.game.winners),
+          doc.game.endedAt === null ? null : new Date(doc.game.endedAt),
+          JSON.stringify(doc.game.totals),
+          JSON.stringify(doc.game.winners),
           events.length,
           options.hash ?? null,
         ],
@@ -621,7 +620,7 @@ export class EventStore {
   private checkGameId(gameId: string): void {
     // Not a uuid, so not a game; checked here because a malformed uuid in a batch would fail the
     // whole batch in PostgreSQL.
-    if (typeof gameId !== "string" || !UUID.test(gameId)) throw new UnknownGameError(String(gameId));
+    if (!isGameId(gameId)) throw new UnknownGameError(String(gameId));
   }
 
   /**

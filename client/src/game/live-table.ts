@@ -3,7 +3,8 @@
 // calls legal, sends the player's clicks as actions, and keeps the DOM around the table up to date
 // (top bar, hint line, lobby panel, score sheet, connection banner).
 import { BOOLEAN_RULES, type Command } from "../../../shared/golf/index.ts";
-import type { GameEventMessage, GameLink, LinkStatus, ServerErrorMessage } from "../net/connection.ts";
+import type { ErrorMessage as ServerErrorMessage, EventMessage as GameEventMessage } from "../../../shared/protocol/index.ts";
+import type { GameLink, LinkStatus } from "../net/connection.ts";
 import type { GolfSnapshot } from "../net/snapshot.ts";
 import { BOOLEAN_RULE_TEXT, FLIP_MODE_TEXT } from "../rules-text.ts";
 import type { SurfaceProvider } from "../surface.ts";
