@@ -1,4 +1,4 @@
-// The node's HTTP API (protocol.md, HTTP): health, metrics, CPU personalities, live games, export,
+// The node's HTTP API (docs/protocol.md, HTTP): health, metrics, CPU personalities, live games, export,
 // import and share links. One express Router, mounted at the app root by the node. Every answer of
 // an /api route is JSON, errors included: `{ error: "<what went wrong>" }`.
 import { timingSafeEqual } from "node:crypto";
@@ -38,7 +38,7 @@ export interface HttpDeps {
   limiter?: LimiterFactory;
 }
 
-/** The largest import body, as protocol.md says: 1 MB. */
+/** The largest import body, as docs/protocol.md says: 1 MB. */
 export const IMPORT_LIMIT_BYTES = 1024 * 1024;
 const SHARE_LIMIT_BYTES = 16 * 1024;
 const DEFAULT_HEALTH_TIMEOUT_MS = 2000;

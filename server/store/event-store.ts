@@ -65,7 +65,7 @@ export interface EventStoreOptions {
   via?: (databaseUrl: string) => Promise<string>;
 }
 
-// Join codes: protocol.md, Rooms.
+// Join codes: docs/protocol.md, The room.
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const DAY_MS = 24 * 60 * 60 * 1000;
 // A game's row with the head of its log.

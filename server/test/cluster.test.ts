@@ -14,7 +14,7 @@ import type { GolfExport } from "../../shared/protocol/index.ts";
 /** Liveness bounds, not performance claims. */
 const WAIT = { timeout: 45_000, interval: 50 };
 const TEST_TIMEOUT = 150_000;
-/** Every code an `error` may carry (protocol.md). */
+/** Every code an `error` may carry (docs/protocol.md). */
 const ERROR_CODES = ["BAD_MESSAGE", "UNKNOWN_MESSAGE", "WRONG_PHASE", "NOT_YOUR_TURN", "ILLEGAL_MOVE", "NOT_HOST", "SPECTATOR", "RATE_LIMITED", "UNAVAILABLE"];
 // CPUs move at once: a room's clock only ticks with a patch, so a short CPU delay becomes ~1 s.
 // Public, so the live list (which never shows a private game) tells where each game runs.

@@ -1,4 +1,4 @@
-// The rules of a hole and a game, action by action, with rigged deals (golf-rules.md).
+// The rules of a hole and a game, action by action, with rigged deals (docs/rules.md).
 import { describe, expect, it } from "vitest";
 import { createdEvent, decide, EMPTY_STATE, evolve, fold, LogError, settleOwed, verifyLog } from "./engine.ts";
 import { projectEvent, view } from "./view.ts";

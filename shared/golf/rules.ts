@@ -1,4 +1,4 @@
-// House rules and scoring, exactly as ../../spec golf-rules.md states them. Everything here is pure.
+// House rules and scoring, exactly as docs/rules.md states them. Everything here is pure.
 import type { Card } from "./cards.ts";
 
 export const FLIP_MODES = ["never", "always", "endgame"] as const;

@@ -1,4 +1,4 @@
-// The HTTP API of protocol.md (plain fetch, no SDK: the lobby uses it before anything else loads).
+// The HTTP API of docs/protocol.md (plain fetch, no SDK: the lobby uses it before anything else loads).
 
 // The bodies are the contract's (type-only: erased from the bundle, zod stays out of it).
 import type { CpuProfileInfo, GolfExport, ImportAnswer, LiveGame, ShareAnswer, SharedGame, ShareRequest } from "../../../shared/protocol/index.ts";

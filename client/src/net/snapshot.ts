@@ -1,4 +1,4 @@
-// A plain copy of the synchronized state (protocol.md, "Synchronized state"), read by field name
+// A plain copy of the synchronized state (docs/protocol.md, "The synchronized state"), read by field name
 // from whatever the SDK decoded (it decodes by reflection: no server schema classes here).
 import type { SyncedCard, SyncedSeat, SyncedSlot, SyncedState } from "../../../shared/protocol/state.ts";
 
