@@ -14,7 +14,7 @@ import { withGolfSerializer } from "./colyseus-internals.ts";
 import { installIntake } from "./frame-guard.ts";
 import { authorizeMatchmaking, createNextGame, NextGame, openGame, planGame, recoverGame, type RecoverOption, type TableOptions } from "./game-setup.ts";
 import { FLOOD_CLOSE_CODE, HOLDING_MESSAGE, isGameAction, screenAction, screenUnknown, type Refused, type Viewer } from "./intake.ts";
-import { MESSAGE_TYPES, type MessageType } from "./messages.ts";
+import { MESSAGE_TYPES, type MessageType } from "../../shared/protocol/index.ts";
 import { Listing } from "./listing.ts";
 import { mirrorState } from "./mirror.ts";
 import { releaseRoom } from "./owners.ts";

@@ -7,7 +7,7 @@ import { CodeTakenError, StoreUnavailableError } from "../store/index.ts";
 import { addressOf } from "./address.ts";
 import { newJoinCode, newSeed } from "./codes.ts";
 import { seatInfos, toGameEvent } from "./commit.ts";
-import { createOptionsSchema, describeIssues, joinOptionsSchema, type CreateOptions } from "./messages.ts";
+import { createOptionsSchema, describeIssues, joinOptionsSchema, type CreateOptions } from "../../shared/protocol/index.ts";
 import { claimRoom, roomsHeld } from "./owners.ts";
 import type { RoomServices } from "./services.ts";
 

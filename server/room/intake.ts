@@ -3,10 +3,10 @@
 // frame-guard.ts; these functions return what to do, and the room does it.
 import type { Client } from "@colyseus/core";
 import type { Command, GameState } from "../../shared/golf/index.ts";
-import { commandFor, describeIssues, messageSchemas, ridOf, type MessageType } from "./messages.ts";
+import { CLOSE_CODES, commandFor, describeIssues, messageSchemas, ridOf, type MessageType } from "../../shared/protocol/index.ts";
 
 /** The close code of a client cut off for sending far over its rate (FLOOD_MESSAGES_PER_SECOND). */
-export const FLOOD_CLOSE_CODE = 4029;
+export const FLOOD_CLOSE_CODE = CLOSE_CODES.flooded;
 /** Events a lobby may log before the host's configure, addCpu and removeCpu are refused: each is a stored row. */
 const LOBBY_EVENT_CAP = 200;
 const LOBBY_CHANGES = new Set<MessageType>(["configure", "addCpu", "removeCpu"]);

@@ -7,7 +7,7 @@ import type { GameState } from "../../shared/golf/index.ts";
 import type { SeatTokens } from "../store/index.ts";
 import { hashToken, newSeatToken } from "./codes.ts";
 import type { Viewer } from "./intake.ts";
-import { describeIssues, joinOptionsSchema } from "./messages.ts";
+import { describeIssues, joinOptionsSchema } from "../../shared/protocol/index.ts";
 import type { GolfStateSchema } from "./schema.ts";
 
 /** What a join is: a new player (who takes a free seat), a player back with their token, or a spectator. */
