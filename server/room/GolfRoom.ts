@@ -7,8 +7,8 @@ import { matchMaker, Room, ServerError, type AuthContext, type Client } from "@c
 import { StateView } from "@colyseus/schema";
 import type pino from "pino";
 import { randomUUID } from "node:crypto";
-import { cpuNoise, EMPTY_STATE, evolve, fold, type Actor, type Command, type CpuTraits, type GameEvent, type GameState, type Rng } from "../../shared/golf/index.ts";
-import { awayAfterTimeout, cpuMove, cpuStillDue, deadlineOnReturn, humansToAct, idleVerdict, nextHost, quickStartCpus, STAND_IN_STEPS, standInMove, tableAgenda, type CpuMoveDue, type QuickStartDue, type TablePresence, type TableSettings, type TurnClock, type TurnDeadline } from "../../shared/golf/table-policy.ts";
+import { EMPTY_STATE, evolve, fold, type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
+import { Attendance } from "./attendance.ts";
 import { decideCommand, failedAppend, GameLog, MovePipeline, recordPatch, TaskQueue, toGameEvent, type Outcome, type Refusal } from "./commit.ts";
 import { withGolfSerializer } from "./colyseus-internals.ts";
 import { installIntake } from "./frame-guard.ts";
@@ -22,7 +22,8 @@ import { reply, sendEvents, sendSince, type Origin } from "./replies.ts";
 import { newGolfState, type GolfStateSchema } from "./schema.ts";
 import { Seating, type JoinAuth } from "./seating.ts";
 import type { HostedGame, RoomServices } from "./services.ts";
-import { RoomTimers } from "./timers.ts";
+import { TableScheduler } from "./table-scheduler.ts";
+import type { RoomTimers } from "./timers.ts";
 
 export { GAME_OVER } from "./game-setup.ts";
 
@@ -49,8 +50,6 @@ export class GolfRoom extends Room implements HostedGame {
   private readonly services: RoomServices;
   private readonly seating: Seating;
   private readonly viewers: Map<string, Viewer>;
-  private readonly seatClients: Map<number, Client>;
-  private readonly disconnectedSeats: Set<number>;
   private readonly gameLog: GameLog;
   /** Every state change runs through this queue, one at a time, in arrival order. */
   private readonly tasks: TaskQueue;
@@ -58,14 +57,12 @@ export class GolfRoom extends Room implements HostedGame {
   private readonly moves = new MovePipeline();
   private readonly nextGame = new NextGame();
   private readonly listing: Listing;
-  private timeouts = new Map<number, number>();
-  private cpuRngs = new Map<number, Rng>();
+  /** What the table policy says is due, on the room's timers. */
+  private readonly scheduler: TableScheduler;
+  private readonly timers: RoomTimers;
+  private readonly attendance: Attendance;
   /** Listing writes after milestones, in order, off the action path (recordMilestones, record). */
   private records: Promise<void> = Promise.resolve();
-  /** Every timer of the room (CPU pacing, turn, hole, lobby, listing): cleared when it goes. */
-  private readonly timers = new RoomTimers((error) => this.onUncaughtException(error, "timer"));
-  private lastHumanActionAt = Date.now();
-  private cpuRetryAt = 0;
   private log_!: pino.Logger;
   private closing = false;
   /** Set when this node stopped hosting the game (another node runs it now). */
@@ -74,19 +71,35 @@ export class GolfRoom extends Room implements HostedGame {
   private counted = false;
   /** The address that created this game, when it counts against ROOMS_PER_ADDRESS. */
   private owner: string | null = null;
-  /** Set once a human took a seat here. */
-  private seatedOnce = false;
 
   constructor(services: RoomServices) {
     super();
     this.services = services;
     this.seating = new Seating(services.store.tokens, () => this.gameId);
     this.viewers = this.seating.viewers;
-    this.seatClients = this.seating.seatClients;
-    this.disconnectedSeats = this.seating.disconnectedSeats;
     this.gameLog = new GameLog({ log: services.store.log, metrics: services.metrics, gameId: () => this.gameId, logger: () => this.log_, closing: () => this.closing });
     this.listing = new Listing(() => this.gameId, services.nodeId);
     this.tasks = new TaskQueue((error, what) => this.log_?.error({ err: error }, what));
+    const { holeIntervalMs, lobbyIdleMs, abandonAfterMs } = services;
+    const table = {
+      game: () => this.game,
+      closing: () => this.closing,
+      apply: (actor: Actor, command: Command) => this.apply(actor, command),
+      logger: () => this.log_,
+    };
+    this.scheduler = new TableScheduler(
+      {
+        ...table,
+        seatsWithClient: () => this.seating.seatClients,
+        settings: () => ({ quickPlay: this.table.isQuickPlay, cpuDelayMs: this.table.cpuDelayMs, holeIntervalMs, lobbyIdleMs, abandonAfterMs }),
+        run: (task) => this.enqueue(async () => this.changed(await task())),
+        warn: (seat, endsAt) => this.broadcast("timerWarning", { seat, endsAt }),
+        close: () => void this.disconnect(), // not awaited: disposal waits for this room's queue, which the caller is in
+      },
+      (error) => this.onUncaughtException(error, "timer"),
+    );
+    this.timers = this.scheduler.timers;
+    this.attendance = new Attendance(table, this.seating, this.scheduler);
   }
 
   // --- lifecycle -------------------------------------------------------------------------------
@@ -141,7 +154,7 @@ export class GolfRoom extends Room implements HostedGame {
     // table asked for by playAgain waits longer, for its players to follow).
     const { reconnectSeconds, unclaimedLobbyMs } = this.services;
     const claimMs = plan.forPlayAgain ? reconnectSeconds * 1000 : (unclaimedLobbyMs ?? (this.seatReservationTimeout + 5) * 1000);
-    this.timers.after(() => void this.enqueue(() => (this.seatedOnce ? Promise.resolve() : this.closeIfUnclaimed())), claimMs);
+    this.timers.after(() => void this.enqueue(() => (this.attendance.seatedOnce ? Promise.resolve() : this.closeIfUnclaimed())), claimMs);
   }
 
   /** A lobby with no human seated is abandoned and closed. */
@@ -162,22 +175,11 @@ export class GolfRoom extends Room implements HostedGame {
     this.table = recovered.table;
     this.game = recovered.game;
     // Its players are not connected yet: the clock keeps their seats until they rejoin.
-    this.game.seats.forEach((seat, index) => {
-      if (seat.kind === "human") this.disconnectedSeats.add(index);
-    });
+    this.game.seats.forEach((seat, index) => seat.kind === "human" && this.seating.disconnectedSeats.add(index));
     if (this.game.phase !== "lobby") await this.setPrivate(true);
     this.mirror();
     // Its players get the usual reconnection window; after it a CPU plays for whoever is still away.
-    this.timers.after(() => {
-      void this.enqueue(async () => {
-        for (const seat of this.disconnectedSeats) {
-          const player = this.game.seats[seat];
-          if (player && !player.away && this.game.phase !== "lobby" && this.game.phase !== "gameOver") await this.apply(seat, { type: "setAway", away: true });
-        }
-        await this.passHostIfGone();
-        this.afterChange();
-      });
-    }, this.services.reconnectSeconds * 1000);
+    this.timers.after(() => void this.enqueue(() => this.attendance.awayAfterRecovery().then(() => this.afterChange())), this.services.reconnectSeconds * 1000);
   }
 
   override onAuth(_client: Client, rawOptions: unknown): Promise<JoinAuth> {
@@ -192,60 +194,21 @@ export class GolfRoom extends Room implements HostedGame {
       const seqBefore = this.game.seq;
       const sinceSeq = typeof requested === "number" && Number.isInteger(requested) && requested >= 0 ? requested : seqBefore;
       client.view = new StateView();
-      const { seat, token, joined } =
-        auth.kind === "join" ? await this.seatNewPlayer(auth.name) : auth.kind === "rejoin" ? { seat: auth.seat, token: auth.token, joined: [] } : { seat: -1, token: "", joined: [] };
+      const { seat, token, joined } = await this.attendance.seat(auth, this.table);
       const viewer = this.seating.connect(client, seat, this.services.limits.messagesPerSecond, this.state);
       reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: viewer.role, token });
       await sendSince(client, viewer, sinceSeq, { firstSeq: seqBefore + 1, events: joined }, { log: this.services.store.log, gameId: this.gameId, upTo: this.game.seq, logger: this.log_ });
-      if (seat >= 0) await this.seatReturned(seat);
-      this.lastHumanActionAt = Date.now();
+      if (seat >= 0) await this.attendance.returned(seat);
+      this.scheduler.humanActed();
       this.afterChange();
     });
-  }
-
-  /**
-   * A new player takes a free seat, named by an id the log records and a token that names that id;
-   * the creator's CPUs sit down after the first. Seat -1 when the last seat went to someone else
-   * first: the client watches instead.
-   */
-  private async seatNewPlayer(name: string): Promise<{ seat: number; token: string; joined: GameEvent[] }> {
-    const playerId = randomUUID();
-    const outcome = await this.apply("system", { type: "join", name, playerId });
-    if (!outcome.ok) return { seat: -1, token: "", joined: [] };
-    const joined = [...outcome.events];
-    this.seatedOnce = true;
-    const token = await this.seating.issueToken(playerId).catch((error: unknown) => {
-      this.log_.warn({ err: error }, "seat token not stored");
-      return "";
-    });
-    const cpus = this.table.cpusToSeat;
-    this.table.cpusToSeat = [];
-    for (const profile of cpus) {
-      const added = await this.apply("system", { type: "addCpu", profile });
-      if (added.ok) joined.push(...added.events);
-    }
-    return { seat: outcome.events[0]!.seat!, token, joined };
-  }
-
-  /** A returning player: connected again, back from away (unless conceded), timer extended. */
-  private async seatReturned(seat: number): Promise<void> {
-    const wasDisconnected = this.disconnectedSeats.delete(seat);
-    const player = this.game.seats[seat];
-    if (player && player.away && !player.conceded) await this.apply(seat, { type: "setAway", away: false });
-    this.timeouts.delete(seat);
-    if (wasDisconnected) this.extendTurnOnReturn(seat);
   }
 
   override async onDrop(client: Client): Promise<void> {
     const viewer = this.viewers.get(client.sessionId);
     if (!viewer || viewer.seat < 0 || this.game.phase === "lobby" || this.game.phase === "gameOver") return;
     const seat = viewer.seat;
-    await this.enqueue(async () => {
-      if (this.seatClients.get(seat) === client) {
-        this.disconnectedSeats.add(seat);
-        this.afterChange();
-      }
-    });
+    await this.enqueue(async () => this.changed(this.attendance.dropped(seat, client)));
     try {
       await this.allowReconnection(client, this.services.reconnectSeconds);
     } catch {
@@ -255,45 +218,21 @@ export class GolfRoom extends Room implements HostedGame {
 
   override async onReconnect(client: Client): Promise<void> {
     const viewer = this.viewers.get(client.sessionId);
-    if (!viewer || viewer.seat < 0) return;
-    await this.enqueue(async () => {
-      viewer.client = client;
-      this.seatClients.set(viewer.seat, client);
-      await this.seatReturned(viewer.seat);
-      this.afterChange();
-    });
+    if (viewer && viewer.seat >= 0) await this.enqueue(() => this.attendance.reconnected(viewer, client).then(() => this.afterChange()));
   }
 
   override async onLeave(client: Client): Promise<void> {
     this.services.metrics.clients.dec();
     const viewer = this.viewers.get(client.sessionId);
     this.viewers.delete(client.sessionId);
-    if (!viewer || viewer.seat < 0) {
-      if (!this.closing) this.enqueue(async () => this.afterChange());
-      return;
-    }
-    const seat = viewer.seat;
-    await this.enqueue(async () => {
-      if (this.seatClients.get(seat) !== client) return; // a newer connection holds the seat
-      this.seatClients.delete(seat);
-      if (this.closing) return;
-      if (this.game.phase === "lobby") {
-        const playerId = this.game.seats[seat]?.playerId ?? "";
-        // Once the seat is freed its player id names no seat: the token opens nothing.
-        if ((await this.apply(seat, { type: "leave" })).ok) await this.seating.forgetTokens(playerId, seat);
-      } else if (this.game.phase !== "gameOver") {
-        this.disconnectedSeats.add(seat);
-        const player = this.game.seats[seat]!;
-        if (!player.away) await this.apply(seat, { type: "setAway", away: true });
-      }
-      await this.passHostIfGone();
-      this.afterChange();
-    });
+    const seat = viewer?.seat ?? -1;
+    if (seat >= 0) await this.enqueue(async () => this.changed(await this.attendance.left(seat, client)));
+    else if (!this.closing) void this.enqueue(async () => this.afterChange());
   }
 
   override async onDispose(): Promise<void> {
     this.closing = true;
-    this.clearTimers();
+    this.scheduler.stop();
     this.timers.clearAll();
     const { cluster, rooms, metrics } = this.services;
     if (this.counted) metrics.rooms.dec();
@@ -316,7 +255,7 @@ export class GolfRoom extends Room implements HostedGame {
     if (this.gaveUp) return;
     this.gaveUp = true;
     this.closing = true;
-    this.clearTimers();
+    this.scheduler.stop();
     this.log_.warn({ reason }, "giving the game up");
     for (const viewer of this.viewers.values()) {
       reply(viewer.client, "error", { code: "UNAVAILABLE", message: `${reason}: rejoin with your token` });
@@ -327,7 +266,7 @@ export class GolfRoom extends Room implements HostedGame {
   /** SIGTERM: stop taking actions, let in-flight ones commit, tell clients the node is going away. */
   override async onBeforeShutdown(): Promise<void> {
     this.closing = true;
-    this.clearTimers();
+    this.scheduler.stop();
     await this.tasks.idle();
     await this.records;
     const where = this.services.cluster && this.game.phase !== "gameOver" ? "this game is moving to another server" : "this server is going away";
@@ -423,15 +362,10 @@ export class GolfRoom extends Room implements HostedGame {
     metrics.actions.inc({ type: move.type, outcome: "ok" });
     metrics.actionLatency.observe({ type: move.type }, (performance.now() - move.receivedAt) / 1000);
     // Any action brings an away player back and resets their timeouts.
-    this.timeouts.delete(seat);
-    this.lastHumanActionAt = Date.now();
+    this.scheduler.humanActed(seat);
     const player = this.game.seats[seat];
-    if (player?.away && !player.conceded && !this.disconnectedSeats.has(seat)) {
-      void this.enqueue(async () => {
-        const now = this.game.seats[seat];
-        if (now?.away && !now.conceded && !this.disconnectedSeats.has(seat)) await this.apply(seat, { type: "setAway", away: false });
-        this.afterChange();
-      });
+    if (player?.away && !player.conceded && !this.seating.disconnectedSeats.has(seat)) {
+      void this.enqueue(() => this.attendance.backFromAway(seat).then(() => this.afterChange()));
     }
     this.afterChange();
   }
@@ -454,16 +388,43 @@ export class GolfRoom extends Room implements HostedGame {
   }
 
   /**
-   * Committed events become the game: the state mirrored and its patch pushed, each viewer sent its
-   * projection of the events (`rid` to the sender only), the milestones recorded.
+   * Committed events become the game: the state mirrored with every table field it changes (the turn
+   * deadline included), then its one patch and each viewer's projection of the events (`rid` to the
+   * sender only) in one write, then the milestones recorded.
    */
   private applyCommitted(state: GameState, events: GameEvent[], origin?: Origin): void {
     this.game = state;
     this.mirror();
+    if (!this.closing) this.scheduler.scheduleTurn();
+    this.showTable();
     const started = events.find((e) => e.type === "started");
     if (started) this.seating.reattachViews((started.data as { order: number[] }).order, this.state);
     sendEvents(this.viewers, events, this.game.seq - events.length + 1, () => this.broadcastPatch(), origin);
     this.recordMilestones(events);
+  }
+
+  /** After every change: schedule what is due, show the table, refresh the listing, push the patch (if anything is left to push). */
+  private afterChange(): void {
+    if (this.closing) return;
+    this.scheduler.schedule();
+    this.showTable();
+    this.updateListing();
+    this.broadcastPatch();
+  }
+
+  /** After a task: what it changed is scheduled and pushed ("quiet": it changed nothing, or the room is closing). */
+  private changed(result: void | "quiet"): void {
+    if (result !== "quiet") this.afterChange();
+  }
+
+  /** What the table shows beyond the game: the turn deadline, the spectators, who is connected. */
+  private showTable(): void {
+    this.state.turnEndsAt = this.scheduler.turnEndsAt;
+    this.state.spectators = this.seating.spectatorCount();
+    this.state.seats.forEach((seat, index) => {
+      const connected = seat.kind === "cpu" || this.seating.isConnected(index);
+      if (seat.connected !== connected) seat.connected = connected;
+    });
   }
 
   /**
@@ -548,174 +509,8 @@ export class GolfRoom extends Room implements HostedGame {
       reply(client, "error", { code: next.code, message: next.message, action: "playAgain", rid });
       return;
     }
-    if (next.first) for (const seated of this.seatClients.values()) if (seated !== client) reply(seated, "playAgain", { code: next.code });
+    if (next.first) for (const seated of this.seating.seatClients.values()) if (seated !== client) reply(seated, "playAgain", { code: next.code });
     reply(client, "playAgain", { code: next.code, rid });
-  }
-
-  // --- table policy: the room schedules what shared/golf/table-policy.ts says is due -----------
-
-  /** Who is at the table, as the table policy reads it. */
-  private tablePresence(): TablePresence {
-    return { seatsWithClient: this.seatClients, lastHumanActionAt: this.lastHumanActionAt, cpuRetryAt: this.cpuRetryAt };
-  }
-
-  private tableSettings(): TableSettings {
-    const { holeIntervalMs, lobbyIdleMs, abandonAfterMs } = this.services;
-    return { quickPlay: this.table.isQuickPlay, cpuDelayMs: this.table.cpuDelayMs, holeIntervalMs, lobbyIdleMs, abandonAfterMs };
-  }
-
-  /** After every change: schedule what is due (CPUs, the turn timer, the next hole, quick start, idle checks); refresh the listing. */
-  private afterChange(): void {
-    if (this.closing) return;
-    let spectators = 0;
-    for (const viewer of this.viewers.values()) if (viewer.role === "spectator") spectators++;
-    this.state.spectators = spectators;
-    this.scheduleAgenda();
-    this.updateListing();
-    // Game changes were mirrored as they were applied; only connections change outside the engine.
-    this.mirrorConnections();
-    this.broadcastPatch();
-  }
-
-  private mirrorConnections(): void {
-    this.state.seats.forEach((seat, index) => {
-      const connected = seat.kind === "cpu" || (this.seatClients.has(index) && !this.disconnectedSeats.has(index));
-      if (seat.connected !== connected) seat.connected = connected;
-    });
-  }
-
-  private scheduleAgenda(): void {
-    const now = Date.now();
-    const due = tableAgenda(this.game, this.tablePresence(), this.tableSettings(), now, (seat) => this.rngFor(seat));
-    this.scheduleCpu(due.cpuMove, now);
-    this.scheduleTurn(due.turn, now);
-    this.scheduleNextHole(due.nextHole, now);
-    this.scheduleQuickStart(due.quickStart, now);
-    if (!this.timers.holds("idleCheck")) this.timers.everyIn("idleCheck", due.idleCheckEveryMs, () => void this.enqueue(() => this.checkIdle()));
-  }
-
-  /** The CPU move due replaces the one scheduled before (a move due now is queued at once). */
-  private scheduleCpu(move: CpuMoveDue | null, now: number): void {
-    this.timers.release("cpuMove");
-    if (!move) return;
-    const act = () => void this.enqueue(() => this.playCpu(move.seat, move.traits));
-    if (move.at <= now) act();
-    else this.timers.at("cpuMove", "", move.at, now, act);
-  }
-
-  private rngFor(seat: number): Rng {
-    let rng = this.cpuRngs.get(seat);
-    if (!rng) {
-      // A stream of its own, derived from the seed: seeing a CPU's choices and pace reveals nothing of it.
-      rng = cpuNoise(this.game, seat);
-      this.cpuRngs.set(seat, rng);
-    }
-    return rng;
-  }
-
-  private async playCpu(seat: number, traits: CpuTraits): Promise<void> {
-    if (this.closing || !cpuStillDue(this.game, seat)) return;
-    const command = cpuMove(this.game, seat, traits, this.rngFor(seat));
-    if (command) {
-      const outcome = await this.apply(seat, command);
-      if (!outcome.ok) {
-        this.log_.error({ command, outcome }, "CPU move refused");
-        this.cpuRetryAt = Date.now() + 1000;
-      }
-    }
-    this.afterChange();
-  }
-
-  /** A turn timer already running for the same turn keeps its deadline. */
-  private scheduleTurn(clock: TurnClock | null, now: number): void {
-    if (!clock) this.stopTurnTimer();
-    else if (!this.timers.holds("turn", clock.key)) this.startTurnTimer(clock, clock.key, now);
-  }
-
-  private startTurnTimer(deadline: TurnDeadline, key: string, now: number): void {
-    const { endsAt } = deadline;
-    this.state.turnEndsAt = endsAt;
-    this.timers.at("turnWarning", key, deadline.warnAt, now, () => {
-      for (const seat of humansToAct(this.game)) this.broadcast("timerWarning", { seat, endsAt });
-    });
-    this.timers.at("turn", key, endsAt, now, () => void this.enqueue(() => this.onTurnTimeout()));
-  }
-
-  private stopTurnTimer(): void {
-    this.timers.release("turn");
-    this.timers.release("turnWarning");
-    this.state.turnEndsAt = 0;
-  }
-
-  /** A player back from a lost connection during their turn gets more time. */
-  private extendTurnOnReturn(seat: number): void {
-    const now = Date.now();
-    const deadline = deadlineOnReturn(this.game, seat, this.state.turnEndsAt, now);
-    if (deadline) this.startTurnTimer(deadline, this.timers.keyOf("turn"), now);
-  }
-
-  /** Time is up: the stand-in plays the turn (or the flips); two in a row and the seat goes away. */
-  private async onTurnTimeout(): Promise<void> {
-    this.timers.release("turn");
-    for (const seat of humansToAct(this.game)) {
-      const timedOut = (this.timeouts.get(seat) ?? 0) + 1;
-      this.timeouts.set(seat, timedOut);
-      for (let step = 0; step < STAND_IN_STEPS; step++) {
-        const command = standInMove(this.game, seat, this.rngFor(seat));
-        if (!command || !(await this.apply(seat, command)).ok) break;
-      }
-      if (awayAfterTimeout(this.game, seat, timedOut)) await this.apply(seat, { type: "setAway", away: true });
-    }
-    this.afterChange();
-  }
-
-  private scheduleNextHole(due: { at: number } | null, now: number): void {
-    if (!due) this.timers.release("nextHole");
-    else if (!this.timers.holds("nextHole")) {
-      this.timers.at("nextHole", "", due.at, now, () => {
-        this.timers.release("nextHole");
-        void this.enqueue(async () => {
-          if (this.game.phase === "holeOver") await this.apply("system", { type: "nextHole" });
-          this.afterChange();
-        });
-      });
-    }
-  }
-
-  /** A full quick-play table starts at once; one waiting for more players keeps its first deadline. */
-  private scheduleQuickStart(due: QuickStartDue | null, now: number): void {
-    if (!due) this.timers.release("quickStart");
-    else if (due.now) void this.enqueue(() => this.startQuickPlay());
-    else if (!this.timers.holds("quickStart")) this.timers.at("quickStart", "", due.at, now, () => void this.enqueue(() => this.startQuickPlay()));
-  }
-
-  private async startQuickPlay(): Promise<void> {
-    this.timers.release("quickStart");
-    if (this.game.phase !== "lobby") return;
-    const cpus = quickStartCpus(this.game);
-    for (let added = 0; added < cpus; added++) {
-      if (!(await this.apply("system", { type: "addCpu" })).ok) break;
-    }
-    await this.apply("system", { type: "start" });
-    this.afterChange();
-  }
-
-  private async checkIdle(): Promise<void> {
-    const verdict = idleVerdict(this.game, this.tablePresence(), this.tableSettings(), Date.now());
-    if (verdict === null) return;
-    await this.apply("system", { type: "abandon" });
-    if (verdict === "closeLobby") void this.disconnect(); // not awaited: disposal waits for this very queue
-    else this.afterChange();
-  }
-
-  /** The host left (lobby) or is gone past the reconnection window: the next human takes over. */
-  private async passHostIfGone(): Promise<void> {
-    const next = nextHost(this.game, this.tablePresence());
-    if (next !== null) await this.apply("system", { type: "setHost", seat: next });
-  }
-
-  private clearTimers(): void {
-    this.timers.releaseSlots();
   }
 
   // --- helpers ---------------------------------------------------------------------------------
