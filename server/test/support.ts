@@ -102,6 +102,8 @@ export interface SeatJson {
   holesWon: number;
   cards: SlotJson[];
   drawn?: CardJson;
+  conceded: boolean;
+  initialFlipDone: boolean;
 }
 export interface StateJson {
   code: string;
@@ -124,6 +126,15 @@ export interface StateJson {
   spectators: number;
   ranked: boolean;
   lastSeq: number;
+  tableSize: number;
+  decksChoice: number;
+  turnSeconds: number;
+  finalTurnsLeft: number;
+  publicDrawn: CardJson;
+  discardPile: CardJson[];
+  results: { hole: number; finisher: number; raw: number[]; scores: number[]; winners: number[] }[];
+  winners: number[];
+  abandoned: boolean;
 }
 
 /** The SDK's state of a room as plain data. */

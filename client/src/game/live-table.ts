@@ -33,7 +33,6 @@ export class LiveTable implements SurfaceProvider {
   private lobbyIndexing = true;
   private readonly queue: GameEventMessage[] = [];
   private settleTimer = 0;
-  private publicHeld: CardFace | null = null;
   private pending: { rid: string; at: number } | null = null;
   private lastTurnSeen = -1;
   private readonly offs: (() => void)[] = [];
@@ -135,7 +134,7 @@ export class LiveTable implements SurfaceProvider {
   }
 
   private model(snap: GolfSnapshot): TableModel {
-    const model = modelFromSnapshot(snap, this.session.me, this.publicHeld);
+    const model = modelFromSnapshot(snap, this.session.me);
     if (this.session.me < 0) model.bottom = 0;
     return model;
   }
@@ -163,10 +162,6 @@ export class LiveTable implements SurfaceProvider {
         break;
       case "holeStarted":
         this.session.selected.clear();
-        this.publicHeld = null;
-        break;
-      case "drew":
-        this.publicHeld = data.source === "discard" ? ((data.card as CardFace) ?? null) : null;
         break;
       case "holeEnded": {
         const line: HoleLine = {

@@ -25,6 +25,16 @@ export interface SeatSnap {
   cards: SlotSnap[];
   /** The card this seat holds, in its owner's view only; null otherwise. */
   drawn: CardSnap | null;
+  conceded: boolean;
+  initialFlipDone: boolean;
+}
+
+export interface HoleResultSnap {
+  hole: number;
+  finisher: number;
+  raw: number[];
+  scores: number[];
+  winners: number[];
 }
 
 export interface GolfSnapshot {
@@ -49,6 +59,18 @@ export interface GolfSnapshot {
   spectators: number;
   ranked: boolean;
   lastSeq: number;
+  tableSize: number;
+  /** The host's deck choice, 0 for the default by seats. */
+  decksChoice: number;
+  turnSeconds: number;
+  finalTurnsLeft: number;
+  /** The held card when everyone may see it (taken from the discard pile); null otherwise. */
+  publicDrawn: CardSnap | null;
+  /** The whole discard pile, bottom first. */
+  discardPile: CardSnap[];
+  results: HoleResultSnap[];
+  winners: number[];
+  abandoned: boolean;
 }
 
 type Loose = Record<string, unknown> | undefined | null;
@@ -61,6 +83,11 @@ function list(value: unknown): Loose[] {
   if (!value || typeof value !== "object") return [];
   if (Symbol.iterator in value) return Array.from(value as Iterable<Loose>);
   return [];
+}
+
+function numbers(value: unknown): number[] {
+  if (!value || typeof value !== "object" || !(Symbol.iterator in value)) return [];
+  return Array.from(value as Iterable<unknown>, (item) => num(item));
 }
 
 function card(value: Loose): CardSnap | null {
@@ -90,6 +117,8 @@ export function snapshotOf(state: Loose): GolfSnapshot {
       holesWon: num(seat?.holesWon),
       cards: list(seat?.cards).map((slot) => ({ faceUp: bool(slot?.faceUp), rank: str(slot?.rank), suit: str(slot?.suit) })),
       drawn: card(seat?.drawn as Loose),
+      conceded: bool(seat?.conceded),
+      initialFlipDone: bool(seat?.initialFlipDone),
     })),
     turn: num(state?.turn, -1),
     finisher: num(state?.finisher, -1),
@@ -102,5 +131,20 @@ export function snapshotOf(state: Loose): GolfSnapshot {
     spectators: num(state?.spectators),
     ranked: bool(state?.ranked),
     lastSeq: num(state?.lastSeq),
+    tableSize: num(state?.tableSize),
+    decksChoice: num(state?.decksChoice),
+    turnSeconds: num(state?.turnSeconds),
+    finalTurnsLeft: num(state?.finalTurnsLeft),
+    publicDrawn: card(state?.publicDrawn as Loose),
+    discardPile: list(state?.discardPile).map((item) => ({ rank: str(item?.rank), suit: str(item?.suit) })),
+    results: list(state?.results).map((line) => ({
+      hole: num(line?.hole),
+      finisher: num(line?.finisher, -1),
+      raw: numbers(line?.raw),
+      scores: numbers(line?.scores),
+      winners: numbers(line?.winners),
+    })),
+    winners: numbers(state?.winners),
+    abandoned: bool(state?.abandoned),
   };
 }
