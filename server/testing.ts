@@ -55,7 +55,7 @@ export async function startTestNode(options: NodeOptions & { postgres?: boolean 
   };
 }
 
-/** The parts of the synchronized state (protocol.md) that plainMove reads. */
+/** The parts of the synchronized state (docs/protocol.md) that plainMove reads. */
 export interface PlainTable {
   phase: string;
   rules: string;

@@ -51,7 +51,7 @@ import type { NodeMetrics } from "../metrics.ts";
 import { randomUUID } from "node:crypto";
 import { CodeTakenError, CommitUnknownError, ConflictError, StoreUnavailableError, type Store, type NewEvent, type RecordPatch, type SeatInfo, type StoredEvent } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
-import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
+import { CLOSE_CODES, commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "../../shared/protocol/index.ts";
 import { installIntake } from "./frame-guard.ts";
 import { addressOf } from "./address.ts";
 import { claimRoom, releaseRoom, roomsHeld } from "./owners.ts";
@@ -95,7 +95,7 @@ function deps(): RoomServices {
 
 export const SPECTATOR_CAP = 100;
 /** The close code of a client cut off for sending far over its rate (FLOOD_MESSAGES_PER_SECOND). */
-export const FLOOD_CLOSE_CODE = 4029;
+export const FLOOD_CLOSE_CODE = CLOSE_CODES.flooded;
 /** Events a lobby may log before the host's configure, addCpu and removeCpu are refused: each is a stored row. */
 const LOBBY_EVENT_CAP = 200;
 const LOBBY_CHANGES = new Set<MessageType>(["configure", "addCpu", "removeCpu"]);

@@ -10,9 +10,9 @@ import { isDeepStrictEqual } from "node:util";
 import { Client, type Room } from "@colyseus/sdk";
 import { projectEvent, seededRng, type GameEvent, type Rng } from "../../shared/golf/index.ts";
 import { ThrowawayPostgres } from "../store/test/throwaway-postgres.ts";
-import { chooseMove, viewFromState, type StateJson } from "./support.ts";
+import { chooseMove, viewFromState } from "./support.ts";
 import { freePort } from "../free-port.ts";
-import type { LiveGame } from "../http/api.ts";
+import type { ErrorMessage, EventMessage, GolfExport, HealthBody, LiveGame, SyncedState, Welcome } from "../../shared/protocol/index.ts";
 import { RELAXED_LIMITS_ENV } from "../limits.ts";
 
 export { ThrowawayPostgres };
@@ -201,15 +201,6 @@ export interface NodeSettings {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface HealthBody {
-  status: string;
-  db: string;
-  presence: string;
-  node: string;
-  nodes: string[];
-  down?: string[];
-}
-
 /** `npm start`'s entry point as its own process: one node of the cluster, configured by its environment. */
 export class NodeProcess {
   private constructor(
@@ -283,43 +274,18 @@ export class NodeProcess {
   }
 
   /** The finished game's export, or null while it is not finished (404). */
-  async exportOf(gameId: string): Promise<GameExportJson | null> {
+  async exportOf(gameId: string): Promise<GolfExport | null> {
     const response = await fetch(`${this.url}/api/games/${gameId}/export`);
     if (response.status === 404) return null;
     if (response.status !== 200) throw new Error(`export of ${gameId} on ${this.id}: HTTP ${response.status} ${await response.text()}`);
-    return (await response.json()) as GameExportJson;
+    return (await response.json()) as GolfExport;
   }
 }
 
-export interface GameExportJson {
-  format: string;
-  version: number;
-  game: { id: string; code: string; seats: { name: string; kind: string; profile: string }[]; totals: number[]; winners: number[] };
-  events: { seq: number; type: string; seat: number | null; at: number; data: unknown }[];
-}
+/** An export without the header fields the audit does not read (tests build such logs by hand). */
+export type ExportLog = Pick<GolfExport, "format" | "version" | "events"> & { game: Pick<GolfExport["game"], "id" | "code" | "seats" | "totals" | "winners"> };
 
 // --- players ---------------------------------------------------------------------------------------
-
-export interface EventMessage {
-  seq: number;
-  type: string;
-  seat?: number | null;
-  data: unknown;
-  rid?: string;
-}
-export interface ErrorMessage {
-  code: string;
-  message: string;
-  action?: string;
-  rid?: string;
-}
-export interface WelcomeMessage {
-  gameId: string;
-  code: string;
-  seat: number;
-  role: "player" | "spectator";
-  token: string;
-}
 
 /** An action the server answered with its effect: every seq that carried its rid. */
 export interface Ack {
@@ -331,7 +297,7 @@ export interface Ack {
 }
 
 /** What an action got: its effect, or an error (CLOSED: the connection closed before an answer). */
-export type Reply = { ok: true; ack: Ack } | { ok: false; error: ErrorMessage };
+export type Reply = { ok: true; ack: Ack } | { ok: false; error: ErrorMessage | { code: "CLOSED"; message: string } };
 
 export interface PlayerOptions {
   /** Pause before each move (keeps a game running long enough to be interrupted; default 30 ms). */
@@ -349,8 +315,8 @@ export interface PlayerOptions {
 export class Player {
   client: Client;
   room: Room | null = null;
-  welcome: WelcomeMessage | null = null;
-  welcomes: WelcomeMessage[] = [];
+  welcome: Welcome | null = null;
+  welcomes: Welcome[] = [];
   token = "";
   code = "";
   gameId = "";
@@ -387,8 +353,8 @@ export class Player {
     this.rng = seededRng(options.seed ?? [...name].reduce((sum, char) => sum * 31 + char.charCodeAt(0), 7) >>> 0);
   }
 
-  get state(): StateJson {
-    return (this.room!.state as { toJSON(): unknown }).toJSON() as StateJson;
+  get state(): SyncedState {
+    return (this.room!.state as { toJSON(): unknown }).toJSON() as SyncedState;
   }
   get phase(): string | undefined {
     return (this.room?.state as { phase?: string } | undefined)?.phase;
@@ -540,7 +506,7 @@ export class Player {
     this.inFlight = null;
     // The tests reconnect on purpose, through the node they choose: no SDK reconnection behind their back.
     room.reconnection.enabled = false;
-    room.onMessage("welcome", (data: WelcomeMessage) => {
+    room.onMessage("welcome", (data: Welcome) => {
       if (this.room !== room) return;
       this.welcome = data;
       this.welcomes.push(data);
@@ -562,7 +528,7 @@ export class Player {
       if (data.rid !== undefined) {
         const ack = this.acks.find((a) => a.rid === data.rid);
         if (ack) ack.seqs.push(data.seq);
-        else this.acks.push({ rid: data.rid, action: this.inFlight?.rid === data.rid ? this.inFlight.action : "?", seqs: [data.seq], connection });
+        else this.acks.push({ rid: String(data.rid), action: this.inFlight?.rid === data.rid ? this.inFlight.action : "?", seqs: [data.seq], connection });
         if (this.inFlight?.rid === data.rid) {
           this.inFlight = null;
           this.drive();
@@ -650,7 +616,7 @@ function normalize(value: unknown): unknown {
  * acknowledged action's events are in it once, at the seq they were shown with, as shown; every human
  * seat's moves are the ones its player made; every client saw the log from its first event on.
  */
-export function auditGame(doc: GameExportJson, players: Player[], spectators: Player[] = []): Audit {
+export function auditGame(doc: ExportLog, players: Player[], spectators: Player[] = []): Audit {
   const problems: string[] = [];
   const audit: Audit = { contiguous: true, events: doc.events.length, acknowledged: 0, lostMoves: 0, duplicatedMoves: 0, seenMismatches: 0, conflicts: 0, missedByClients: 0, problems };
   doc.events.forEach((e, index) => {

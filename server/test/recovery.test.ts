@@ -4,50 +4,14 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { projectEvent, verifyLog, type GameEvent } from "../../shared/golf/index.ts";
+import type { ErrorMessage, EventMessage, GolfExport, SyncedState, Welcome } from "../../shared/protocol/index.ts";
 import { plainMove, startTestNode, type TestNode } from "../testing.ts";
 import { freePort } from "../free-port.ts";
 import { databaseBackends, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
 
 // --- a scripted player --------------------------------------------------------------------------
 
-interface SlotView {
-  faceUp: boolean;
-}
-interface SeatView {
-  name: string;
-  kind: string;
-  connected: boolean;
-  away: boolean;
-  host: boolean;
-  cards: SlotView[];
-}
-interface TableView {
-  code: string;
-  gameId: string;
-  phase: string;
-  rules: string;
-  hole: number;
-  turn: number;
-  mustFlip: string;
-  drawnFrom: string;
-  lastSeq: number;
-  seats: SeatView[];
-}
-
-interface EventMessage {
-  seq: number;
-  type: string;
-  seat?: number | null;
-  data: unknown;
-  rid?: string;
-}
-interface ErrorMessage {
-  code: string;
-  message: string;
-  action?: string;
-  rid?: string;
-}
-type Received = { kind: "welcome"; data: { seat: number; token: string; code: string; gameId: string } } | { kind: "event"; data: EventMessage } | { kind: "error"; data: ErrorMessage };
+type Received = { kind: "welcome"; data: Welcome } | { kind: "event"; data: EventMessage } | { kind: "error"; data: ErrorMessage };
 
 /** An action the server answered with its effect: `seq` is the first event carrying its rid. */
 interface Ack {
@@ -96,8 +60,8 @@ class Player {
     this.client = new Client(url);
   }
 
-  get state(): TableView {
-    return this.room.state as TableView;
+  get state(): SyncedState {
+    return this.room.state as SyncedState;
   }
 
   get lastSeen(): number {
@@ -179,7 +143,7 @@ class Player {
     this.inFlight = null;
     // The tests reconnect on purpose, so the SDK must not do it behind their back.
     room.reconnection.enabled = false;
-    room.onMessage("welcome", (data: { seat: number; token: string; code: string; gameId: string }) => {
+    room.onMessage("welcome", (data: Welcome) => {
       this.inbox.push({ kind: "welcome", data });
       this.seat = data.seat;
       this.token = data.token || this.token;
@@ -238,23 +202,18 @@ class Player {
 
 // --- helpers -------------------------------------------------------------------------------------
 
-interface ExportDoc {
-  game: { id: string; seats: { name: string; kind: string }[] };
-  events: { seq: number; type: string; seat: number | null; data: unknown }[];
-}
-
-async function fetchExport(url: string, gameId: string): Promise<ExportDoc> {
-  let doc: ExportDoc | null = null;
+async function fetchExport(url: string, gameId: string): Promise<GolfExport> {
+  let doc: GolfExport | null = null;
   // The game record is marked finished right after the last event goes out.
   await vi.waitFor(async () => {
     const response = await fetch(`${url}/api/games/${gameId}/export`);
     expect(response.status).toBe(200);
-    doc = (await response.json()) as ExportDoc;
+    doc = (await response.json()) as GolfExport;
   }, WAIT);
   return doc!;
 }
 
-function asGameEvents(doc: ExportDoc): GameEvent[] {
+function asGameEvents(doc: GolfExport): GameEvent[] {
   return doc.events.map((e) => ({ type: e.type, seat: e.seat, data: e.data }) as GameEvent);
 }
 
@@ -262,7 +221,7 @@ function asGameEvents(doc: ExportDoc): GameEvent[] {
  * The finished game's log is a legal game the engine replays to its end, and everything the player
  * was shown (acknowledged moves included) is in it, once, at the seq it was shown with.
  */
-function expectLogHoldsWhatWasSeen(doc: ExportDoc, players: Player[]): void {
+function expectLogHoldsWhatWasSeen(doc: GolfExport, players: Player[]): void {
   expect(doc.events.map((e) => e.seq)).toEqual(doc.events.map((_, index) => index + 1));
   const final = verifyLog(asGameEvents(doc));
   expect(final.phase).toBe("gameOver");

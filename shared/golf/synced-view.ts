@@ -1,4 +1,4 @@
-// A client sees only the synchronized state (protocol.md's GolfState). This turns that state into the
+// A client sees only the synchronized state (docs/protocol.md's GolfState). This turns that state into the
 // engine's GameView of one seat, so clients, bots and test players ask the shared `legalCommands`
 // and `cpuCommand` instead of knowing the rules themselves. The server mirrors the engine's view into
 // that state (server/room/mirror.ts), so every field here is read, none guessed.
@@ -35,7 +35,7 @@ export interface HoleResultLike {
   scores: Iterable<number>;
   winners: Iterable<number>;
 }
-/** The fields of GolfState (protocol.md) a bot reads. */
+/** The fields of GolfState (docs/protocol.md) a bot reads. */
 export interface TableState {
   phase: string;
   rules: string;
