@@ -10,7 +10,7 @@ import type { SurfaceProvider } from "../surface.ts";
 import { toast } from "../ui/toast.ts";
 import { play, unlockAudio } from "./audio.ts";
 import { describeEvent } from "./describe.ts";
-import { legalMoves, modelFromSnapshot, parseRules, type CardFace, type TableModel } from "./model.ts";
+import { legalMoves, modelFromSnapshot, parseRules, type TableModel } from "./model.ts";
 import type { HoleLine } from "./score-sheet.ts";
 import { TableHud } from "./table-hud.ts";
 import { newTableSession, type TableSession } from "./table-session.ts";
