@@ -35,7 +35,7 @@ export interface HoleResultLike {
   scores: Iterable<number>;
   winners: Iterable<number>;
 }
-/** The fields of GolfState (docs/protocol.md) a bot reads. */
+/** The fields of GolfState (docs/protocol.md) the engine's view is read from. */
 export interface TableState {
   phase: string;
   rules: string;
@@ -48,8 +48,6 @@ export interface TableState {
   finisher: number;
   mustFlip: string;
   deckCount: number;
-  discardTop?: CardLike | null;
-  discardCount: number;
   drawnFrom: string;
   ranked: boolean;
   lastSeq: number;
@@ -58,7 +56,8 @@ export interface TableState {
   decksChoice: number;
   turnSeconds: number;
   finalTurnsLeft: number;
-  publicDrawn?: CardLike | null;
+  /** The held card when everyone may see it (rank "" otherwise). */
+  publicDrawn: CardLike | null;
   discardPile: Iterable<CardLike>;
   results: Iterable<HoleResultLike>;
   winners: Iterable<number>;
