@@ -2,6 +2,7 @@
 // engine, as a node would export it), raw HTTP requests that keep their path byte for byte, and
 // counts of what the store holds.
 import http from "node:http";
+import pg from "pg";
 import { cpuCommand, findProfile, mixSeed, seededRng, view, type GameEvent, type GameState } from "../../shared/golf/index.ts";
 import { play, startedCpuGame } from "../../shared/golf/test-support.ts";
 import type { GolfExport } from "../store/index.ts";
@@ -66,10 +67,14 @@ export function rawRequest(url: string, options: { method?: string; path: string
 
 /** Rows in the node's games table and the views of every share, to check that nothing changed. */
 export async function storeSnapshot(node: TestNode): Promise<{ games: number; views: number }> {
-  const store = node.store as unknown as { query<T>(name: string, sql: string, params?: unknown[]): Promise<{ rows: T[] }> };
-  const { rows } = await store.query<{ games: string; views: string }>(
-    "test snapshot",
-    "SELECT (SELECT count(*) FROM games)::text AS games, (SELECT coalesce(sum(views), 0) FROM shares)::text AS views",
-  );
-  return { games: Number(rows[0]!.games), views: Number(rows[0]!.views) };
+  const client = new pg.Client({ connectionString: node.store.connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ games: string; views: string }>(
+      "SELECT (SELECT count(*) FROM games)::text AS games, (SELECT coalesce(sum(views), 0) FROM shares)::text AS views",
+    );
+    return { games: Number(rows[0]!.games), views: Number(rows[0]!.views) };
+  } finally {
+    await client.end();
+  }
 }
