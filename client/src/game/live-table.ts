@@ -10,7 +10,7 @@ import type { SurfaceProvider } from "../surface.ts";
 import { toast } from "../ui/toast.ts";
 import { play, unlockAudio } from "./audio.ts";
 import { describeEvent } from "./describe.ts";
-import { legalMoves, modelFromSnapshot, parseRules, type CardFace, type TableModel } from "./model.ts";
+import { legalMoves, modelFromSnapshot, parseRules, type TableModel } from "./model.ts";
 import type { HoleLine } from "./score-sheet.ts";
 import { TableHud } from "./table-hud.ts";
 import { newTableSession, type TableSession } from "./table-session.ts";
@@ -35,7 +35,6 @@ export class LiveTable implements SurfaceProvider {
   private readonly queue: EventMessage[] = [];
   /** The seq a state announced ahead of the events received: its events are on their way (0: none). */
   private eventsDue = 0;
-  private publicHeld: CardFace | null = null;
   private pending: { rid: string; at: number } | null = null;
   private lastTurnSeen = -1;
   private readonly offs: (() => void)[] = [];
@@ -143,7 +142,7 @@ export class LiveTable implements SurfaceProvider {
   }
 
   private model(snap: GolfSnapshot): TableModel {
-    const model = modelFromSnapshot(snap, this.session.me, this.publicHeld);
+    const model = modelFromSnapshot(snap, this.session.me);
     if (this.session.me < 0) model.bottom = 0;
     return model;
   }
@@ -171,10 +170,6 @@ export class LiveTable implements SurfaceProvider {
         break;
       case "holeStarted":
         this.session.selected.clear();
-        this.publicHeld = null;
-        break;
-      case "drew":
-        this.publicHeld = data.source === "discard" ? ((data.card as CardFace) ?? null) : null;
         break;
       case "holeEnded": {
         const line: HoleLine = {
