@@ -1,29 +1,30 @@
 // GolfRoom: one game, as an actor. For every message: validate it (intake.ts, the contract), decide
 // with the shared engine, commit the events to the store (commit.ts), apply them (evolve, mirror into
 // the schema), then send each viewer its projection (replies.ts). The room holds no rule logic and no
-// SQL; how a game is made, recovered or played again is in game-setup.ts, who sits where in
-// seating.ts. Each node defines its own room class with its services (golfRoomFor).
-import { matchMaker, Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
+// SQL. Its collaborators: game-setup.ts (a new, recovered or next game), attendance.ts and seating.ts
+// (who comes, goes and sits where), table-scheduler.ts (what the table policy says is due, on the
+// room's timers), hosting.ts (the node's registry, the lease, the creator's place), listing.ts (what
+// the matchmaker lists). Each node defines its own room class with its services (golfRoomFor).
+import { Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type pino from "pino";
 import { randomUUID } from "node:crypto";
-import { EMPTY_STATE, evolve, fold, type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
+import { EMPTY_STATE, evolve, type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
+import { MESSAGE_TYPES, type MessageType } from "../../shared/protocol/index.ts";
 import { Attendance } from "./attendance.ts";
-import { decideCommand, failedAppend, GameLog, MovePipeline, recordPatch, TaskQueue, toGameEvent, type Outcome, type Refusal } from "./commit.ts";
+import { catchUpWithLog, decideCommand, failedAppend, GameLog, MovePipeline, recordPatch, TaskQueue, type Outcome, type Refusal } from "./commit.ts";
 import { withGolfSerializer } from "./colyseus-internals.ts";
 import { installIntake } from "./frame-guard.ts";
-import { authorizeMatchmaking, createNextGame, NextGame, openGame, planGame, recoverGame, type RecoverOption, type TableOptions } from "./game-setup.ts";
+import { authorizeMatchmaking, NextGame, openGame, planGame, recoverGame, type RecoverOption, type TableOptions } from "./game-setup.ts";
+import { Hosting } from "./hosting.ts";
 import { FLOOD_CLOSE_CODE, HOLDING_MESSAGE, isGameAction, screenAction, screenUnknown, type Refused, type Viewer } from "./intake.ts";
-import { MESSAGE_TYPES, type MessageType } from "../../shared/protocol/index.ts";
-import { Listing } from "./listing.ts";
+import { Listing, ListingWrites } from "./listing.ts";
 import { mirrorState } from "./mirror.ts";
-import { releaseRoom } from "./owners.ts";
 import { reply, sendEvents, sendSince, type Origin } from "./replies.ts";
 import { newGolfState, type GolfStateSchema } from "./schema.ts";
 import { Seating, type JoinAuth } from "./seating.ts";
 import type { HostedGame, RoomServices } from "./services.ts";
 import { TableScheduler } from "./table-scheduler.ts";
-import type { RoomTimers } from "./timers.ts";
 
 export { GAME_OVER } from "./game-setup.ts";
 
@@ -41,12 +42,21 @@ export function golfRoomFor(services: RoomServices): typeof GolfRoom {
   };
 }
 
+/** A player's move as it came in: its client and request id, its type and when it arrived. */
+type Move = Origin & { type: MessageType; receivedAt: number };
+
 export class GolfRoom extends Room implements HostedGame {
   declare state: GolfStateSchema;
   private game!: GameState;
+  /** The game state last mirrored into the schema (mirrorState skips the seats it left unchanged). */
+  private mirrored: GameState | null = null;
   private gameId = "";
   private code = "";
   private table: TableOptions = { isQuickPlay: false, isPrivate: false, cpuDelayMs: undefined, cpusToSeat: [] };
+  /** The address that created this game, when it counts against ROOMS_PER_ADDRESS. */
+  private owner: string | null = null;
+  private log_!: pino.Logger;
+  private closing = false;
   private readonly services: RoomServices;
   private readonly seating: Seating;
   private readonly viewers: Map<string, Viewer>;
@@ -55,50 +65,35 @@ export class GolfRoom extends Room implements HostedGame {
   private readonly tasks: TaskQueue;
   /** Players' moves decided but not yet answered: see onAction. */
   private readonly moves = new MovePipeline();
-  private readonly nextGame = new NextGame();
-  private readonly listing: Listing;
-  /** What the table policy says is due, on the room's timers. */
   private readonly scheduler: TableScheduler;
-  private readonly timers: RoomTimers;
   private readonly attendance: Attendance;
-  /** Listing writes after milestones, in order, off the action path (recordMilestones, record). */
-  private records: Promise<void> = Promise.resolve();
-  private log_!: pino.Logger;
-  private closing = false;
-  /** Set when this node stopped hosting the game (another node runs it now). */
-  private gaveUp = false;
-  /** Set once the room counts in the golf_rooms gauge (a refused create never does). */
-  private counted = false;
-  /** The address that created this game, when it counts against ROOMS_PER_ADDRESS. */
-  private owner: string | null = null;
+  private readonly hosting: Hosting;
+  private readonly listing: Listing;
+  private readonly listingWrites = new ListingWrites((error, what) => this.log_?.warn({ err: error }, `${what}: not written`));
+  private readonly nextGame = new NextGame();
 
   constructor(services: RoomServices) {
     super();
     this.services = services;
-    this.seating = new Seating(services.store.tokens, () => this.gameId);
+    const gameId = () => this.gameId;
+    const logger = () => this.log_;
+    this.seating = new Seating(services.store.tokens, gameId);
     this.viewers = this.seating.viewers;
-    this.gameLog = new GameLog({ log: services.store.log, metrics: services.metrics, gameId: () => this.gameId, logger: () => this.log_, closing: () => this.closing });
-    this.listing = new Listing(() => this.gameId, services.nodeId);
+    this.gameLog = new GameLog({ log: services.store.log, metrics: services.metrics, gameId, logger, closing: () => this.closing });
     this.tasks = new TaskQueue((error, what) => this.log_?.error({ err: error }, what));
+    this.hosting = new Hosting(services, gameId, logger);
+    this.listing = new Listing(gameId, services.nodeId);
     const { holeIntervalMs, lobbyIdleMs, abandonAfterMs } = services;
-    const table = {
-      game: () => this.game,
-      closing: () => this.closing,
-      apply: (actor: Actor, command: Command) => this.apply(actor, command),
-      logger: () => this.log_,
+    const table = { game: () => this.game, closing: () => this.closing, apply: (actor: Actor, command: Command) => this.apply(actor, command), logger };
+    const scheduled = {
+      ...table,
+      seatsWithClient: () => this.seating.seatClients,
+      settings: () => ({ quickPlay: this.table.isQuickPlay, cpuDelayMs: this.table.cpuDelayMs, holeIntervalMs, lobbyIdleMs, abandonAfterMs }),
+      run: (task: () => Promise<void | "quiet">) => this.enqueue(async () => this.changed(await task())),
+      warn: (seat: number, endsAt: number) => this.broadcast("timerWarning", { seat, endsAt }),
+      close: () => void this.disconnect(), // not awaited: disposal waits for this room's queue, which the caller is in
     };
-    this.scheduler = new TableScheduler(
-      {
-        ...table,
-        seatsWithClient: () => this.seating.seatClients,
-        settings: () => ({ quickPlay: this.table.isQuickPlay, cpuDelayMs: this.table.cpuDelayMs, holeIntervalMs, lobbyIdleMs, abandonAfterMs }),
-        run: (task) => this.enqueue(async () => this.changed(await task())),
-        warn: (seat, endsAt) => this.broadcast("timerWarning", { seat, endsAt }),
-        close: () => void this.disconnect(), // not awaited: disposal waits for this room's queue, which the caller is in
-      },
-      (error) => this.onUncaughtException(error, "timer"),
-    );
-    this.timers = this.scheduler.timers;
+    this.scheduler = new TableScheduler(scheduled, (error) => this.onUncaughtException(error, "timer"));
     this.attendance = new Attendance(table, this.seating, this.scheduler);
   }
 
@@ -110,29 +105,23 @@ export class GolfRoom extends Room implements HostedGame {
   }
 
   override async onCreate(options: Record<string, unknown>): Promise<void> {
-    const { logger, rooms, cluster, metrics } = this.services;
     this.setState(newGolfState());
     // A game in progress outlives its connections (players come back with their token); the room
     // goes once the game is over and everyone has left (disposeWhenEmpty) or it is abandoned.
     this.autoDispose = false;
     this.setPatchRate(1000); // a safety net: every change pushes its patch at once (applyCommitted)
     const recover = options.__recover as RecoverOption | undefined;
-    if (recover) {
-      if (recover.secret !== this.services.recoverySecret) throw new ServerError(400, "BAD_OPTIONS: unknown option __recover");
-      await this.recover(recover.gameId);
-    } else {
-      await this.createGame(options);
-    }
-    this.log_ = logger.child({ room: this.code, gameId: this.gameId });
-    rooms.set(this.gameId, this);
-    if (cluster) this.timers.every(() => this.updateListing(true), 5000);
+    if (recover && recover.secret !== this.services.recoverySecret) throw new ServerError(400, "BAD_OPTIONS: unknown option __recover");
+    if (recover) await this.recover(recover.gameId);
+    else await this.createGame(options);
+    this.log_ = this.services.logger.child({ room: this.code, gameId: this.gameId });
+    if (this.services.cluster) this.scheduler.timers.every(() => this.updateListing(true), 5000);
     this.maxClients = this.game.tableSize + SPECTATOR_CAP;
     for (const type of MESSAGE_TYPES) this.onMessage(type, (client, payload) => this.onAction(client, type, payload));
     this.onMessage("*", (client, type, payload) => this.onUnknown(client, type, payload));
-    metrics.rooms.inc();
-    this.counted = true;
+    this.hosting.opened(this);
     // A recovered lobby with no human seated is not kept: abandoned as soon as the room is up.
-    if (recover && this.game.phase === "lobby") this.timers.after(() => void this.enqueue(() => this.closeIfUnclaimed()), 0);
+    if (recover && this.game.phase === "lobby") this.scheduler.abandonUnclaimedAfter(0, () => false);
     this.afterChange();
     this.log_.info({ recovered: Boolean(recover), quickPlay: this.table.isQuickPlay }, "room created");
   }
@@ -141,37 +130,26 @@ export class GolfRoom extends Room implements HostedGame {
     const plan = planGame(options, this.services.defaultCpuDelayMs);
     this.table = plan.table;
     this.gameId = randomUUID();
-    this.code = await openGame(this.services, this.gameId, plan);
+    this.code = this.roomId = await openGame(this.services, this.gameId, plan);
     this.owner = plan.owner;
-    this.roomId = this.code;
     this.game = EMPTY_STATE;
     const committed = await this.gameLog.append([plan.created], 0);
     if (!committed.ok) throw new ServerError(503, `UNAVAILABLE: ${failedAppend(committed.error).refusal.message}`);
     this.game = evolve(EMPTY_STATE, plan.created);
     this.mirror();
     if (this.table.isPrivate) await this.setPrivate(true);
-    // A lobby nobody takes a seat in goes away: its creator had the seat reservation's time (a
-    // table asked for by playAgain waits longer, for its players to follow).
+    // Its creator has the seat reservation's time to sit down; a table asked for by playAgain waits
+    // longer, for its players to follow.
     const { reconnectSeconds, unclaimedLobbyMs } = this.services;
     const claimMs = plan.forPlayAgain ? reconnectSeconds * 1000 : (unclaimedLobbyMs ?? (this.seatReservationTimeout + 5) * 1000);
-    this.timers.after(() => void this.enqueue(() => (this.attendance.seatedOnce ? Promise.resolve() : this.closeIfUnclaimed())), claimMs);
-  }
-
-  /** A lobby with no human seated is abandoned and closed. */
-  private async closeIfUnclaimed(): Promise<void> {
-    if (this.closing || this.game.phase !== "lobby" || this.game.seats.some((seat) => seat.kind === "human")) return;
-    this.log_?.info("nobody took a seat: abandoned");
-    await this.apply("system", { type: "abandon" });
-    // Not awaited: disposal waits for this room's queue, which this task is part of.
-    void this.disconnect();
+    this.scheduler.abandonUnclaimedAfter(claimMs, () => this.attendance.seatedOnce);
   }
 
   /** Brings an unfinished game back from its log: same code, same seats, same tokens. */
   private async recover(gameId: string): Promise<void> {
     this.gameId = gameId;
     const recovered = await recoverGame(this.services, gameId);
-    this.code = recovered.code;
-    this.roomId = recovered.code;
+    this.code = this.roomId = recovered.code;
     this.table = recovered.table;
     this.game = recovered.game;
     // Its players are not connected yet: the clock keeps their seats until they rejoin.
@@ -179,7 +157,8 @@ export class GolfRoom extends Room implements HostedGame {
     if (this.game.phase !== "lobby") await this.setPrivate(true);
     this.mirror();
     // Its players get the usual reconnection window; after it a CPU plays for whoever is still away.
-    this.timers.after(() => void this.enqueue(() => this.attendance.awayAfterRecovery().then(() => this.afterChange())), this.services.reconnectSeconds * 1000);
+    const awayAfterWindow = () => void this.enqueue(() => this.attendance.awayAfterRecovery().then(() => this.afterChange()));
+    this.scheduler.timers.after(awayAfterWindow, this.services.reconnectSeconds * 1000);
   }
 
   override onAuth(_client: Client, rawOptions: unknown): Promise<JoinAuth> {
@@ -197,7 +176,8 @@ export class GolfRoom extends Room implements HostedGame {
       const { seat, token, joined } = await this.attendance.seat(auth, this.table);
       const viewer = this.seating.connect(client, seat, this.services.limits.messagesPerSecond, this.state);
       reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: viewer.role, token });
-      await sendSince(client, viewer, sinceSeq, { firstSeq: seqBefore + 1, events: joined }, { log: this.services.store.log, gameId: this.gameId, upTo: this.game.seq, logger: this.log_ });
+      const source = { log: this.services.store.log, gameId: this.gameId, upTo: this.game.seq, logger: this.log_ };
+      await sendSince(client, viewer, sinceSeq, { firstSeq: seqBefore + 1, events: joined }, source);
       if (seat >= 0) await this.attendance.returned(seat);
       this.scheduler.humanActed();
       this.afterChange();
@@ -223,9 +203,8 @@ export class GolfRoom extends Room implements HostedGame {
 
   override async onLeave(client: Client): Promise<void> {
     this.services.metrics.clients.dec();
-    const viewer = this.viewers.get(client.sessionId);
+    const seat = this.viewers.get(client.sessionId)?.seat ?? -1;
     this.viewers.delete(client.sessionId);
-    const seat = viewer?.seat ?? -1;
     if (seat >= 0) await this.enqueue(async () => this.changed(await this.attendance.left(seat, client)));
     else if (!this.closing) void this.enqueue(async () => this.afterChange());
   }
@@ -233,33 +212,22 @@ export class GolfRoom extends Room implements HostedGame {
   override async onDispose(): Promise<void> {
     this.closing = true;
     this.scheduler.stop();
-    this.timers.clearAll();
-    const { cluster, rooms, metrics } = this.services;
-    if (this.counted) metrics.rooms.dec();
-    // A game leaving for another node (a drain, a cut-off) still holds its creator's place.
-    if (!this.counted || this.game.phase === "gameOver" || (!cluster && !this.gaveUp)) void this.releaseOwner();
+    this.scheduler.timers.clearAll();
+    this.hosting.closing(this.game.phase === "gameOver");
     await this.tasks.idle();
-    await this.records;
-    if (rooms.get(this.gameId) === this) rooms.delete(this.gameId);
-    if (cluster && !this.gaveUp) {
-      // An unfinished game leaving this node (a drain) is handed to another node at once. The
-      // listing of this room is removed by now, so the next host's listing will not be deleted.
-      const unfinished = this.game.phase !== "gameOver";
-      await cluster.release(this.gameId, unfinished);
-    }
+    await this.listingWrites.idle();
+    await this.hosting.closed(this, this.game.phase === "gameOver");
     this.log_?.info("room disposed");
   }
 
   /** Another node runs this game now (this node was cut off): stop, and send the players there. */
   giveUp(reason: string): void {
-    if (this.gaveUp) return;
-    this.gaveUp = true;
+    if (this.hosting.gaveUp) return;
+    this.hosting.gaveUp = true;
     this.closing = true;
     this.scheduler.stop();
     this.log_.warn({ reason }, "giving the game up");
-    for (const viewer of this.viewers.values()) {
-      reply(viewer.client, "error", { code: "UNAVAILABLE", message: `${reason}: rejoin with your token` });
-    }
+    for (const viewer of this.viewers.values()) reply(viewer.client, "error", { code: "UNAVAILABLE", message: `${reason}: rejoin with your token` });
     void this.disconnect(4001);
   }
 
@@ -268,7 +236,7 @@ export class GolfRoom extends Room implements HostedGame {
     this.closing = true;
     this.scheduler.stop();
     await this.tasks.idle();
-    await this.records;
+    await this.listingWrites.idle();
     const where = this.services.cluster && this.game.phase !== "gameOver" ? "this game is moving to another server" : "this server is going away";
     for (const client of this.clients) {
       reply(client, "error", { code: "UNAVAILABLE", message: `${where}: rejoin with your token in a moment` });
@@ -326,20 +294,16 @@ export class GolfRoom extends Room implements HostedGame {
     const table = { game: this.game, closing: this.closing, holding: this.gameLog.holding, messagesPerSecond: this.services.limits.messagesPerSecond };
     const screened = screenAction(table, this.viewers.get(client.sessionId), type, payload);
     if (screened.kind === "refused") return this.refuse(client, screened.refused);
-    if (screened.kind === "playAgain") {
-      void this.enqueue(() => this.playAgain(client, screened.rid));
-      return;
-    }
+    if (screened.kind === "playAgain") return void this.enqueue(() => this.playAgain(client, screened.rid));
     const { seat, command, rid } = screened;
     this.tasks.enqueueMove(() => this.sendMove(seat, command, { client, rid, type, receivedAt }));
   }
 
   /** Decides a player's move and sends its append; returns how to answer it once the moves before it are. */
-  private sendMove(seat: number, command: Command, move: Origin & { type: MessageType; receivedAt: number }): (() => Promise<void>) | null {
-    const { client, rid, type } = move;
+  private sendMove(seat: number, command: Command, move: Move): (() => Promise<void>) | null {
     // A move before this one has an unconfirmed commit: nothing is decided on top.
     if (this.gameLog.holding) {
-      this.refuse(client, { code: "UNAVAILABLE", message: HOLDING_MESSAGE, action: type, rid });
+      this.refuse(move.client, { code: "UNAVAILABLE", message: HOLDING_MESSAGE, action: move.type, rid: move.rid });
       return null;
     }
     const base = this.moves.base(this.game);
@@ -350,13 +314,13 @@ export class GolfRoom extends Room implements HostedGame {
     return async () => {
       const answer = this.moves.answer(await committed, decision.events);
       if (answer.catchUp) void this.enqueue(() => this.resync());
-      if (answer.outcome.ok) this.applyCommitted(decision.state, decision.events, { client, rid });
+      if (answer.outcome.ok) this.applyCommitted(decision.state, decision.events, move);
       this.answerMove(seat, move, answer.outcome);
     };
   }
 
   /** A move's answer: its refusal, or (it was applied and sent) what any action of a player means. */
-  private answerMove(seat: number, move: Origin & { type: MessageType; receivedAt: number }, outcome: Outcome): void {
+  private answerMove(seat: number, move: Move, outcome: Outcome): void {
     const { metrics } = this.services;
     if (!outcome.ok) return this.refuse(move.client, { code: outcome.code, message: outcome.message, action: move.type, rid: move.rid });
     metrics.actions.inc({ type: move.type, outcome: "ok" });
@@ -369,6 +333,16 @@ export class GolfRoom extends Room implements HostedGame {
     }
     this.afterChange();
   }
+
+  /** The next game of this table: created by the first request, its code sent to every player. */
+  private async playAgain(client: Client, rid: string | number | undefined): Promise<void> {
+    const next = await this.nextGame.answer(this.game, this.table, this.owner);
+    if (!next.ok) return reply(client, "error", { code: next.code, message: next.message, action: "playAgain", rid });
+    if (next.first) for (const seated of this.seating.seatClients.values()) if (seated !== client) reply(seated, "playAgain", { code: next.code });
+    reply(client, "playAgain", { code: next.code, rid });
+  }
+
+  // --- changes ---------------------------------------------------------------------------------
 
   /** Decides, commits, applies and sends one command. Nothing changes unless it commits. */
   private async apply(actor: Actor, command: Command, origin?: Origin): Promise<Outcome> {
@@ -390,7 +364,7 @@ export class GolfRoom extends Room implements HostedGame {
   /**
    * Committed events become the game: the state mirrored with every table field it changes (the turn
    * deadline included), then its one patch and each viewer's projection of the events (`rid` to the
-   * sender only) in one write, then the milestones recorded.
+   * sender only) in one write, then what the events mean beyond the state.
    */
   private applyCommitted(state: GameState, events: GameEvent[], origin?: Origin): void {
     this.game = state;
@@ -403,7 +377,33 @@ export class GolfRoom extends Room implements HostedGame {
     this.recordMilestones(events);
   }
 
-  /** After every change: schedule what is due, show the table, refresh the listing, push the patch (if anything is left to push). */
+  /**
+   * The game's record itself was written with the events (recordPatch). A started game leaves the
+   * quick-play listing (a presence write off the action path); an ended game's room goes once
+   * everyone has left (at once if nobody is here).
+   */
+  private recordMilestones(events: GameEvent[]): void {
+    for (const e of events) {
+      if (e.type === "started") this.listingWrites.add("listing after started", () => this.setPrivate(true));
+      if (e.type !== "gameEnded" && e.type !== "abandoned") continue;
+      this.autoDispose = true;
+      this.hosting.ended();
+      if (this.clients.length === 0 && this.viewers.size === 0) this.scheduler.timers.after(() => void this.disconnect(), 0);
+    }
+  }
+
+  /** Catches up with events the log holds and this room has not applied (or gives the game up). */
+  private async resync(): Promise<void> {
+    if (this.closing) return;
+    const { cluster, store } = this.services;
+    const caught = await catchUpWithLog({ log: store.log, cluster, gameId: this.gameId, game: this.game, logger: this.log_ });
+    if (caught.kind === "givenUp") this.giveUp("another server is running this game now");
+    if (caught.kind !== "missed") return;
+    this.applyCommitted(caught.state, caught.events);
+    this.afterChange();
+  }
+
+  /** After every change: schedule what is due, show the table, refresh the listing, push what is left to push. */
   private afterChange(): void {
     if (this.closing) return;
     this.scheduler.schedule();
@@ -417,6 +417,13 @@ export class GolfRoom extends Room implements HostedGame {
     if (result !== "quiet") this.afterChange();
   }
 
+  private mirror(): void {
+    this.state.code = this.code;
+    this.state.gameId = this.gameId;
+    mirrorState(this.state, this.game, { connected: (seat) => this.seating.isConnected(seat) }, this.mirrored);
+    this.mirrored = this.game;
+  }
+
   /** What the table shows beyond the game: the turn deadline, the spectators, who is connected. */
   private showTable(): void {
     this.state.turnEndsAt = this.scheduler.turnEndsAt;
@@ -427,102 +434,14 @@ export class GolfRoom extends Room implements HostedGame {
     });
   }
 
-  /**
-   * The log holds events this room has not applied (a conflict). Another node holding the game's
-   * lease runs it: give it up. Otherwise (one node, or the lease is still this node's) nobody else
-   * runs it: apply the log's events and go on from them.
-   */
-  private async resync(): Promise<void> {
-    if (this.closing) return;
-    const { cluster, store } = this.services;
-    if (cluster && !(await cluster.acquire(this.gameId).catch(() => false))) {
-      this.giveUp("another server is running this game now");
-      return;
-    }
-    let stored;
-    try {
-      stored = await store.log.loadSince(this.gameId, this.game.seq);
-    } catch (error) {
-      this.log_?.warn({ err: error }, "could not catch up with the log; the next conflict retries");
-      return;
-    }
-    if (stored.length === 0) return;
-    this.log_?.warn({ from: this.game.seq + 1, events: stored.length }, "catching up with events this room had not applied");
-    const events = stored.map(toGameEvent);
-    this.applyCommitted(fold(events, this.game), events);
-    this.afterChange();
-  }
-
-  private mirror(): void {
-    this.state.code = this.code;
-    this.state.gameId = this.gameId;
-    mirrorState(this.state, this.game, this.tableExtras, this.mirrored);
-    this.mirrored = this.game;
-  }
-  private readonly tableExtras = { connected: (seat: number) => this.seating.isConnected(seat) };
-  /** The game state last mirrored into the schema (mirrorState skips the seats it left unchanged). */
-  private mirrored: GameState | null = null;
-
-  /**
-   * What committed events mean beyond the state: the game's record itself was written with them
-   * (recordPatch); a started game leaves the quick-play listing (a presence write, in order on a
-   * chain of its own off the action path, which disposal and shutdown wait for); an ended game's
-   * room goes once everyone has left.
-   */
-  private recordMilestones(events: GameEvent[]): void {
-    for (const e of events) {
-      if (e.type === "started") this.record("listing after started", () => this.setPrivate(true));
-      else if (e.type === "gameEnded" || e.type === "abandoned") this.disposeWhenEmpty();
-    }
-  }
-
-  /** Queues a write after the ones before it; a failure is logged. */
-  private record(what: string, write: () => Promise<unknown>): void {
-    this.records = this.records.then(write).then(
-      () => undefined,
-      (error) => this.log_?.warn({ err: error }, `${what}: not written`),
-    );
-  }
-
-  /** A finished game's room goes away once everyone has left (at once if nobody is here). */
-  private disposeWhenEmpty(): void {
-    this.autoDispose = true;
-    void this.releaseOwner();
-    void this.services.cluster?.release(this.gameId, false);
-    if (this.clients.length === 0 && this.viewers.size === 0) this.timers.after(() => void this.disconnect(), 0);
-  }
-
-  /** Gives the creator's place among its address's rooms back (once the game is over or gone). */
-  private async releaseOwner(): Promise<void> {
-    if (!this.gameId) return;
-    await releaseRoom(matchMaker.presence, this.gameId).catch((error: unknown) => this.log_?.warn({ err: error }, "room owner not released"));
-  }
-
-  /** The next game of this table: created by the first request, its code sent to every player. */
-  private async playAgain(client: Client, rid: string | number | undefined): Promise<void> {
-    if (this.game.phase !== "gameOver") {
-      reply(client, "error", { code: "WRONG_PHASE", message: "play again after the game is over", action: "playAgain", rid });
-      return;
-    }
-    const next = await this.nextGame.code(() => createNextGame(this.game, this.table, this.owner));
-    if (!next.ok) {
-      reply(client, "error", { code: next.code, message: next.message, action: "playAgain", rid });
-      return;
-    }
-    if (next.first) for (const seated of this.seating.seatClients.values()) if (seated !== client) reply(seated, "playAgain", { code: next.code });
-    reply(client, "playAgain", { code: next.code, rid });
-  }
-
-  // --- helpers ---------------------------------------------------------------------------------
-
-  /** Runs `task` in the room's queue, once the players' moves before it are answered. */
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    return this.tasks.enqueue(task);
-  }
-
   /** Saves the room's listing when what it shows moved (`force`: even if not). */
   private updateListing(force = false): void {
     const update = this.listing.update(this.game, this.state.spectators, this.table.isPrivate, force);
     if (update) this.setMatchmaking(update).catch((error: unknown) => this.log_?.warn({ err: error }, "listing not updated"));
+  }
+
+  /** Runs `task` in the room's queue, once the players' moves before it are answered. */
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    return this.tasks.enqueue(task);
   }
 }

@@ -206,6 +206,12 @@ export async function recoverGame(services: RoomServices, gameId: string): Promi
 export class NextGame {
   private created: Promise<string> | null = null;
 
+  /** The answer to a playAgain sent at `game`: the next game's code, refused before the game is over. */
+  answer(game: GameState, table: TableOptions, owner: string | null): Promise<{ ok: true; code: string; first: boolean } | { ok: false; code: string; message: string }> {
+    if (game.phase !== "gameOver") return Promise.resolve({ ok: false, code: "WRONG_PHASE", message: "play again after the game is over" });
+    return this.code(() => createNextGame(game, table, owner));
+  }
+
   /** The next game's code, or the refusal to send; `first`: this request created it. */
   async code(create: () => Promise<string>): Promise<{ ok: true; code: string; first: boolean } | { ok: false; code: string; message: string }> {
     const first = this.created === null;

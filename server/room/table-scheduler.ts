@@ -111,6 +111,14 @@ export class TableScheduler {
     if (next !== null) await this.table.apply("system", { type: "setHost", seat: next });
   }
 
+  /**
+   * A lobby nobody takes a seat in goes away: after `ms`, unless `claimed` (a human sat down once),
+   * a lobby with no human seated is abandoned and closed.
+   */
+  abandonUnclaimedAfter(ms: number, claimed: () => boolean): void {
+    this.timers.after(() => void this.table.run(() => this.abandonIfUnclaimed(claimed)), ms);
+  }
+
   /** Clears every slot's timer (the room is going). */
   stop(): void {
     this.timers.releaseSlots();
@@ -207,6 +215,15 @@ export class TableScheduler {
       if (!(await this.table.apply("system", { type: "addCpu" })).ok) break;
     }
     await this.table.apply("system", { type: "start" });
+  }
+
+  private async abandonIfUnclaimed(claimed: () => boolean): Promise<"quiet"> {
+    const game = this.table.game();
+    if (claimed() || this.table.closing() || game.phase !== "lobby" || game.seats.some((seat) => seat.kind === "human")) return "quiet";
+    this.table.logger()?.info("nobody took a seat: abandoned");
+    await this.table.apply("system", { type: "abandon" });
+    this.table.close();
+    return "quiet";
   }
 
   private async checkIdle(): Promise<void | "quiet"> {
