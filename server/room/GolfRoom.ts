@@ -1,26 +1,23 @@
-// GolfRoom: one game, as an actor. For every message: validate it (intake.ts, the contract), decide
-// with the shared engine, commit the events to the store (commit.ts), apply them (evolve, mirror into
-// the schema), then send each viewer its projection (replies.ts). The room holds no rule logic and no
-// SQL. Its collaborators: game-setup.ts (a new, recovered or next game), attendance.ts and seating.ts
-// (who comes, goes and sits where), table-scheduler.ts (what the table policy says is due, on the
-// room's timers), hosting.ts (the node's registry, the lease, the creator's place), listing.ts (what
-// the matchmaker lists). Each node defines its own room class with its services (golfRoomFor).
+// GolfRoom: one game, as an actor. For every message: validate it (intake.ts), decide with the shared
+// engine, commit the events (commit.ts), apply them (mirrored into the schema), send each viewer its
+// projection (replies.ts). No rules, no SQL: a new, recovered or next game is game-setup.ts's; who
+// comes, goes and sits where attendance.ts's and seating.ts's; what the table policy says is due
+// table-scheduler.ts's; the node's registry, lease and creator's place hosting.ts's (docs/server.md).
 import { Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
-import { StateView } from "@colyseus/schema";
 import type pino from "pino";
 import { randomUUID } from "node:crypto";
-import { EMPTY_STATE, evolve, type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
+import { type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
 import { MESSAGE_TYPES, type MessageType } from "../../shared/protocol/index.ts";
 import { Attendance } from "./attendance.ts";
 import { catchUpWithLog, decideCommand, failedAppend, GameLog, MovePipeline, recordPatch, TaskQueue, type Outcome, type Refusal } from "./commit.ts";
 import { withGolfSerializer } from "./colyseus-internals.ts";
 import { installIntake } from "./frame-guard.ts";
-import { authorizeMatchmaking, NextGame, openGame, planGame, recoverGame, type RecoverOption, type TableOptions } from "./game-setup.ts";
+import { authorizeMatchmaking, createGame, NextGame, recoverGame, type RecoverOption, type TableOptions } from "./game-setup.ts";
 import { Hosting } from "./hosting.ts";
-import { FLOOD_CLOSE_CODE, HOLDING_MESSAGE, isGameAction, screenAction, screenUnknown, type Refused, type Viewer } from "./intake.ts";
+import { cutOff, HOLDING_MESSAGE, isGameAction, refuse, refuseUnknown, screenAction, type Viewer } from "./intake.ts";
 import { Listing, ListingWrites } from "./listing.ts";
 import { mirrorState } from "./mirror.ts";
-import { reply, sendEvents, sendSince, type Origin } from "./replies.ts";
+import { reply, sendEvents, sendRejoin, type Origin } from "./replies.ts";
 import { newGolfState, type GolfStateSchema } from "./schema.ts";
 import { Seating, type JoinAuth } from "./seating.ts";
 import type { HostedGame, RoomServices } from "./services.ts";
@@ -61,7 +58,7 @@ export class GolfRoom extends Room implements HostedGame {
   private readonly seating: Seating;
   private readonly viewers: Map<string, Viewer>;
   private readonly gameLog: GameLog;
-  /** Every state change runs through this queue, one at a time, in arrival order. */
+  /** Every state change runs through this queue, one at a time, in arrival order, once the players' moves before it are answered. */
   private readonly tasks: TaskQueue;
   /** Players' moves decided but not yet answered: see onAction. */
   private readonly moves = new MovePipeline();
@@ -89,7 +86,7 @@ export class GolfRoom extends Room implements HostedGame {
       ...table,
       seatsWithClient: () => this.seating.seatClients,
       settings: () => ({ quickPlay: this.table.isQuickPlay, cpuDelayMs: this.table.cpuDelayMs, holeIntervalMs, lobbyIdleMs, abandonAfterMs }),
-      run: (task: () => Promise<void | "quiet">) => this.enqueue(async () => this.changed(await task())),
+      run: (task: () => Promise<void | "quiet">) => this.tasks.enqueue(async () => this.changed(await task())),
       warn: (seat: number, endsAt: number) => this.broadcast("timerWarning", { seat, endsAt }),
       close: () => void this.disconnect(), // not awaited: disposal waits for this room's queue, which the caller is in
     };
@@ -107,7 +104,7 @@ export class GolfRoom extends Room implements HostedGame {
   override async onCreate(options: Record<string, unknown>): Promise<void> {
     this.setState(newGolfState());
     // A game in progress outlives its connections (players come back with their token); the room
-    // goes once the game is over and everyone has left (disposeWhenEmpty) or it is abandoned.
+    // goes once the game is over and everyone has left (recordMilestones) or it is abandoned.
     this.autoDispose = false;
     this.setPatchRate(1000); // a safety net: every change pushes its patch at once (applyCommitted)
     const recover = options.__recover as RecoverOption | undefined;
@@ -127,22 +124,13 @@ export class GolfRoom extends Room implements HostedGame {
   }
 
   private async createGame(options: Record<string, unknown>): Promise<void> {
-    const plan = planGame(options, this.services.defaultCpuDelayMs);
-    this.table = plan.table;
     this.gameId = randomUUID();
-    this.code = this.roomId = await openGame(this.services, this.gameId, plan);
-    this.owner = plan.owner;
-    this.game = EMPTY_STATE;
-    const committed = await this.gameLog.append([plan.created], 0);
-    if (!committed.ok) throw new ServerError(503, `UNAVAILABLE: ${failedAppend(committed.error).refusal.message}`);
-    this.game = evolve(EMPTY_STATE, plan.created);
+    const created = await createGame(this.services, this.gameId, options, this.gameLog, this.seatReservationTimeout);
+    ({ code: this.code, table: this.table, owner: this.owner, game: this.game } = created);
+    this.roomId = this.code;
     this.mirror();
     if (this.table.isPrivate) await this.setPrivate(true);
-    // Its creator has the seat reservation's time to sit down; a table asked for by playAgain waits
-    // longer, for its players to follow.
-    const { reconnectSeconds, unclaimedLobbyMs } = this.services;
-    const claimMs = plan.forPlayAgain ? reconnectSeconds * 1000 : (unclaimedLobbyMs ?? (this.seatReservationTimeout + 5) * 1000);
-    this.scheduler.abandonUnclaimedAfter(claimMs, () => this.attendance.seatedOnce);
+    this.scheduler.abandonUnclaimedAfter(created.claimMs, () => this.attendance.seatedOnce);
   }
 
   /** Brings an unfinished game back from its log: same code, same seats, same tokens. */
@@ -157,7 +145,7 @@ export class GolfRoom extends Room implements HostedGame {
     if (this.game.phase !== "lobby") await this.setPrivate(true);
     this.mirror();
     // Its players get the usual reconnection window; after it a CPU plays for whoever is still away.
-    const awayAfterWindow = () => void this.enqueue(() => this.attendance.awayAfterRecovery().then(() => this.afterChange()));
+    const awayAfterWindow = () => void this.tasks.enqueue(() => this.attendance.awayAfterRecovery().then(() => this.afterChange()));
     this.scheduler.timers.after(awayAfterWindow, this.services.reconnectSeconds * 1000);
   }
 
@@ -167,19 +155,11 @@ export class GolfRoom extends Room implements HostedGame {
 
   override onJoin(client: Client, rawOptions: unknown, auth: JoinAuth): Promise<void> {
     this.services.metrics.clients.inc();
-    const requested = (rawOptions as { sinceSeq?: unknown } | undefined)?.sinceSeq;
-    return this.enqueue(async () => {
-      // A client that asks for nothing gets the events of its own join (its seat, the CPUs seated after it).
-      const seqBefore = this.game.seq;
-      const sinceSeq = typeof requested === "number" && Number.isInteger(requested) && requested >= 0 ? requested : seqBefore;
-      client.view = new StateView();
-      const { seat, token, joined } = await this.attendance.seat(auth, this.table);
-      const viewer = this.seating.connect(client, seat, this.services.limits.messagesPerSecond, this.state);
-      reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: viewer.role, token });
-      const source = { log: this.services.store.log, gameId: this.gameId, upTo: this.game.seq, logger: this.log_ };
-      await sendSince(client, viewer, sinceSeq, { firstSeq: seqBefore + 1, events: joined }, source);
-      if (seat >= 0) await this.attendance.returned(seat);
-      this.scheduler.humanActed();
+    const requestedSince = (rawOptions as { sinceSeq?: unknown } | undefined)?.sinceSeq;
+    return this.tasks.enqueue(async () => {
+      const catchUp = { log: this.services.store.log, gameId: this.gameId, logger: this.log_ };
+      const where = { table: this.table, state: this.state, messagesPerSecond: this.services.limits.messagesPerSecond, catchUp, code: this.code };
+      await this.attendance.arrive(client, auth, requestedSince, where);
       this.afterChange();
     });
   }
@@ -188,7 +168,7 @@ export class GolfRoom extends Room implements HostedGame {
     const viewer = this.viewers.get(client.sessionId);
     if (!viewer || viewer.seat < 0 || this.game.phase === "lobby" || this.game.phase === "gameOver") return;
     const seat = viewer.seat;
-    await this.enqueue(async () => this.changed(this.attendance.dropped(seat, client)));
+    await this.tasks.enqueue(async () => this.changed(this.attendance.dropped(seat, client)));
     try {
       await this.allowReconnection(client, this.services.reconnectSeconds);
     } catch {
@@ -198,15 +178,15 @@ export class GolfRoom extends Room implements HostedGame {
 
   override async onReconnect(client: Client): Promise<void> {
     const viewer = this.viewers.get(client.sessionId);
-    if (viewer && viewer.seat >= 0) await this.enqueue(() => this.attendance.reconnected(viewer, client).then(() => this.afterChange()));
+    if (viewer && viewer.seat >= 0) await this.tasks.enqueue(() => this.attendance.reconnected(viewer, client).then(() => this.afterChange()));
   }
 
   override async onLeave(client: Client): Promise<void> {
     this.services.metrics.clients.dec();
     const seat = this.viewers.get(client.sessionId)?.seat ?? -1;
     this.viewers.delete(client.sessionId);
-    if (seat >= 0) await this.enqueue(async () => this.changed(await this.attendance.left(seat, client)));
-    else if (!this.closing) void this.enqueue(async () => this.afterChange());
+    if (seat >= 0) await this.tasks.enqueue(async () => this.changed(await this.attendance.left(seat, client)));
+    else if (!this.closing) void this.tasks.enqueue(async () => this.afterChange());
   }
 
   override async onDispose(): Promise<void> {
@@ -227,7 +207,7 @@ export class GolfRoom extends Room implements HostedGame {
     this.closing = true;
     this.scheduler.stop();
     this.log_.warn({ reason }, "giving the game up");
-    for (const viewer of this.viewers.values()) reply(viewer.client, "error", { code: "UNAVAILABLE", message: `${reason}: rejoin with your token` });
+    sendRejoin([...this.viewers.values()].map((viewer) => viewer.client), `${reason}: rejoin with your token`);
     void this.disconnect(4001);
   }
 
@@ -238,10 +218,8 @@ export class GolfRoom extends Room implements HostedGame {
     await this.tasks.idle();
     await this.listingWrites.idle();
     const where = this.services.cluster && this.game.phase !== "gameOver" ? "this game is moving to another server" : "this server is going away";
-    for (const client of this.clients) {
-      reply(client, "error", { code: "UNAVAILABLE", message: `${where}: rejoin with your token in a moment` });
-      client.leave(4001, "server shutting down");
-    }
+    sendRejoin(this.clients, `${where}: rejoin with your token in a moment`);
+    for (const client of this.clients) client.leave(4001, "server shutting down");
     await this.disconnect(4001);
   }
 
@@ -258,28 +236,14 @@ export class GolfRoom extends Room implements HostedGame {
   static {
     installIntake<GolfRoom>(GolfRoom, {
       floodLimit: (room) => room.services.limits.floodMessagesPerSecond,
-      onFlood: (room, client) => room.cutOff(client),
+      onFlood: (room, client) => cutOff(client, room.services, room.log_),
       onUnreadable: (_room, client) => client.send("error", { code: "BAD_MESSAGE", message: "the message could not be decoded (malformed msgpack)" }),
       onData: (room, client, type, payload) => (isGameAction(type) ? room.onAction(client, type, payload) : room.onUnknown(client, type, payload)),
     });
   }
 
-  /** A client far over its rate: closed with FLOOD_CLOSE_CODE. A player's seat is kept, as for a dropped connection. */
-  private cutOff(client: Client): void {
-    this.log_?.warn({ sessionId: client.sessionId, limit: this.services.limits.floodMessagesPerSecond }, "client cut off: message flood");
-    this.services.metrics.actions.inc({ type: "flood", outcome: "DISCONNECTED" });
-    client.leave(FLOOD_CLOSE_CODE, "too many messages");
-  }
-
   private onUnknown(client: Client, type: unknown, payload: unknown): void {
-    const { rateLimited, ...refused } = screenUnknown(this.viewers.get(client.sessionId), type, payload, this.services.limits.messagesPerSecond);
-    if (!rateLimited) this.services.metrics.actions.inc({ type: "unknown", outcome: "UNKNOWN_MESSAGE" });
-    reply(client, "error", { ...refused });
-  }
-
-  private refuse(client: Client, refused: Refused): void {
-    this.services.metrics.actions.inc({ type: refused.action, outcome: refused.code });
-    reply(client, "error", { ...refused });
+    refuseUnknown(client, this.viewers.get(client.sessionId), type, payload, this.services);
   }
 
   /**
@@ -293,8 +257,8 @@ export class GolfRoom extends Room implements HostedGame {
     const receivedAt = performance.now();
     const table = { game: this.game, closing: this.closing, holding: this.gameLog.holding, messagesPerSecond: this.services.limits.messagesPerSecond };
     const screened = screenAction(table, this.viewers.get(client.sessionId), type, payload);
-    if (screened.kind === "refused") return this.refuse(client, screened.refused);
-    if (screened.kind === "playAgain") return void this.enqueue(() => this.playAgain(client, screened.rid));
+    if (screened.kind === "refused") return refuse(client, screened.refused, this.services.metrics);
+    if (screened.kind === "playAgain") return void this.tasks.enqueue(() => this.playAgain(client, screened.rid));
     const { seat, command, rid } = screened;
     this.tasks.enqueueMove(() => this.sendMove(seat, command, { client, rid, type, receivedAt }));
   }
@@ -303,7 +267,7 @@ export class GolfRoom extends Room implements HostedGame {
   private sendMove(seat: number, command: Command, move: Move): (() => Promise<void>) | null {
     // A move before this one has an unconfirmed commit: nothing is decided on top.
     if (this.gameLog.holding) {
-      this.refuse(move.client, { code: "UNAVAILABLE", message: HOLDING_MESSAGE, action: move.type, rid: move.rid });
+      refuse(move.client, { code: "UNAVAILABLE", message: HOLDING_MESSAGE, action: move.type, rid: move.rid }, this.services.metrics);
       return null;
     }
     const base = this.moves.base(this.game);
@@ -313,7 +277,7 @@ export class GolfRoom extends Room implements HostedGame {
     const committed = this.gameLog.append(decision.events, base.seq, recordPatch(decision.events, decision.state));
     return async () => {
       const answer = this.moves.answer(await committed, decision.events);
-      if (answer.catchUp) void this.enqueue(() => this.resync());
+      if (answer.catchUp) void this.tasks.enqueue(() => this.resync());
       if (answer.outcome.ok) this.applyCommitted(decision.state, decision.events, move);
       this.answerMove(seat, move, answer.outcome);
     };
@@ -322,14 +286,14 @@ export class GolfRoom extends Room implements HostedGame {
   /** A move's answer: its refusal, or (it was applied and sent) what any action of a player means. */
   private answerMove(seat: number, move: Move, outcome: Outcome): void {
     const { metrics } = this.services;
-    if (!outcome.ok) return this.refuse(move.client, { code: outcome.code, message: outcome.message, action: move.type, rid: move.rid });
+    if (!outcome.ok) return refuse(move.client, { code: outcome.code, message: outcome.message, action: move.type, rid: move.rid }, metrics);
     metrics.actions.inc({ type: move.type, outcome: "ok" });
     metrics.actionLatency.observe({ type: move.type }, (performance.now() - move.receivedAt) / 1000);
     // Any action brings an away player back and resets their timeouts.
     this.scheduler.humanActed(seat);
     const player = this.game.seats[seat];
     if (player?.away && !player.conceded && !this.seating.disconnectedSeats.has(seat)) {
-      void this.enqueue(() => this.attendance.backFromAway(seat).then(() => this.afterChange()));
+      void this.tasks.enqueue(() => this.attendance.backFromAway(seat).then(() => this.afterChange()));
     }
     this.afterChange();
   }
@@ -357,7 +321,7 @@ export class GolfRoom extends Room implements HostedGame {
   /** What a failed append means for the client; a room behind its log catches up first. */
   private refusalFor(error: unknown): Refusal {
     const failed = failedAppend(error);
-    if (failed.catchUp) void this.enqueue(() => this.resync());
+    if (failed.catchUp) void this.tasks.enqueue(() => this.resync());
     return failed.refusal;
   }
 
@@ -377,11 +341,7 @@ export class GolfRoom extends Room implements HostedGame {
     this.recordMilestones(events);
   }
 
-  /**
-   * The game's record itself was written with the events (recordPatch). A started game leaves the
-   * quick-play listing (a presence write off the action path); an ended game's room goes once
-   * everyone has left (at once if nobody is here).
-   */
+  /** A started game leaves the quick-play listing (off the action path); an ended game's room goes once everyone has left. */
   private recordMilestones(events: GameEvent[]): void {
     for (const e of events) {
       if (e.type === "started") this.listingWrites.add("listing after started", () => this.setPrivate(true));
@@ -427,21 +387,12 @@ export class GolfRoom extends Room implements HostedGame {
   /** What the table shows beyond the game: the turn deadline, the spectators, who is connected. */
   private showTable(): void {
     this.state.turnEndsAt = this.scheduler.turnEndsAt;
-    this.state.spectators = this.seating.spectatorCount();
-    this.state.seats.forEach((seat, index) => {
-      const connected = seat.kind === "cpu" || this.seating.isConnected(index);
-      if (seat.connected !== connected) seat.connected = connected;
-    });
+    this.attendance.showOn(this.state);
   }
 
   /** Saves the room's listing when what it shows moved (`force`: even if not). */
   private updateListing(force = false): void {
     const update = this.listing.update(this.game, this.state.spectators, this.table.isPrivate, force);
     if (update) this.setMatchmaking(update).catch((error: unknown) => this.log_?.warn({ err: error }, "listing not updated"));
-  }
-
-  /** Runs `task` in the room's queue, once the players' moves before it are answered. */
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    return this.tasks.enqueue(task);
   }
 }

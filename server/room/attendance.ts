@@ -4,11 +4,14 @@
 // (`AttendedTable`); who holds which seat is Seating's, the clock the scheduler's.
 import { randomUUID } from "node:crypto";
 import type { Client } from "@colyseus/core";
+import { StateView } from "@colyseus/schema";
 import type pino from "pino";
 import type { Actor, Command, GameEvent, GameState } from "../../shared/golf/index.ts";
 import type { Outcome } from "./commit.ts";
 import type { TableOptions } from "./game-setup.ts";
 import type { Viewer } from "./intake.ts";
+import { reply, sendSince, type CatchUpSource } from "./replies.ts";
+import type { GolfStateSchema } from "./schema.ts";
 import type { JoinAuth, Seating } from "./seating.ts";
 import type { TableScheduler } from "./table-scheduler.ts";
 
@@ -38,8 +41,24 @@ export class Attendance {
     private readonly scheduler: TableScheduler,
   ) {}
 
+  /**
+   * A joined client: seated (or watching), welcomed, sent the events it asked for (`sinceSeq`; by
+   * default those of its own join: its seat, the CPUs seated after it), back in its seat if it had one.
+   */
+  async arrive(client: Client, auth: JoinAuth, requestedSince: unknown, where: { table: TableOptions; state: GolfStateSchema; messagesPerSecond: number; catchUp: Omit<CatchUpSource, "upTo">; code: string }): Promise<void> {
+    const seqBefore = this.table.game().seq;
+    const sinceSeq = typeof requestedSince === "number" && Number.isInteger(requestedSince) && requestedSince >= 0 ? requestedSince : seqBefore;
+    client.view = new StateView();
+    const { seat, token, joined } = await this.seat(auth, where.table);
+    const viewer = this.seating.connect(client, seat, where.messagesPerSecond, where.state);
+    reply(client, "welcome", { gameId: where.catchUp.gameId, code: where.code, seat, role: viewer.role, token });
+    await sendSince(client, viewer, sinceSeq, { firstSeq: seqBefore + 1, events: joined }, { ...where.catchUp, upTo: this.table.game().seq });
+    if (seat >= 0) await this.returned(seat);
+    this.scheduler.humanActed();
+  }
+
   /** The seat a join takes: a free one for a new player, their own for a returning one, none for a spectator. */
-  seat(auth: JoinAuth, options: TableOptions): Promise<Seated> {
+  private seat(auth: JoinAuth, options: TableOptions): Promise<Seated> {
     if (auth.kind === "join") return this.seatNewPlayer(auth.name, options);
     if (auth.kind === "rejoin") return Promise.resolve({ seat: auth.seat, token: auth.token, joined: [] });
     return Promise.resolve({ seat: -1, token: "", joined: [] });
@@ -67,6 +86,15 @@ export class Attendance {
       if (added.ok) joined.push(...added.events);
     }
     return { seat: outcome.events[0]!.seat!, token, joined };
+  }
+
+  /** What the table shows of who is here: the spectators, and who is connected (a CPU always is). */
+  showOn(state: GolfStateSchema): void {
+    state.spectators = this.seating.spectatorCount();
+    state.seats.forEach((seat, index) => {
+      const connected = seat.kind === "cpu" || this.seating.isConnected(index);
+      if (seat.connected !== connected) seat.connected = connected;
+    });
   }
 
   /** A returning player: connected again, back from away (unless conceded), timer extended. */
