@@ -20,7 +20,9 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { cli, type Options } from "@colyseus/loadtest";
 import { Client, type Room } from "@colyseus/sdk";
-import { CPU_PROFILES, cpuCommand, legalCommands, mixSeed, seededRng, type Command, type CpuTraits, type Rng } from "../shared/golf/index.ts";
+import { CPU_PROFILES, mixSeed, seededRng, type CpuTraits, type Rng } from "../shared/golf/index.ts";
+import { cpuPolicyMove } from "../bench/lib/moves.ts";
+import { sleep } from "../bench/lib/time.ts";
 import { endpointIndex, groupSize, isLoopbackHost, PACES, seatOf, type Pace } from "./plan.ts";
 import { viewFromSyncedState, type TableState } from "../shared/golf/index.ts";
 import { addCount, emptyStats, LatencyHistogram, type ProcessStats } from "./stats.ts";
@@ -282,7 +284,7 @@ class Bot {
     const options = this.kind === "spectator" ? { spectate: true } : { name: this.name, token: this.token, sinceSeq: this.lastEventSeq };
     try {
       for (let attempt = 1; attempt <= REJOIN_ATTEMPTS && !stopped; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, REJOIN_DELAY_MS * attempt));
+        await sleep(REJOIN_DELAY_MS * attempt);
         try {
           await this.join("rejoin", (client) => client.joinById(code, options), { rejoin: true, countFailure: attempt === REJOIN_ATTEMPTS });
           stats.rejoins++;
@@ -317,7 +319,7 @@ class Bot {
     this.pending = null;
     const old = this.room;
     this.room = null;
-    if (old) await Promise.race([old.leave(true), new Promise((resolve) => setTimeout(resolve, LEAVE_TIMEOUT_MS))]);
+    if (old) await Promise.race([old.leave(true), sleep(LEAVE_TIMEOUT_MS)]);
     try {
       if (!stopped) await this.join("next game", (client) => client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
     } catch {
@@ -424,22 +426,11 @@ class Bot {
       case "gameOver":
         return me.host && this.askedPlayAgainFor !== this.gameId ? { type: "playAgain" } : null;
     }
-    const view = viewFromSyncedState(state, this.seat);
-    const legal = legalCommands(view);
-    if (legal.length === 0) return null;
-    let command: Command | null = cpuCommand(view, this.traits, this.rng);
-    if (!command || !legal.some((move) => sameCommand(move, command!))) {
-      if (final) stats.policyFallbacks++;
-      command = legal[Math.floor(this.rng() * legal.length)]!;
-    }
-    return command as { type: string } & Record<string, unknown>;
+    const choice = cpuPolicyMove(viewFromSyncedState(state, this.seat), this.traits, this.rng);
+    if (!choice) return null;
+    if (choice.fallback && final) stats.policyFallbacks++;
+    return choice.command as { type: string } & Record<string, unknown>;
   }
-}
-
-/** Equal commands; initial flips in any order (the policy picks columns at random). */
-function sameCommand(a: Command, b: Command): boolean {
-  if (a.type === "flipInitial" && b.type === "flipInitial") return [...a.positions].sort().join() === [...b.positions].sort().join();
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 // --- the process: counters, runner messages, stats file -------------------------------------------

@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { projectEvent, type GameEvent } from "../../shared/golf/index.ts";
 import { scratchDatabase } from "../testing.ts";
 import { LOCAL_METRICS_HEADERS } from "../limits.ts";
-import { auditGame, NodeProcess, Player, RedisServer, sleep, ThrowawayPostgres, until, type Audit, type GameExportJson, type NodeSettings } from "./cluster-support.ts";
+import { auditGame, NodeProcess, Player, RedisServer, type Audit, type GameExportJson, type NodeSettings } from "../../bench/lib/cluster.ts";
+import { sleep, until } from "../../bench/lib/time.ts";
+import { ThrowawayPostgres } from "../store/test/throwaway-postgres.ts";
 
 /** Liveness bounds, not performance claims. */
 const WAIT = { timeout: 45_000, interval: 50 };

@@ -4,7 +4,8 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { projectEvent, verifyLog, type GameEvent } from "../../shared/golf/index.ts";
-import { plainMove, startTestNode, type TestNode } from "../testing.ts";
+import { plainMove } from "../../bench/lib/moves.ts";
+import { startTestNode, type TestNode } from "../testing.ts";
 import { freePort } from "../free-port.ts";
 import { databaseBackends, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
 

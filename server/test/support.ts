@@ -5,7 +5,11 @@ import { Client, Protocol, type Room } from "@colyseus/sdk";
 import { decode, Reflection, type Decoder, type Iterator } from "@colyseus/schema";
 import { PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
 import { unpack } from "msgpackr";
-import { legalCommands, seededRng, viewFromSyncedState, type Command, type GameEvent, type GameView, type Rng } from "../../shared/golf/index.ts";
+import { seededRng, viewFromSyncedState, type Command, type GameEvent, type GameView, type Rng } from "../../shared/golf/index.ts";
+import { chooseMove, type PolicyOptions } from "../../bench/lib/moves.ts";
+import type { StateJson } from "../../bench/lib/state-json.ts";
+
+export type { CardJson, SeatJson, SlotJson, StateJson } from "../../bench/lib/state-json.ts";
 
 // --- frames ----------------------------------------------------------------------------------
 
@@ -83,49 +87,6 @@ export function decodeFrames(frames: readonly Frame[]): DecodedFrame[] {
 
 // --- the synchronized state as plain data ----------------------------------------------------
 
-export interface CardJson {
-  rank: string;
-  suit: string;
-}
-export interface SlotJson extends CardJson {
-  faceUp: boolean;
-}
-export interface SeatJson {
-  name: string;
-  kind: string;
-  profile: string;
-  connected: boolean;
-  away: boolean;
-  host: boolean;
-  total: number;
-  holeScore: number;
-  holesWon: number;
-  cards: SlotJson[];
-  drawn?: CardJson;
-}
-export interface StateJson {
-  code: string;
-  gameId: string;
-  phase: string;
-  rules: string;
-  decks: number;
-  hole: number;
-  holes: number;
-  dealer: number;
-  seats: SeatJson[];
-  turn: number;
-  finisher: number;
-  mustFlip: string;
-  deckCount: number;
-  discardTop: CardJson;
-  discardCount: number;
-  drawnFrom: string;
-  turnEndsAt: number;
-  spectators: number;
-  ranked: boolean;
-  lastSeq: number;
-}
-
 /** The SDK's state of a room as plain data. */
 export function stateOf(room: Room): StateJson {
   return (room.state as { toJSON(): unknown }).toJSON() as StateJson;
@@ -134,43 +95,6 @@ export function stateOf(room: Room): StateJson {
 /** What a seated client can tell from the synchronized state, in the engine's view shape. */
 export function viewFromState(state: StateJson, seat: number): GameView {
   return viewFromSyncedState(state, seat);
-}
-
-export interface PolicyOptions {
-  /** Chance of playing a random legal move instead of the plain one (default 0.2). */
-  randomness?: number;
-  /** Chance of swapping a card drawn from the deck into a face-down slot (default 1). */
-  swapChance?: number;
-  /** Play a slow table (hardly ever turning a card over) until the deck ran out once this hole. */
-  slowUntilReshuffle?: boolean;
-}
-
-/**
- * A plain player: flips the first cards, draws from the deck, swaps into the first face-down slot
- * (else keeps low cards, else discards), flips the first face-down card when it must, knocks when it
- * may; now and then any legal move instead, so every kind of move gets played.
- */
-export function chooseMove(view: GameView, rng: Rng, options: PolicyOptions = {}): Command | null {
-  const legal = legalCommands(view);
-  if (legal.length === 0) return null;
-  if (rng() < (options.randomness ?? 0.2)) return legal[Math.floor(rng() * legal.length)]!;
-  const me = view.seats[view.viewer as number]!;
-  const faceDown = me.cards.flatMap((slot, position) => (slot.faceUp ? [] : [position]));
-  const find = (type: Command["type"]) => legal.find((command) => command.type === type);
-  if (view.phase === "initialFlip") return legal[0]!;
-  if (view.mustFlip) return legal.find((command) => command.type === "flip") ?? legal[0]!;
-  if (view.drawnFrom) {
-    const swapChance = options.swapChance ?? 1;
-    if (faceDown.length > 0 && rng() < swapChance) return { type: "swap", position: faceDown[0]! };
-    const drawn = view.drawn;
-    if (drawn && ["A", "2", "K", "JK"].includes(drawn.rank)) {
-      const worst = me.cards.findIndex((slot) => slot.card && ["10", "J", "Q", "9", "8"].includes(slot.card.rank));
-      if (worst >= 0) return { type: "swap", position: worst };
-    }
-    return find("discard") ?? find("cancelDraw") ?? legal[0]!;
-  }
-  if (rng() < 0.5 && find("knock")) return find("knock")!;
-  return legal.find((command) => command.type === "draw" && command.source === "deck") ?? legal[0]!;
 }
 
 // --- messages --------------------------------------------------------------------------------

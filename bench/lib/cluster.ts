@@ -2,44 +2,20 @@
 // (never the machine's shared services when something is stopped), SDK players that keep every
 // acknowledged move across connections, and an audit of a finished game's log against what the
 // players were shown. Nothing here reaches into a node: players see only what a client sees.
-// No vitest in here: bench/recovery.ts uses it too.
+// No vitest in here: bench/recovery.ts uses it as well as server/test/cluster.test.ts.
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { Client, type Room } from "@colyseus/sdk";
-import { projectEvent, seededRng, type GameEvent, type Rng } from "../../shared/golf/index.ts";
-import { ThrowawayPostgres } from "../store/test/throwaway-postgres.ts";
-import { chooseMove, viewFromState, type StateJson } from "./support.ts";
-import { freePort } from "../free-port.ts";
-import type { LiveGame } from "../http/api.ts";
-import { RELAXED_LIMITS_ENV } from "../limits.ts";
-
-export { ThrowawayPostgres };
-
-export const REPO = path.resolve(import.meta.dirname, "../..");
-
-// --- small utilities -----------------------------------------------------------------------------
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it returns true (or a truthy value); throws after `timeoutMs`. */
-export async function until<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 50): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ""}`);
-    await sleep(intervalMs);
-  }
-}
+import { projectEvent, seededRng, viewFromSyncedState, type GameEvent, type Rng } from "../../shared/golf/index.ts";
+import { freePort } from "../../server/free-port.ts";
+import type { LiveGame } from "../../server/http/api.ts";
+import { RELAXED_LIMITS_ENV } from "../../server/limits.ts";
+import { chooseMove } from "./moves.ts";
+import type { StateJson } from "./state-json.ts";
+import { REPO } from "./server-process.ts";
+import { until } from "./time.ts";
 
 // Every child started here, so a failed test or an interrupted bench leaves nothing running.
 const children = new Set<ChildProcess>();
@@ -477,7 +453,7 @@ export class Player {
     if (state.phase === "holeOver") return state.seats[seat]!.host ? { type: "nextHole", payload: {} } : null;
     if (!["initialFlip", "playing", "finalTurn"].includes(state.phase)) return null;
     if (state.seats[seat]!.cards.length !== 6) return null;
-    const move = chooseMove(viewFromState(state, seat), this.rng, { randomness: this.randomness });
+    const move = chooseMove(viewFromSyncedState(state, seat), this.rng, { randomness: this.randomness });
     if (!move) return null;
     const { type, ...payload } = move;
     return { type, payload };
