@@ -18,6 +18,7 @@ import {
   mixSeed,
   rulesPatchSchema,
   seededRng,
+  SETTING_CHECKS,
   view,
   type Command,
   type GameState,
@@ -49,8 +50,8 @@ const seats = Number(values.seats);
 const decks = values.decks === undefined ? null : Number(values.decks);
 const baseSeed = Number(values.seed) >>> 0;
 if (!Number.isInteger(games) || games < 1) fail("--games must be a positive whole number");
-if (!Number.isInteger(seats) || seats < 2 || seats > 6) fail("--seats must be 2-6");
-if (decks !== null && (!Number.isInteger(decks) || decks < 1 || decks > 3)) fail("--decks must be 1-3");
+const settingProblem = SETTING_CHECKS.tableSize(seats) ?? SETTING_CHECKS.decks(decks);
+if (settingProblem) fail(`--${settingProblem}`);
 // Small runs are not worth a worker's start-up.
 const workerCount = values.workers === undefined ? Math.min(os.availableParallelism(), Math.max(1, Math.floor(games / 500))) : Number(values.workers);
 if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 64) fail("--workers must be 1-64");

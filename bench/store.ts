@@ -1,5 +1,5 @@
 // Event store benchmark: N games append one event at a time (each append awaited before the next
-// of its game), all games at once, through the group-committing EventStore. In the same run and on
+// of its game), all games at once, through the group-committing event log. In the same run and on
 // the same server it measures plain 50-row INSERTs into a table of the same shape, the baseline the
 // ratio compares with.
 //
@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { pino } from "pino";
-import { EventStore, type EventStoreOptions } from "../server/store/index.ts";
+import { openStore, type Store, type StoreOptions } from "../server/store/index.ts";
 import { positiveInt } from "./args.ts";
 import { Histogram } from "./lib/histogram.ts";
 
@@ -110,7 +110,7 @@ async function checkpoint(connectionString: string): Promise<void> {
 async function main(): Promise<void> {
   let scratch: { admin: pg.Client; name: string } | null = null;
   let dataDir: string | null = null;
-  const storeOptions: EventStoreOptions = {
+  const storeOptions: StoreOptions = {
     logger,
     poolSize: optionalInt("pool-size", flags["pool-size"]),
     commitConcurrency: optionalInt("commit-concurrency", flags["commit-concurrency"]),
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     storeOptions.databaseUrl = url.toString();
   }
 
-  const store = await EventStore.open(storeOptions);
+  const store = await openStore(storeOptions);
   try {
     const versionClient = new pg.Client({ connectionString: store.connectionString });
     await versionClient.connect();
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < games; i += 100) {
       await Promise.all(
         gameIds.slice(i, i + 100).map((id, j) =>
-          store.createGame({
+          store.games.create({
             id,
             code: `B${(i + j).toString(32).toUpperCase().padStart(4, "0")}`,
             private: true,
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     const warmupEvents = 2;
     await Promise.all(
       gameIds.map(async (id, g) => {
-        for (let seq = 1; seq <= warmupEvents; seq++) await store.append(id, [eventFor(g, seq)], seq - 1);
+        for (let seq = 1; seq <= warmupEvents; seq++) await store.log.append(id, [eventFor(g, seq)], seq - 1);
       }),
     );
 
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     const rawRate = await rawBatchRowsPerSecond(store.connectionString, rawRows);
     await checkpoint(store.connectionString);
 
-    const statsBefore = store.commitStats;
+    const statsBefore = store.log.commitStats;
     const latencies = new Float64Array(games * eventsPerGame);
     let measured = 0;
     const started = performance.now();
@@ -181,13 +181,13 @@ async function main(): Promise<void> {
         for (let i = 0; i < eventsPerGame; i++) {
           const seq = warmupEvents + i + 1;
           const t0 = performance.now();
-          await store.append(id, [eventFor(g, seq)], seq - 1);
+          await store.log.append(id, [eventFor(g, seq)], seq - 1);
           latencies[measured++] = performance.now() - t0;
         }
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    const statsAfter = store.commitStats;
+    const statsAfter = store.log.commitStats;
 
     const appendMs = new Histogram().recordAll(latencies);
     const events = games * eventsPerGame;

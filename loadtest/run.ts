@@ -24,6 +24,7 @@ import { cpuTicks, machine, machineTicks, pidsNamed, rssMb, runQueueWaitMs, TICK
 import { sleep } from "../bench/lib/time.ts";
 import { LatencyHistogram, mergeStats, type ProcessStats } from "./stats.ts";
 import { freePort } from "../server/free-port.ts";
+import { SETTING_CHECKS } from "../shared/golf/index.ts";
 import { LOCAL_METRICS_HEADERS, RELAXED_LIMITS_ENV } from "../server/limits.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -61,7 +62,8 @@ const holes = Number(values.holes);
 if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 8) fail("--nodes must be 1-8");
 if (!PACES.includes(pace)) fail(`--pace must be one of ${PACES.join(", ")}`);
 if (!(seconds > 0 && seconds <= 3600)) fail("--seconds must be more than 0 and at most 3600");
-if (!Number.isInteger(holes) || holes < 1 || holes > 18) fail("--holes must be 1-18");
+const holesProblem = SETTING_CHECKS.holes(holes);
+if (holesProblem) fail(`--${holesProblem}`);
 let perProcess: number[];
 try {
   perProcess = spreadClients(clientCount, groupSize(pace), values.processes === undefined ? undefined : Number(values.processes));

@@ -16,7 +16,7 @@ export interface NodeMetrics {
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-/** The group committer's running totals (EventStore.commitStats). */
+/** The group committer's running totals (EventLog.commitStats). */
 export type CommitStats = () => { batches: number; appends: number; events: number };
 
 export function createMetrics(options: { defaults?: boolean; commitStats?: CommitStats } = {}): NodeMetrics {

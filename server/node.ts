@@ -21,7 +21,7 @@ import { createMetrics, type NodeMetrics } from "./metrics.ts";
 import { isJoinCode, normalizeCode } from "./room/codes.ts";
 import { stampClientAddresses } from "./room/address.ts";
 import { GAME_OVER, GolfRoom, setRoomServices, type RoomServices } from "./room/GolfRoom.ts";
-import { EventStore } from "./store/index.ts";
+import { openStore, type Store } from "./store/index.ts";
 import { freePort } from "./free-port.ts";
 import { limitsFromEnv, type Limits } from "./limits.ts";
 
@@ -47,7 +47,7 @@ export interface NodeOptions {
   clientDir?: string;
   /** Limits on abuse; each one not given comes from the environment (server/limits.ts). */
   limits?: Partial<Limits>;
-  /** Tests: a fault proxy between the store and its database (EventStoreOptions.via). */
+  /** Tests: a fault proxy between the store and its database (StoreOptions.via). */
   databaseVia?: (databaseUrl: string) => Promise<string>;
   /** How long a created lobby waits for its creator to take the seat (tests shorten it). */
   unclaimedLobbyMs?: number;
@@ -57,7 +57,7 @@ export interface GolfNode {
   port: number;
   url: string;
   nodeId: string;
-  store: EventStore;
+  store: Store;
   metrics: NodeMetrics;
   logger: pino.Logger;
   /** Stops taking games, lets in-flight actions commit, tells clients, closes everything. */
@@ -72,8 +72,8 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   // Port 0 picks a free port now, so the node knows its address before it listens.
   const port = options.port === 0 ? await freePort(host) : (options.port ?? 2567);
   const nodeId = options.publicAddress ?? `${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
-  const store = await EventStore.open({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, logger, via: options.databaseVia });
-  const metrics = createMetrics({ commitStats: () => store.commitStats });
+  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, logger, via: options.databaseVia });
+  const metrics = createMetrics({ commitStats: () => store.log.commitStats });
   const clientDir = path.resolve(options.clientDir ?? "dist/client");
   const limits: Limits = { ...limitsFromEnv(), ...options.limits };
 
@@ -205,7 +205,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     // Each unfinished game runs on exactly one node: whoever holds its lease. Games whose node died
     // or drained are adopted by a live node.
     await cluster.start({
-      candidates: async () => (await store.unfinished()).map((game) => ({ id: game.id, node: game.node })),
+      candidates: async () => (await store.games.unfinished()).map((game) => ({ id: game.id, node: game.node })),
       adopt: async (gameId) => void (await recover(gameId)),
       lost: (gameId) => services.rooms.get(gameId)?.giveUp("another server is running this game now"),
     });
@@ -240,9 +240,9 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
 }
 
 /** Every unfinished game in the store runs again, under its code, from its last committed event. */
-async function recoverUnfinished(store: EventStore, recover: (gameId: string) => Promise<boolean>, logger: pino.Logger): Promise<number> {
+async function recoverUnfinished(store: Store, recover: (gameId: string) => Promise<boolean>, logger: pino.Logger): Promise<number> {
   let recovered = 0;
-  for (const game of await store.unfinished()) {
+  for (const game of await store.games.unfinished()) {
     try {
       if (await recover(game.id)) recovered++;
     } catch (error) {

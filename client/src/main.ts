@@ -1,7 +1,7 @@
 // The entry point: installs window.golf, routes the address, shows the lobby (plain DOM, in this
 // chunk) or loads the table and replay code (Phaser, the Colyseus SDK, the engine) on demand.
 //
-// Routes (protocol.md): /  lobby · /?join=CODE  join that game · /watch  follow live games ·
+// Routes (docs/protocol.md): /  lobby · /?join=CODE  join that game · /watch  follow live games ·
 // /replay/<gameId> and /r/<share code>  the replay viewer (#<seq> opens it at that event) · /rules
 import "./ui/styles.css";
 import { installSurface, setScene } from "./surface.ts";

@@ -1,4 +1,4 @@
-// `window.golf`: the automation surface of protocol.md, for end-to-end tests and tools.
+// `window.golf`: the automation surface of docs/protocol.md, for end-to-end tests and tools.
 //   scene()   the current scene: "lobby", "table" (playing or watching) or "replay"
 //   state()   a plain snapshot of the synchronized state (in the replay: of the move shown), or null
 //   locate(n) where to click a thing: { x, y } in CSS pixels of the page as it is on screen (what

@@ -1,4 +1,4 @@
-// The HTTP API against a real express app on an ephemeral port and a real EventStore: embedded
+// The HTTP API against a real express app on an ephemeral port and a real store: embedded
 // PGlite in a temporary directory, and PostgreSQL too when TEST_DATABASE_URL is set (in a scratch
 // database of its own, dropped afterwards). Finished games are played by CPU players through the
 // engine and written to the store as the room would write them.
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpuCommand, findProfile, mixSeed, seededRng, view, type GameEvent, type GameState } from "../../shared/golf/index.ts";
 import { play, startedCpuGame } from "../../shared/golf/test-support.ts";
 import { createMetrics } from "../metrics.ts";
-import { EventStore, type EventStoreOptions, type GolfExport } from "../store/index.ts";
+import { openStore, type Store, type StoreOptions, type GolfExport } from "../store/index.ts";
 import { limitsFromEnv, RELAXED_LIMITS } from "../limits.ts";
 import { createApiRouter, IMPORT_LIMIT_BYTES, type LiveGame } from "./api.ts";
 
@@ -24,7 +24,7 @@ const METRICS_TOKEN = "test-metrics-token";
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 interface Backend {
-  open(options: EventStoreOptions): Promise<EventStore>;
+  open(options: StoreOptions): Promise<Store>;
   cleanup(): Promise<void>;
 }
 
@@ -34,7 +34,7 @@ describe("HTTP API on PGlite", () => {
     async backend() {
       const dataDir = mkdtempSync(join(tmpdir(), "golf-http-"));
       return {
-        open: (options) => EventStore.open({ ...options, dataDir }),
+        open: (options) => openStore({ ...options, dataDir }),
         async cleanup() {
           rmSync(dataDir, { recursive: true, force: true });
         },
@@ -55,7 +55,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("HTTP API on PostgreSQL", () => 
       const url = new URL(adminUrl);
       url.pathname = `/${name}`;
       return {
-        open: (options) => EventStore.open({ ...options, databaseUrl: url.toString() }),
+        open: (options) => openStore({ ...options, databaseUrl: url.toString() }),
         async cleanup() {
           await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
           await admin.end();
@@ -93,12 +93,12 @@ function randomCode(): string {
 
 function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> }) {
   let backend: Backend;
-  let store: EventStore;
+  let store: Store;
   let server: Server;
   let base: string;
   // The store's clock: tests move it forward to expire share links.
   let now = Date.now();
-  const metrics = createMetrics({ defaults: false, commitStats: () => store.commitStats });
+  const metrics = createMetrics({ defaults: false, commitStats: () => store.log.commitStats });
   const logLines: string[] = [];
   const live: LiveGame[] = [{ code: "ABCDE", gameId: randomUUID(), phase: "playing", hole: 2, holes: 9, players: 4, spectators: 1, node: "node-a:2567" }];
   // What the room layer answers; tests change these to stand for its failures.
@@ -141,7 +141,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
   async function storeFinishedGame(seed: number, options: { seats?: number; holes?: number } = {}) {
     const { events, state } = playCpuGame(seed, options);
     const id = randomUUID();
-    await store.createGame({
+    await store.games.create({
       id,
       code: randomCode(),
       private: false,
@@ -150,19 +150,19 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
       decks: state.decksChoice,
       seats: state.seats.map((seat) => ({ name: seat.name, kind: seat.kind, profile: seat.profile })),
     });
-    await store.updateGame(id, { status: "running" });
+    await store.games.update(id, { status: "running" });
     // One second between events, from the store's clock.
-    await store.append(id, events.map((event, i) => ({ ...event, at: now + i * 1000 })), 0);
-    await store.finish(id, { status: "finished", totals: state.seats.map((seat) => seat.total), winners: [...state.winners] });
+    await store.log.append(id, events.map((event, i) => ({ ...event, at: now + i * 1000 })), 0);
+    await store.games.finish(id, { status: "finished", totals: state.seats.map((seat) => seat.total), winners: [...state.winners] });
     return { id, events, state };
   }
 
   async function storeRunningGame() {
     const { events, state } = playCpuGame(99);
     const id = randomUUID();
-    await store.createGame({ id, code: randomCode(), private: false, rules: { ...state.rules }, holes: state.holes, decks: null, seats: [] });
-    await store.updateGame(id, { status: "running" });
-    await store.append(id, events.slice(0, 12), 0);
+    await store.games.create({ id, code: randomCode(), private: false, rules: { ...state.rules }, holes: state.holes, decks: null, seats: [] });
+    await store.games.update(id, { status: "running" });
+    await store.log.append(id, events.slice(0, 12), 0);
     return id;
   }
 
@@ -261,14 +261,14 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
 
   it("exports a finished game as a download that imports back to the same log", async () => {
     const { id, events, state } = await storeFinishedGame(1);
-    const game = await store.game(id);
+    const game = await store.games.get(id);
     const res = await get(`/api/games/${id}/export`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     const day = new Date(game.endedAt!).toISOString().slice(0, 10);
     expect(res.headers.get("content-disposition")).toBe(`attachment; filename=golf-${game.code}-${day}.json`);
     const doc = (await res.json()) as GolfExport;
-    expect(doc).toEqual(await store.exportGame(id));
+    expect(doc).toEqual(await store.exports.exportGame(id));
     expect(doc.events).toHaveLength(events.length);
     expect(doc.game.totals).toEqual(state.seats.map((seat) => seat.total));
 
@@ -413,7 +413,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
       const share = (await res.json()) as { title: string; views: number; export: GolfExport };
       expect(share.title).toBe("Friday night");
       expect(share.views).toBe(views);
-      expect(share.export).toEqual(await store.exportGame(id));
+      expect(share.export).toEqual(await store.exports.exportGame(id));
     }
 
     // A body is optional: the default title and expiry.

@@ -12,7 +12,7 @@ import {
   NotFinishedError,
   StoreUnavailableError,
   UnknownGameError,
-  type EventStore,
+  type Store,
 } from "../store/index.ts";
 import { limitsFromEnv, type Limits } from "../limits.ts";
 import { clientAddress, compileTrust, limiterFactory, type LimiterFactory } from "./guard.ts";
@@ -30,7 +30,7 @@ export interface LiveGame {
 }
 
 export interface HttpDeps {
-  store: EventStore;
+  store: Store;
   metrics: NodeMetrics;
   /** This node's PUBLIC_ADDRESS or host:port. */
   nodeId: string;
@@ -143,7 +143,7 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
     const gameId = gameIdParam(req);
     let doc;
     try {
-      doc = await deps.store.exportGame(gameId);
+      doc = await deps.store.exports.exportGame(gameId);
     } catch (err) {
       if (err instanceof NotFinishedError) {
         throw new HttpError(404, `game ${gameId} is not finished (it is ${err.status}): only a finished game can be exported`);
@@ -166,14 +166,14 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
     }
     if (!checked.ok) throw new HttpError(400, checked.error, checked.seq === undefined ? {} : { seq: checked.seq });
     // The same game imported again gives back the game already imported.
-    let existing = await deps.store.findImport(checked.hash);
+    let existing = await deps.store.exports.findImport(checked.hash);
     let gameId = existing;
     if (!gameId) {
       try {
-        gameId = await deps.store.importGame(checked.doc, { hash: checked.hash });
+        gameId = await deps.store.exports.importGame(checked.doc, { hash: checked.hash });
       } catch (err) {
         // The same import, sent twice at once: the other one stored it (the hash is unique).
-        existing = await deps.store.findImport(checked.hash).catch(() => null);
+        existing = await deps.store.exports.findImport(checked.hash).catch(() => null);
         if (!existing) throw err;
         gameId = existing;
       }
@@ -194,7 +194,7 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
     }
     let share;
     try {
-      share = await deps.store.createShare(gameId, parsed.data);
+      share = await deps.store.shares.create(gameId, parsed.data);
     } catch (err) {
       // The game exists but cannot be shared yet: a conflict with its state, not a missing thing.
       if (err instanceof NotFinishedError) {
@@ -209,7 +209,7 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
     const code = String(req.params.code);
     // A view is counted once per address per hour.
     const first = SHARE_CODE.test(code) ? (await views(`${code}|${clientAddress(req, trust)}`)) === 1 : false;
-    const share = SHARE_CODE.test(code) ? await deps.store.resolveShare(code, { count: first }) : null;
+    const share = SHARE_CODE.test(code) ? await deps.store.shares.resolve(code, { count: first }) : null;
     if (!share) throw new HttpError(404, `share link ${code} does not exist or has expired`);
     // Every view is counted, so no cache may answer in our place.
     res.set("Cache-Control", "no-store").json({ title: share.title, views: share.views, export: share.export });

@@ -34,7 +34,7 @@ import type { Cluster } from "../cluster/cluster.ts";
 import type { Limits } from "../limits.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import { randomUUID } from "node:crypto";
-import { CodeTakenError, CommitUnknownError, ConflictError, StoreUnavailableError, type EventStore, type NewEvent, type RecordPatch, type SeatInfo, type StoredEvent } from "../store/index.ts";
+import { CodeTakenError, CommitUnknownError, ConflictError, StoreUnavailableError, type Store, type NewEvent, type RecordPatch, type SeatInfo, type StoredEvent } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
 import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
 import { installIntake } from "./frame-guard.ts";
@@ -47,7 +47,7 @@ import { newGolfState, type GolfStateSchema } from "./schema.ts";
 
 /** What rooms need from their node; set once by the node before any room is created. */
 export interface RoomServices {
-  store: EventStore;
+  store: Store;
   metrics: NodeMetrics;
   logger: pino.Logger;
   nodeId: string;
@@ -166,7 +166,7 @@ function seatInfos(state: GameState): SeatInfo[] {
 
 /**
  * What `events` change in the game's record, read from the state they lead to; undefined for
- * most moves. It is committed with the events (EventStore.append), so the record never says
+ * most moves. It is committed with the events (EventLog.append), so the record never says
  * something the log does not.
  */
 function recordPatch(events: GameEvent[], after: GameState): RecordPatch | undefined {
@@ -325,7 +325,7 @@ export class GolfRoom extends Room {
     for (let attempt = 0; attempt < 20; attempt++) {
       const code = newJoinCode();
       try {
-        await deps().store.createGame({
+        await deps().store.games.create({
           id: this.gameId,
           code,
           private: this.isPrivate,
@@ -349,7 +349,7 @@ export class GolfRoom extends Room {
   /** Brings an unfinished game back from its log: same code, same seats, same tokens. */
   private async recover(gameId: string): Promise<void> {
     const { store } = deps();
-    const { game: record, events } = await store.load(gameId);
+    const { game: record, events } = await store.log.load(gameId);
     this.gameId = gameId;
     this.code = record.code;
     this.roomId = record.code;
@@ -359,7 +359,7 @@ export class GolfRoom extends Room {
     // last write was lost), and is not run again.
     if (this.game.phase === "gameOver") {
       const ended = events.findLast((e) => e.type === "gameEnded")?.data as { totals: number[]; winners: number[] } | undefined;
-      await store.finish(gameId, this.game.abandoned || !ended ? { status: "abandoned" } : { status: "finished", ...ended });
+      await store.games.finish(gameId, this.game.abandoned || !ended ? { status: "abandoned" } : { status: "finished", ...ended });
       throw new ServerError(410, `${GAME_OVER}: game ${gameId} ended in its log`);
     }
     const settings = record.settings as StoredSettings;
@@ -375,7 +375,7 @@ export class GolfRoom extends Room {
     if (this.game.phase !== "lobby") await this.setPrivate(true);
     // The record is derived again from the log (for records written before they committed with
     // their events).
-    await store.updateGame(gameId, {
+    await store.games.update(gameId, {
       node: deps().nodeId,
       status: this.game.phase === "lobby" ? "lobby" : "running",
       seats: seatInfos(this.game),
@@ -447,7 +447,7 @@ export class GolfRoom extends Room {
     const hash = hashToken(token);
     let playerId = this.tokens.get(hash) ?? null;
     if (playerId === null) {
-      playerId = await store.playerForToken(this.gameId, hash).catch(() => null);
+      playerId = await store.tokens.playerForToken(this.gameId, hash).catch(() => null);
       if (playerId !== null) this.tokens.set(hash, playerId);
     }
     if (playerId !== null) {
@@ -456,7 +456,7 @@ export class GolfRoom extends Room {
     }
     // A game logged before player ids: its tokens name a seat index, and only a seat without a
     // player id can be taken back that way.
-    const legacy = await store.seatForToken(this.gameId, hash).catch(() => null);
+    const legacy = await store.tokens.seatForToken(this.gameId, hash).catch(() => null);
     return legacy !== null && this.game.seats[legacy]?.playerId === "" ? legacy : null;
   }
 
@@ -482,7 +482,7 @@ export class GolfRoom extends Room {
           this.seatedOnce = true;
           token = newSeatToken();
           try {
-            await deps().store.setPlayerToken(this.gameId, playerId, hashToken(token));
+            await deps().store.tokens.setPlayerToken(this.gameId, playerId, hashToken(token));
             this.tokens.set(hashToken(token), playerId);
           } catch (error) {
             this.log_.warn({ err: error }, "seat token not stored");
@@ -582,8 +582,8 @@ export class GolfRoom extends Room {
         // Once the seat is freed its player id names no seat: the token opens nothing.
         if ((await this.apply(seat, { type: "leave" })).ok) {
           this.tokens.forEach((tokenPlayer, hash) => tokenPlayer === playerId && this.tokens.delete(hash));
-          if (playerId) await deps().store.clearPlayerTokens(this.gameId, playerId).catch(() => undefined);
-          else await deps().store.clearSeatToken(this.gameId, seat).catch(() => undefined);
+          if (playerId) await deps().store.tokens.clearPlayerTokens(this.gameId, playerId).catch(() => undefined);
+          else await deps().store.tokens.clearSeatToken(this.gameId, seat).catch(() => undefined);
         }
       } else if (this.game.phase !== "gameOver") {
         this.disconnectedSeats.add(seat);
@@ -839,7 +839,7 @@ export class GolfRoom extends Room {
     const started = performance.now();
     const sent: NewEvent[] = events.map((e) => ({ type: e.type, seat: e.seat, data: e.data }));
     try {
-      await deps().store.append(this.gameId, sent, expectedSeq, record);
+      await deps().store.log.append(this.gameId, sent, expectedSeq, record);
     } catch (error) {
       this.log_?.warn({ err: error }, "append failed");
       if (!(error instanceof CommitUnknownError) || !(await this.settleUnconfirmed(sent, expectedSeq))) return { ok: false, error };
@@ -858,7 +858,7 @@ export class GolfRoom extends Room {
     try {
       for (let attempt = 1, pause = 25; ; attempt++, pause = Math.min(pause * 2, 2000)) {
         try {
-          const outcome = await deps().store.appendOutcome(this.gameId, expectedSeq, events);
+          const outcome = await deps().store.log.appendOutcome(this.gameId, expectedSeq, events);
           this.log_?.info({ expectedSeq, committed: outcome.committed, lastSeq: outcome.lastSeq }, "unconfirmed append settled from the log");
           return outcome.committed;
         } catch (error) {
@@ -898,7 +898,7 @@ export class GolfRoom extends Room {
     }
     let stored: StoredEvent[];
     try {
-      stored = await store.loadSince(this.gameId, this.game.seq);
+      stored = await store.log.loadSince(this.gameId, this.game.seq);
     } catch (error) {
       this.log_?.warn({ err: error }, "could not catch up with the log; the next conflict retries");
       return;
@@ -1298,7 +1298,7 @@ export class GolfRoom extends Room {
     }
     let missed: StoredEvent[];
     try {
-      missed = await deps().store.loadSince(this.gameId, sinceSeq);
+      missed = await deps().store.log.loadSince(this.gameId, sinceSeq);
     } catch (error) {
       this.log_?.warn({ err: error }, "missed events not loaded");
       this.reply(client, "error", { code: "UNAVAILABLE", message: `the events after seq ${sinceSeq} could not be loaded: rejoin to get them` });

@@ -19,7 +19,7 @@ export class StoreUnavailableError extends StoreError {}
 
 /**
  * An append whose statement was sent but whose answer never came (the connection died): it may have
- * committed, all of it, or not at all. `EventStore.appendOutcome` tells which, once the database
+ * committed, all of it, or not at all. `EventLog.appendOutcome` tells which, once the database
  * answers again.
  */
 export class CommitUnknownError extends StoreUnavailableError {}

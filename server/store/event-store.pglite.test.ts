@@ -6,14 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { takeLock } from "./embedded.ts";
-import { EventStore, StoreUnavailableError } from "./index.ts";
+import { openStore, StoreUnavailableError } from "./index.ts";
 import { eventStoreSuite, silentLogger } from "./test/suite.ts";
 
-describe("EventStore on PGlite", () => {
+describe("the store on PGlite", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "golf-pglite-"));
 
   eventStoreSuite(async () => ({
-    open: (options) => EventStore.open({ ...options, dataDir }),
+    open: (options) => openStore({ ...options, dataDir }),
     async outage(suiteStore) {
       // The socket server goes away with the appends just issued not yet read; PGlite itself and
       // its data stay, as a PostgreSQL server's data stays when it stops.
@@ -32,7 +32,7 @@ describe("EventStore on PGlite", () => {
   }));
 
   it("keeps a second store out of a data directory in use", async () => {
-    const err = await EventStore.open({ dataDir, logger: silentLogger }).catch((e: unknown) => e);
+    const err = await openStore({ dataDir, logger: silentLogger }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreUnavailableError);
     expect((err as Error).message).toMatch(/in use by process \d+/);
   });

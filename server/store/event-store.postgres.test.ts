@@ -4,11 +4,11 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { describe } from "vitest";
-import { EventStore } from "./index.ts";
+import { openStore, type Store } from "./index.ts";
 import { eventStoreSuite, silentLogger, type OutageRig } from "./test/suite.ts";
 import { ThrowawayPostgres } from "./test/throwaway-postgres.ts";
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)("EventStore on PostgreSQL", () => {
+describe.skipIf(!process.env.TEST_DATABASE_URL)("the store on PostgreSQL", () => {
   eventStoreSuite(async () => {
     const adminUrl = process.env.TEST_DATABASE_URL!;
     const admin = new pg.Client({ connectionString: adminUrl });
@@ -26,7 +26,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("EventStore on PostgreSQL", () =
 
     const url = await freshDatabase();
     return {
-      open: (options) => EventStore.open({ ...options, databaseUrl: url }),
+      open: (options) => openStore({ ...options, databaseUrl: url }),
       freshDatabase,
       outage: () => postgresOutage(),
       async cleanup() {
@@ -39,9 +39,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("EventStore on PostgreSQL", () =
 
 async function postgresOutage(): Promise<OutageRig> {
   const cluster = await ThrowawayPostgres.create();
-  let store: EventStore;
+  let store: Store;
   try {
-    store = await EventStore.open({ databaseUrl: cluster.url, logger: silentLogger });
+    store = await openStore({ databaseUrl: cluster.url, logger: silentLogger });
   } catch (err) {
     await cluster.destroy();
     throw err;

@@ -1,5 +1,6 @@
-// The event store's public surface: the store, its options, its types and its errors.
-export { EventStore, type EventStoreOptions } from "./event-store.ts";
+// The store's public surface: openStore, its options, the parts' interfaces, the shapes they read
+// and write, and the errors they throw.
+export { openStore, type StoreOptions } from "./open-store.ts";
 export { EmbeddedPostgres } from "./embedded.ts";
 export {
   BadExportError,

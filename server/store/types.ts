@@ -1,4 +1,6 @@
-// The shapes the event store reads and writes. The game server codes against these names.
+// The store's parts, one interface per concern, and the shapes they read and write. The game server
+// codes against these names; open-store.ts builds the one implementation (PostgreSQL through `pg`).
+import type { EmbeddedPostgres } from "./embedded.ts";
 
 /** An event the caller wants to append; the store assigns its seq. */
 export interface NewEvent {
@@ -44,7 +46,7 @@ export interface GameRecord {
   lastSeq: number;
   /** The node that hosts the game, when one does. */
   node: string | null;
-  /** True for games brought in by importGame: finished, never recovered, never blocking a code. */
+  /** True for games brought in by GameExports.importGame: finished, never recovered, never blocking a code. */
   imported: boolean;
   /** What the game was created with beyond its log (the caller's choice of keys); {} when none. */
   settings: Record<string, unknown>;
@@ -88,7 +90,7 @@ export interface RecordPatch {
   winners?: number[];
 }
 
-/** What the log says of an append whose commit was not confirmed (EventStore.appendOutcome). */
+/** What the log says of an append whose commit was not confirmed (EventLog.appendOutcome). */
 export interface AppendOutcome {
   /** True when the log holds exactly these events right after expectedSeq. */
   committed: boolean;
@@ -102,7 +104,7 @@ export interface GameResult {
   winners?: number[];
 }
 
-/** The download format of a finished game (protocol.md, HTTP). */
+/** The download format of a finished game (docs/http.md). */
 export interface GolfExport {
   format: "golf-game";
   version: 1;
@@ -134,4 +136,122 @@ export interface ResolvedShare {
   /** Views counted so far, this one included. */
   views: number;
   export: GolfExport;
+}
+
+// ---- the store's parts ---------------------------------------------------------------------
+// Every game id must be a UUID: any other string is an unknown game (UnknownGameError). Every
+// method fails with StoreUnavailableError when the database cannot be reached.
+
+/** Each game's ordered log of events, and the record that commits with it. */
+export interface EventLog {
+  /**
+   * Appends events to a game's log as seqs expectedSeq+1, expectedSeq+2, ... and resolves once they
+   * are committed. Fails with ConflictError when the game's last committed seq is not expectedSeq
+   * (a duplicate, a second writer or a gap), UnknownGameError for an unknown game and
+   * StoreUnavailableError when the database cannot be reached; in every failure none of the
+   * events is stored (see StoreUnavailableError for a connection lost during the commit).
+   * An empty list resolves to [] without touching the database. A connection lost after the
+   * statement was sent fails with CommitUnknownError: appendOutcome then says whether it committed.
+   *
+   * `record`: what these events change in the game's record (a start, a seat, the end), written by
+   * the same statement, so the record commits with the events or not at all.
+   */
+  append(gameId: string, events: NewEvent[], expectedSeq: number, record?: RecordPatch): Promise<StoredEvent[]>;
+  /**
+   * Settles an append that failed with CommitUnknownError: whether the log holds exactly `events`
+   * right after expectedSeq (the stored events are compared, not just the seq). It waits for a
+   * statement of the lost connection that is still running. StoreUnavailableError while the
+   * database is still away: ask again later.
+   */
+  appendOutcome(gameId: string, expectedSeq: number, events: NewEvent[]): Promise<AppendOutcome>;
+  /** A game and its whole log. */
+  load(gameId: string): Promise<{ game: GameRecord; events: StoredEvent[] }>;
+  /** The events after afterSeq, for a client catching up. */
+  loadSince(gameId: string, afterSeq: number): Promise<StoredEvent[]>;
+  /** Batches, appends and events committed together so far (served at /metrics). */
+  readonly commitStats: { batches: number; appends: number; events: number };
+}
+
+/** Each game's metadata row: its code, status, seats, result and the node hosting it. */
+export interface GameRecords {
+  /** Records a new game in the lobby. Throws CodeTakenError when an unfinished game has the code. */
+  create(game: NewGame): Promise<void>;
+  update(gameId: string, patch: GamePatch): Promise<void>;
+  /** Ends a game: status finished or abandoned, the ended time (set once), totals and winners. */
+  finish(gameId: string, result: GameResult): Promise<void>;
+  /** A game's record, without its events. */
+  get(gameId: string): Promise<GameRecord>;
+  /** The unfinished game with this join code (any letter case), if any. */
+  byCode(code: string): Promise<GameRecord | null>;
+  /** Games in the lobby or running (not imported), oldest first: what a restart must recover. */
+  unfinished(): Promise<GameRecord[]>;
+}
+
+/**
+ * The hashes of the tokens that let a player take their seat back. The caller hashes; the store
+ * never sees a token.
+ */
+export interface SeatTokens {
+  /**
+   * Stores the hash of a player's token. A token names a player (the player id its seatTaken
+   * event records), never a seat index: the caller finds the seat whose player id matches,
+   * wherever the seat is now.
+   */
+  setPlayerToken(gameId: string, playerId: string, tokenHash: string): Promise<void>;
+  /** The player whose token has this hash, or null. */
+  playerForToken(gameId: string, tokenHash: string): Promise<string | null>;
+  /** Forgets a player's tokens (the player left the lobby). */
+  clearPlayerTokens(gameId: string, playerId: string): Promise<void>;
+
+  // Tokens of games logged before player ids name a seat index: kept so that those games still
+  // take their players back.
+  /** Stores (or replaces) the hash of a seat's token. */
+  setSeatToken(gameId: string, seat: number, tokenHash: string): Promise<void>;
+  clearSeatToken(gameId: string, seat: number): Promise<void>;
+  /** The seat whose token has this hash, or null. */
+  seatForToken(gameId: string, tokenHash: string): Promise<number | null>;
+  seatTokens(gameId: string): Promise<{ seat: number; tokenHash: string }[]>;
+}
+
+/** Finished games as golf-game documents, out and in. */
+export interface GameExports {
+  /** A finished (or abandoned) game as a golf-game export; NotFinishedError while it is not. */
+  exportGame(gameId: string): Promise<GolfExport>;
+  /**
+   * Stores an export as a new finished game (imported: never recovered, never blocking a code) with
+   * a fresh id and code, all in one transaction, and returns its id. Checks the shape only
+   * (BadExportError); the caller has replayed the events through the engine. `hash`: what
+   * findImport finds it by.
+   */
+  importGame(doc: GolfExport, options?: { hash?: string }): Promise<string>;
+  /** The imported game whose log has this hash (see importGame's `hash`), or null. */
+  findImport(hash: string): Promise<string | null>;
+}
+
+/** Public links to a finished game's replay. */
+export interface Shares {
+  /** A link code to a finished game's replay, valid expiresDays (1..365, default 30). */
+  create(gameId: string, options?: ShareOptions): Promise<{ code: string; expiresAt: number }>;
+  /**
+   * The shared game and its view count (this view included), or null once expired or unknown.
+   * `count: false` reads without counting the view.
+   */
+  resolve(code: string, options?: { count?: boolean }): Promise<ResolvedShare | null>;
+}
+
+/** The parts on one database connection pool, and that pool's lifetime (openStore). */
+export interface Store {
+  log: EventLog;
+  games: GameRecords;
+  tokens: SeatTokens;
+  exports: GameExports;
+  shares: Shares;
+  /** For health checks: true when the database answers. */
+  ping(): Promise<boolean>;
+  /** Waits for the appends in flight, then releases the connections and stops the embedded database. */
+  close(): Promise<void>;
+  /** How to reach the database (for the embedded one: its loopback address). */
+  readonly connectionString: string;
+  /** The embedded database, when there is no PostgreSQL server; tests stop and start its socket. */
+  readonly embedded: EmbeddedPostgres | null;
 }

@@ -52,7 +52,7 @@ async function roomsGauge(node: TestNode): Promise<number> {
 }
 
 async function unfinishedCount(node: TestNode): Promise<number> {
-  return (await node.store.unfinished()).length;
+  return (await node.store.games.unfinished()).length;
 }
 
 describe("creating rooms (finding 8, 12)", () => {
@@ -85,10 +85,10 @@ describe("creating rooms (finding 8, 12)", () => {
 
     // Nobody took those seats: abandoned (recorded so) and closed, and the address may create again.
     const codes = [...answers.slice(0, 3), other].map((answer) => answer.body.roomId!);
-    const ids = await Promise.all(codes.map(async (code) => (await strict.store.gameByCode(code))!.id));
+    const ids = await Promise.all(codes.map(async (code) => (await strict.store.games.byCode(code))!.id));
     await vi.waitFor(
       async () => {
-        for (const id of ids) expect((await strict.store.game(id)).status, id).toBe("abandoned");
+        for (const id of ids) expect((await strict.store.games.get(id)).status, id).toBe("abandoned");
       },
       { timeout: 30_000, interval: 200 },
     );
@@ -130,11 +130,11 @@ describe("recovery (finding 8)", () => {
       const created = await matchmake(first.url, "create", { name: "Ghost", private: true });
       expect(created.status).toBe(200);
       const code = created.body.roomId!;
-      const id = (await first.store.gameByCode(code))!.id;
+      const id = (await first.store.games.byCode(code))!.id;
       await first.close();
       const second = await startTestNode({ databaseUrl: scratch.url });
       try {
-        await vi.waitFor(async () => expect((await second.store.game(id)).status).toBe("abandoned"), { timeout: 20_000, interval: 200 });
+        await vi.waitFor(async () => expect((await second.store.games.get(id)).status).toBe("abandoned"), { timeout: 20_000, interval: 200 });
         await vi.waitFor(async () => expect((await matchmake(second.url, "joinById", { spectate: true }, undefined, code)).body.error).toMatch(/^NOT_FOUND/), { timeout: 10_000, interval: 200 });
       } finally {
         await second.close();
@@ -156,7 +156,7 @@ describe("playAgain, names, floods (findings 8, 9, 11)", () => {
     expect((await host.act("concede")).ok).toBe(true);
     expect((await guest.act("concede")).ok).toBe(true);
     await host.until(() => host.state.phase === "gameOver", 60_000, "game over");
-    const before = new Set((await node().store.unfinished()).map((game) => game.code));
+    const before = new Set((await node().store.games.unfinished()).map((game) => game.code));
     for (let i = 0; i < 5; i++) {
       host.room.send("playAgain", { rid: `h${i}` });
       guest.room.send("playAgain", { rid: `g${i}` });
@@ -169,7 +169,7 @@ describe("playAgain, names, floods (findings 8, 9, 11)", () => {
     await host.until(() => answers(host).some((a) => a.rid === "late"), 30_000, "the late answer");
     const codes = new Set([...answers(host), ...answers(guest)].map((answer) => answer.code));
     expect([...codes]).toHaveLength(1);
-    const created = (await node().store.unfinished()).map((game) => game.code).filter((code) => !before.has(code));
+    const created = (await node().store.games.unfinished()).map((game) => game.code).filter((code) => !before.has(code));
     expect(created).toEqual([...codes]);
     expect(host.errors.filter((error) => error.action === "playAgain")).toEqual([]);
   });

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { eventsOf } from "../../client/src/game/replay-log.ts";
 import {
+  applyOwedEvents,
   checkSettings,
   cpuCommand,
   cpuNoise,
@@ -21,7 +22,6 @@ import {
   mixSeed,
   projectEvent,
   seededRng,
-  settleOwed,
   STANDARD_RULES,
   verifyLog,
   view,
@@ -205,7 +205,7 @@ function search(events: GameEvent[], sighting: Sighting, candidates: Iterable<Pi
   const found: GameState[] = [];
   for (const candidate of candidates) {
     const guess: GameState = { ...table, seed: candidate.seed, rng: candidate.rng ?? 1 };
-    const deal = (settleOwed(guess).events[0] as EventOf<"holeStarted">).data;
+    const deal = (applyOwedEvents(guess).events[0] as EventOf<"holeStarted">).data;
     if (!same(deal.discard, sighting.discard)) continue;
     if (sighting.flips.every((flip) => flip.positions.every((position, i) => same(deal.hands[flip.seat]![position]!, flip.cards[i]!)))) found.push(guess);
   }
@@ -214,7 +214,7 @@ function search(events: GameEvent[], sighting: Sighting, candidates: Iterable<Pi
 
 /** Hole 2's deal under a found seed: what the attacker predicts. */
 function predictHole2(found: GameState): EventOf<"holeStarted">["data"] {
-  return (settleOwed({ ...found, hole: 1 }).events[0] as EventOf<"holeStarted">).data;
+  return (applyOwedEvents({ ...found, hole: 1 }).events[0] as EventOf<"holeStarted">).data;
 }
 
 function* range(count: number, as: (k: number) => Pick<GameSettings, "seed" | "rng">) {

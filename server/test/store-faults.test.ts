@@ -191,8 +191,8 @@ describe.each(backends)("database faults under a live node ($name)", ({ open }) 
       const ann = await startedTable(node.url);
       const { gameId } = ann.welcome!;
       // An event this room did not write (what an unconfirmed commit that ran late looks like).
-      const { lastSeq } = await node.store.game(gameId);
-      await node.store.append(gameId, [{ type: "hostChanged", seat: 0, data: {} }], lastSeq);
+      const { lastSeq } = await node.store.games.get(gameId);
+      await node.store.log.append(gameId, [{ type: "hostChanged", seat: 0, data: {} }], lastSeq);
       const refused = await ann.act("flipInitial", { positions: initialFlips(ann) });
       expect(refused).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
       // The room catches up: the players get the event, and the retry is made.
@@ -217,7 +217,7 @@ describe.each(backends)("database faults under a live node ($name)", ({ open }) 
       await ann.until(() => ann!.events.some((e) => e.type === "gameEnded"), WAIT.timeout, "gameEnded");
       // One request, no waiting loop: a client that saw the end finds the finished game.
       expect(await exportStatus(running.node.url, gameId)).toBe(200);
-      expect(await running.node.store.gameByCode(code)).toBeNull();
+      expect(await running.node.store.games.byCode(code)).toBeNull();
 
       // A record that drifted anyway (written by an older version): the log decides at recovery.
       const client = new pg.Client({ connectionString: running.node.store.connectionString });
@@ -228,7 +228,7 @@ describe.each(backends)("database faults under a live node ($name)", ({ open }) 
       await running.close();
       running = await startNode(database);
       expect(await exportStatus(running.node.url, gameId)).toBe(200);
-      expect(await running.node.store.gameByCode(code)).toBeNull();
+      expect(await running.node.store.games.byCode(code)).toBeNull();
       const joined = await Bot.joinById(running.node.url, code, { name: "Zed" }).then(
         () => "joined",
         (error: Error) => error.message,

@@ -14,9 +14,9 @@ export interface Card {
 
 const STANDARD_RANKS = RANKS.filter((rank) => rank !== "JK");
 
-// One frozen object per card value, shared by every shoe: a card is a value (compared with
-// sameCard, never by identity), and a server deals thousands of shoes a minute, each of whose
-// cards would otherwise live for a whole hole.
+// One frozen object per card value, shared by every shoe: a card is a value (compared by rank and
+// suit, never by identity), and a busy server deals many shoes, each of whose cards would otherwise
+// live for a whole hole.
 const PACK: readonly Card[] = SUITS.flatMap((suit) => STANDARD_RANKS.map((rank) => Object.freeze({ rank, suit })));
 const JOKER: Card = Object.freeze({ rank: "JK", suit: "" });
 
@@ -30,10 +30,6 @@ export function buildShoe(decks: number, jokers: number): Card[] {
 
 export function cardName(card: Card): string {
   return card.rank === "JK" ? "Joker" : `${card.rank} of ${card.suit}`;
-}
-
-export function sameCard(a: Card, b: Card): boolean {
-  return a.rank === b.rank && a.suit === b.suit;
 }
 
 /** A multiset key, used to check that cards are conserved. */

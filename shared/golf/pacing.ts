@@ -4,7 +4,7 @@
 import type { Rng } from "./rng.ts";
 import type { CpuTraits } from "./profiles.ts";
 
-export const HUMAN_LIKE_DELAY_MS = 1500;
+const HUMAN_LIKE_DELAY_MS = 1500;
 
 /** Milliseconds before a CPU's next action; `baseDelayMs` is the room's cpuDelayMs (0 = instant). */
 export function cpuThinkMs(traits: CpuTraits, rng: Rng, baseDelayMs: number = HUMAN_LIKE_DELAY_MS): number {

@@ -5,7 +5,10 @@
 // the same seed replays the same game; the whole log verifies.
 import { describe, expect, it } from "vitest";
 import type { Card } from "./cards.ts";
-import { createdEvent, decide, EMPTY_STATE, evolve, verifyLog } from "./engine.ts";
+import { decide } from "./decide.ts";
+import { EMPTY_STATE, evolve } from "./evolve.ts";
+import { createdEvent } from "./settings.ts";
+import { verifyLog } from "./verify.ts";
 import { legalCommands } from "./moves.ts";
 import { CPU_PROFILES } from "./profiles.ts";
 import { cpuCommand } from "./cpu/index.ts";

@@ -144,7 +144,7 @@ export function uniformBelow(n: number, nextWord: () => number): number {
 }
 
 /** A shuffled copy of `items`: Fisher-Yates with uniform integer draws (version 2's shuffle). */
-export function shuffledBy<T>(items: readonly T[], below: (n: number) => number): T[] {
+function shuffledBy<T>(items: readonly T[], below: (n: number) => number): T[] {
   const copy = items.slice();
   for (let i = copy.length - 1; i > 0; i--) {
     const j = below(i + 1);

@@ -1,4 +1,4 @@
-// Worked examples of every scoring rule, house rule and hole adjustment of golf-rules.md.
+// Worked examples of every scoring rule, house rule and hole adjustment of docs/rules.md.
 import { describe, expect, it } from "vitest";
 import { isRanked, scoreHole, scoringFor, defaultDecks, jokersInShoe } from "./rules.ts";
 import { card, cards, rules } from "./test-support.ts";

@@ -1,7 +1,9 @@
 // Helpers for the engine's tests: cards from short names, rigged deals, and random whole games.
 import { expect } from "vitest";
 import { buildShoe, cardKey, type Card, type Rank, type Suit } from "./cards.ts";
-import { createdEvent, decide, EMPTY_STATE, evolve, fold } from "./engine.ts";
+import { decide } from "./decide.ts";
+import { EMPTY_STATE, evolve, fold } from "./evolve.ts";
+import { createdEvent } from "./settings.ts";
 import { jokersInShoe, mergeRules, STANDARD_RULES, type HouseRules } from "./rules.ts";
 import type { Actor, Command, GameEvent, GameState } from "./types.ts";
 

@@ -155,7 +155,6 @@ export type Command =
   | { type: "setAway"; away: boolean }
   | { type: "concede" }
   | { type: "abandon" };
-export type CommandType = Command["type"];
 
 /** Who sends a command: a seat index, or the room itself for table-management commands. */
 export type Actor = number | "system";
@@ -170,3 +169,16 @@ export interface EngineError {
 }
 
 export type Decision = { ok: true; events: GameEvent[]; state: GameState } | { ok: false; error: EngineError };
+
+/** An event of `type` about `seat` (null: table-wide). */
+export function makeEvent<T extends EventType>(type: T, seat: number | null, data: EventData[T]): GameEvent {
+  return { type, seat, data } as GameEvent;
+}
+
+export function engineError(code: ErrorCode, reason: string, message: string): EngineError {
+  return { code, reason, message };
+}
+
+export function isEngineError(value: GameEvent | EngineError): value is EngineError {
+  return "code" in value;
+}

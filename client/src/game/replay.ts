@@ -1,7 +1,7 @@
-// The replay viewer: an export (protocol.md) checked and folded through the shared engine, shown on
-// the same table as live play. Play, pause, step, scrub, speed (0.5x-4x and real time), keyboard
-// (left/right step, Home/End, space plays), a link to the current move (#seq), a full-reveal view or
-// "what this seat saw", export download, import upload and share links.
+// The replay viewer: an export (docs/protocol.md) checked and folded through the shared engine,
+// shown on the same table as live play. Play, pause, step, scrub, speed (0.5x-4x and real time),
+// keyboard (left/right step, Home/End, space plays), a link to the current move (#seq), a
+// full-reveal view or "what this seat saw", export download, import upload and share links.
 import { EMPTY_STATE, evolve, projectEvent, type GameEvent, type GameState } from "../../../shared/golf/index.ts";
 import { api, type GolfExport } from "../net/api.ts";
 import type { SurfaceProvider } from "../surface.ts";

@@ -1,5 +1,5 @@
 // A whole game played through the shared engine by CPU players, written in the export format of
-// protocol.md. Tests use it where they need a finished game without a server (the replay model).
+// docs/protocol.md. Tests use it where they need a finished game without a server (the replay model).
 import {
   CPU_PROFILES,
   createdEvent,

@@ -2,7 +2,9 @@
 // checker), know the house rules, play far better than chance, and pace themselves as asked.
 import { describe, expect, it } from "vitest";
 import { blundersOf } from "../../../bench/blunder-check.ts";
-import { createdEvent, decide, EMPTY_STATE, evolve } from "../engine.ts";
+import { decide } from "../decide.ts";
+import { EMPTY_STATE, evolve } from "../evolve.ts";
+import { createdEvent } from "../settings.ts";
 import { legalCommands } from "../moves.ts";
 import { cpuThinkMs } from "../pacing.ts";
 import { CPU_PROFILES, findProfile } from "../profiles.ts";

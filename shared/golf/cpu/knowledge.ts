@@ -29,7 +29,7 @@ export interface ClassTable {
 const SUIT_INDEX: Record<string, number> = { hearts: 0, diamonds: 1, clubs: 2, spades: 3, "": 0 };
 const tables = new WeakMap<HouseRules, ClassTable>();
 
-export function classTable(rules: HouseRules): ClassTable {
+function classTable(rules: HouseRules): ClassTable {
   const cached = tables.get(rules);
   if (cached) return cached;
   const scoring = scoringFor(rules);
