@@ -5,11 +5,11 @@ import http from "node:http";
 import { Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import pino from "pino";
-import { EventStore } from "../../server/store/index.ts";
+import { openStore } from "../../server/store/index.ts";
 import { referenceRoom } from "./room.ts";
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" });
-const store = await EventStore.open({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR, logger });
+const store = await openStore({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR, logger });
 const httpServer = http.createServer();
 const server = new Server({
   transport: new WebSocketTransport({ server: httpServer, maxPayload: 64 * 1024 }),

@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { Room, type Client } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
-import type { EventStore } from "../../server/store/index.ts";
+import type { Store } from "../../server/store/index.ts";
 import { ReferenceCard, ReferenceSeat, ReferenceSlot, ReferenceState } from "./schema.ts";
 
 const SEATS = 2;
@@ -46,7 +46,7 @@ interface TableEvent {
 }
 
 /** The room class, bound to the store its games are logged in. */
-export function referenceRoom(store: EventStore) {
+export function referenceRoom(store: Store) {
   return class ReferenceRoom extends Room {
     declare state: ReferenceState;
     private readonly gameId = randomUUID();
@@ -67,7 +67,7 @@ export function referenceRoom(store: EventStore) {
       Object.assign(state, { phase: "lobby", hole: 0, holes: Math.max(1, Math.min(18, Number(options.holes) || 1)), turn: -1, drawnFrom: "", deckCount: 0, lastSeq: 0 });
       state.discardTop = card({ rank: "", suit: "" });
       this.setState(state);
-      await store.createGame({ id: this.gameId, code: this.roomId, private: true, rules: {}, holes: state.holes, decks: 1, seats: [] });
+      await store.games.create({ id: this.gameId, code: this.roomId, private: true, rules: {}, holes: state.holes, decks: 1, seats: [] });
       await this.setPrivate(true);
       for (const type of ["start", "draw", "swap"] as const) {
         this.onMessage(type, (client, payload: Record<string, unknown> | undefined) => {
@@ -128,7 +128,7 @@ export function referenceRoom(store: EventStore) {
     private async commit(origin: Client, rid: unknown, events: TableEvent[], type: string, seat: number): Promise<void> {
       const first = this.seq + 1;
       const record = events.some((e) => e.type === "started") ? { status: "running" as const } : events.some((e) => e.type === "gameEnded") ? { status: "finished" as const } : undefined;
-      await store.append(this.gameId, events.map(({ type, seat, data }) => ({ type, seat, data })), this.seq, record);
+      await store.log.append(this.gameId, events.map(({ type, seat, data }) => ({ type, seat, data })), this.seq, record);
       this.seq += events.length;
       this.apply(type, seat, events);
       this.broadcastPatch();
