@@ -1,6 +1,7 @@
 // Support for the HTTP tests: raw HTTP requests that keep their path byte for byte, and counts of
 // what the store holds. A finished game as an export document is server/testing.ts's finishedExport.
 import http from "node:http";
+import pg from "pg";
 import type { TestNode } from "../testing.ts";
 
 export interface RawAnswer {
@@ -26,10 +27,14 @@ export function rawRequest(url: string, options: { method?: string; path: string
 
 /** Rows in the node's games table and the views of every share, to check that nothing changed. */
 export async function storeSnapshot(node: TestNode): Promise<{ games: number; views: number }> {
-  const store = node.store as unknown as { query<T>(name: string, sql: string, params?: unknown[]): Promise<{ rows: T[] }> };
-  const { rows } = await store.query<{ games: string; views: string }>(
-    "test snapshot",
-    "SELECT (SELECT count(*) FROM games)::text AS games, (SELECT coalesce(sum(views), 0) FROM shares)::text AS views",
-  );
-  return { games: Number(rows[0]!.games), views: Number(rows[0]!.views) };
+  const client = new pg.Client({ connectionString: node.store.connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ games: string; views: string }>(
+      "SELECT (SELECT count(*) FROM games)::text AS games, (SELECT coalesce(sum(views), 0) FROM shares)::text AS views",
+    );
+    return { games: Number(rows[0]!.games), views: Number(rows[0]!.views) };
+  } finally {
+    await client.end();
+  }
 }
