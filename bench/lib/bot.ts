@@ -1,8 +1,11 @@
-// An SDK player for the benches: it takes a seat (create or join), then, once told to play, makes
-// the move its chooser picks from the synchronized state whenever there is one, one action in
-// flight at a time, each with a rid; the answer is the `event` or `error` echoing that rid. An
+// The one SDK player of the benches and the multi-node tests: it takes a seat (create, join, later
+// rejoin, through any node), then, once told to play, makes the move its chooser picks from the
+// synchronized state whenever there is one: one action in flight at a time, each with a rid, the
+// answer being the `event` or `error` echoing that rid. A pace may put a pause before each move. An
 // error leaves the state as it was, so no patch will wake the player: it looks again after
 // `retryMs` (RATE_LIMITED: the server's bucket has a token again by then at 30 messages a second).
+// What a caller records (latencies, every event shown, acknowledgements) is a layer over it: the
+// `onAnswer` callback, or a subclass's hooks (bench/lib/cluster.ts's Player records for an audit).
 import type net from "node:net";
 import type { Client, Room } from "@colyseus/sdk";
 
@@ -24,27 +27,50 @@ export interface Answer {
   error?: string;
 }
 
+/** The fields of `welcome` the bot keeps. */
+export interface BotWelcome {
+  gameId: string;
+  code: string;
+  seat: number;
+  role: string;
+  token: string;
+}
+
 export interface BotOptions<State> {
   chooseMove: MoveChooser<State>;
   /** Called with every answer to one of this bot's actions. */
   onAnswer?: (answer: Answer) => void;
   /** How long after an error the bot looks again (default 34 ms). */
   retryMs?: number;
+  /** The pause before each move in ms (default none: a move goes out as soon as it may). */
+  thinkMs?: () => number;
+  /** The rid of the bot's n-th action (default "n"). */
+  rid?: (n: number) => string;
 }
 
 export class Bot<State = unknown> {
   room!: Room;
+  /** The seat the last welcome named (-1 for a spectator). */
   seat = -1;
   code = "";
-  private inFlight: { rid: string; type: string; sentAt: number } | null = null;
+  gameId = "";
+  /** The seat's token, kept across connections. */
+  token = "";
+  welcome: BotWelcome | null = null;
+  /** The current connection is open. */
+  connected = false;
+  /** Connections made so far (1 = the first). */
+  connections = 0;
+  inFlight: { rid: string; type: string; sentAt: number } | null = null;
+  protected playing = false;
   private count = 0;
-  private playing = false;
-  private retry: NodeJS.Timeout | null = null;
+  /** A pause before the next move (thinking, or a retry after an error). */
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly client: Client,
+    public client: Client,
     readonly name: string,
-    private readonly options: BotOptions<State>,
+    protected readonly options: BotOptions<State>,
   ) {}
 
   get state(): State {
@@ -57,22 +83,61 @@ export class Bot<State = unknown> {
     return socket?.bytesRead ?? 0;
   }
 
-  /** Joins through `join` and resolves once the room's `welcome` named this bot's seat. */
+  /**
+   * Joins through `join` (the SDK's reconnection off: a bot reconnects only when told to) and
+   * resolves once the connection is ready (see `ready`).
+   */
   async enter(join: (client: Client) => Promise<Room>): Promise<void> {
-    this.room = await join(this.client);
-    this.room.reconnection.enabled = false;
-    const welcomed = new Promise<void>((resolve) => {
-      this.room.onMessage("welcome", (message: { seat: number; code: string }) => {
-        this.seat = message.seat;
-        this.code = message.code;
-        resolve();
-      });
+    const room = await join(this.client);
+    const connection = ++this.connections;
+    this.room = room;
+    this.connected = true;
+    this.welcome = null;
+    this.inFlight = null;
+    room.reconnection.enabled = false;
+    let welcomed!: () => void;
+    const welcome = new Promise<void>((resolve) => (welcomed = resolve));
+    room.onMessage("welcome", (message: BotWelcome) => {
+      if (this.room !== room) return;
+      this.welcome = message;
+      this.seat = message.seat;
+      this.code = message.code;
+      this.gameId = message.gameId;
+      this.token = message.token || this.token;
+      this.onWelcome(message);
+      welcomed();
+      this.changed();
     });
-    this.room.onMessage("event", (message: { rid?: string }) => this.answered(message.rid));
-    this.room.onMessage("error", (message: { code: string; rid?: string }) => this.answered(message.rid, message.code));
-    this.room.onMessage("*", () => undefined); // anything else: nothing to do
-    this.room.onStateChange(() => this.drive());
-    await welcomed;
+    room.onMessage("event", (message: { seq: number; rid?: string }) => {
+      if (this.room !== room) return;
+      this.onEvent(message, connection);
+      this.matchAnswer(message.rid);
+      this.changed();
+    });
+    room.onMessage("error", (message: { code: string; rid?: string }) => {
+      if (this.room !== room) return;
+      this.onError(message);
+      this.matchAnswer(message.rid, message.code);
+      this.changed();
+    });
+    room.onMessage("*", () => undefined); // anything else: nothing to do
+    room.onStateChange(() => {
+      if (this.room !== room) return;
+      this.drive();
+      this.changed();
+    });
+    const closed = (code: number) => {
+      if (this.room !== room || !this.connected) return;
+      this.connected = false;
+      const lost = this.inFlight;
+      this.inFlight = null;
+      this.onClosed(code, lost);
+      this.changed();
+    };
+    room.onLeave(closed);
+    room.onDrop(closed);
+    await this.ready(welcome);
+    this.drive();
   }
 
   /** The host's start: sends `start` and plays from then on. */
@@ -86,33 +151,83 @@ export class Bot<State = unknown> {
     this.drive();
   }
 
-  async leave(): Promise<void> {
+  pause(): void {
     this.playing = false;
-    if (this.retry) clearTimeout(this.retry);
-    await this.room.leave(true).catch(() => undefined);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
-  private answered(rid: string | undefined, error?: string): void {
+  async leave(): Promise<void> {
+    this.pause();
+    if (this.connected) await this.room.leave(true).catch(() => undefined);
+  }
+
+  /** Sends an action with a fresh rid; its answer comes back through the hooks and `onAnswer`. */
+  send(type: string, payload: Record<string, unknown>): string {
+    const rid = this.options.rid?.(++this.count) ?? String(++this.count);
+    this.inFlight = { rid, type, sentAt: performance.now() };
+    this.room.send(type, { ...payload, rid });
+    return rid;
+  }
+
+  /** The move the chooser would make now, or null (not connected, not seated, nothing to do). */
+  nextMove(): Move | null {
+    if (!this.connected || !this.room.state) return null;
+    const seat = this.moverSeat();
+    return seat < 0 ? null : this.options.chooseMove(this.state, seat);
+  }
+
+  // --- hooks for a layer ---------------------------------------------------------------------------
+
+  /** Resolves once the connection may be used: by default, once `welcome` came. */
+  protected async ready(welcome: Promise<void>): Promise<void> {
+    await welcome;
+  }
+
+  /** The seat the bot moves for (default: the one its welcome named). */
+  protected moverSeat(): number {
+    return this.seat;
+  }
+
+  protected onWelcome(_message: BotWelcome): void {}
+  /** Every event of this connection (the `connection`-th), before its rid is matched. */
+  protected onEvent(_message: { seq: number; rid?: string }, _connection: number): void {}
+  protected onError(_message: { code: string; rid?: string }): void {}
+  /** The connection closed (leave or drop), with the action that was in flight, if any. */
+  protected onClosed(_code: number, _inFlight: { rid: string; type: string } | null): void {}
+  /** After every message, state change and close. */
+  protected changed(): void {}
+
+  // --- playing -------------------------------------------------------------------------------------
+
+  /** An answer to the action in flight (an event or error with its rid): report it, then move on. */
+  private matchAnswer(rid: string | undefined, error?: string): void {
     const inFlight = this.inFlight;
     if (!inFlight || rid !== inFlight.rid) return;
     this.inFlight = null;
     this.options.onAnswer?.({ type: inFlight.type, sentAt: inFlight.sentAt, latencyMs: performance.now() - inFlight.sentAt, error });
     if (error === undefined) return this.drive();
-    this.retry ??= setTimeout(() => {
-      this.retry = null;
+    if (this.playing) this.timer ??= setTimeout(() => {
+      this.timer = null;
       this.drive();
     }, this.options.retryMs ?? 34);
   }
 
-  private drive(): void {
-    if (!this.playing || this.inFlight || this.retry || this.seat < 0) return;
-    const move = this.options.chooseMove(this.state, this.seat);
-    if (move) this.send(move.type, move.payload);
-  }
-
-  private send(type: string, payload: Record<string, unknown>): void {
-    const rid = String(++this.count);
-    this.inFlight = { rid, type, sentAt: performance.now() };
-    this.room.send(type, { ...payload, rid });
+  protected drive(): void {
+    if (!this.playing || this.inFlight || this.timer || !this.connected) return;
+    const move = this.nextMove();
+    if (!move) return;
+    const think = this.options.thinkMs?.() ?? 0;
+    if (think <= 0) {
+      this.send(move.type, move.payload);
+      return;
+    }
+    // After the pause the state may have moved on: choose again.
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.playing || this.inFlight || !this.connected) return;
+      const now = this.nextMove();
+      if (now) this.send(now.type, now.payload);
+    }, think);
   }
 }

@@ -12,6 +12,7 @@ import { projectEvent, seededRng, viewFromSyncedState, type GameEvent, type Rng 
 import { freePort } from "../../server/free-port.ts";
 import type { LiveGame } from "../../server/http/api.ts";
 import { RELAXED_LIMITS_ENV } from "../../server/limits.ts";
+import { Bot, type BotWelcome, type Move } from "./bot.ts";
 import { chooseMove } from "./moves.ts";
 import type { StateJson } from "./state-json.ts";
 import { REPO } from "./server-process.ts";
@@ -317,19 +318,26 @@ export interface PlayerOptions {
   randomness?: number;
 }
 
+/** What a Player asks its next move: the plain player's, on the engine's view of its seat. */
+function playerMove(state: StateJson, seat: number, rng: Rng, randomness: number): Move | null {
+  if (state.phase === "holeOver") return state.seats[seat]!.host ? { type: "nextHole", payload: {} } : null;
+  if (!["initialFlip", "playing", "finalTurn"].includes(state.phase)) return null;
+  if (state.seats[seat]!.cards.length !== 6) return null;
+  const move = chooseMove(viewFromSyncedState(state, seat), rng, { randomness });
+  if (!move) return null;
+  const { type, ...payload } = move;
+  return { type, payload };
+}
+
 /**
  * One human through the real SDK, across connections (create or join, then rejoins by token and
- * sinceSeq). With `play()` it makes its next legal move whenever the synchronized state says it may,
- * one action at a time, each with a unique rid. It remembers every event it was ever shown, by seq.
+ * sinceSeq): the one bot (bench/lib/bot.ts) with the plain player's moves, a pause before each, and
+ * a record for the audit. With `play()` it makes its next legal move whenever the synchronized
+ * state says it may, one action at a time, each with a unique rid. It remembers every event it was
+ * ever shown, by seq, and every action the server acknowledged.
  */
-export class Player {
-  client: Client;
-  room: Room | null = null;
-  welcome: WelcomeMessage | null = null;
+export class Player extends Bot<StateJson> {
   welcomes: WelcomeMessage[] = [];
-  token = "";
-  code = "";
-  gameId = "";
   /** Every event shown to this player, by seq, over all its connections. */
   readonly seen = new Map<number, EventMessage>();
   /** The same seq shown twice with different contents. */
@@ -340,31 +348,37 @@ export class Player {
   readonly unanswered: { rid: string; action: string }[] = [];
   /** Close codes of this player's connections, in order. */
   readonly closes: number[] = [];
-  connections = 0;
-  connected = false;
-  inFlight: { rid: string; action: string } | null = null;
-  private playing = false;
-  private ridCount = 0;
-  private timer: NodeJS.Timeout | null = null;
-  /** Pause before each move; may be changed between moves. */
-  thinkMs: number;
-  private readonly rng: Rng;
-  private readonly randomness: number;
+  private readonly pace: { thinkMs: number };
   private readonly listeners = new Set<() => void>();
 
   constructor(
     public url: string,
-    readonly name: string,
+    name: string,
     options: PlayerOptions = {},
   ) {
-    this.client = new Client(url);
-    this.thinkMs = options.thinkMs ?? 30;
-    this.randomness = options.randomness ?? 0.1;
-    this.rng = seededRng(options.seed ?? [...name].reduce((sum, char) => sum * 31 + char.charCodeAt(0), 7) >>> 0);
+    const rng = seededRng(options.seed ?? [...name].reduce((sum, char) => sum * 31 + char.charCodeAt(0), 7) >>> 0);
+    const randomness = options.randomness ?? 0.1;
+    const pace = { thinkMs: options.thinkMs ?? 30 };
+    super(new Client(url), name, {
+      chooseMove: (state, seat) => playerMove(state, seat, rng, randomness),
+      thinkMs: () => pace.thinkMs,
+      // Nothing changed after an error, so no patch will wake the player: look again shortly.
+      retryMs: 100,
+      rid: (n) => `${name}-${n}`,
+    });
+    this.pace = pace;
   }
 
-  get state(): StateJson {
-    return (this.room!.state as { toJSON(): unknown }).toJSON() as StateJson;
+  /** Pause before each move; may be changed between moves. */
+  get thinkMs(): number {
+    return this.pace.thinkMs;
+  }
+  set thinkMs(ms: number) {
+    this.pace.thinkMs = ms;
+  }
+
+  override get state(): StateJson {
+    return (this.room.state as { toJSON(): unknown }).toJSON() as StateJson;
   }
   get phase(): string | undefined {
     return (this.room?.state as { phase?: string } | undefined)?.phase;
@@ -387,15 +401,15 @@ export class Player {
   }
 
   async create(options: Record<string, unknown>): Promise<void> {
-    await this.connect(() => this.client.create("golf", { name: this.name, ...options }));
+    await this.enter((client) => client.create("golf", { name: this.name, ...options }));
   }
 
   async join(code: string, options: Record<string, unknown> = {}): Promise<void> {
-    await this.connect(() => this.client.joinById(code, { name: this.name, ...options }));
+    await this.enter((client) => client.joinById(code, { name: this.name, ...options }));
   }
 
   async spectate(code: string): Promise<void> {
-    await this.connect(() => this.client.joinById(code, { spectate: true }));
+    await this.enter((client) => client.joinById(code, { spectate: true }));
   }
 
   /** Takes the seat back by code and token, through `url` (any node), asking for everything it missed. */
@@ -405,7 +419,7 @@ export class Player {
       this.client = new Client(url);
     }
     const options = this.token ? { name: this.name, token: this.token, sinceSeq: this.lastSeen } : { spectate: true, sinceSeq: this.lastSeen };
-    await this.connect(() => this.client.joinById(this.code, options));
+    await this.enter((client) => client.joinById(this.code, options));
   }
 
   /** Rejoins until it works (the game is being recovered meanwhile); returns the failures seen. */
@@ -428,35 +442,9 @@ export class Player {
     return failures;
   }
 
-  play(): void {
-    this.playing = true;
-    this.drive();
-  }
-
-  pause(): void {
-    this.playing = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
   /** Resolves once nothing of this player's is in flight. */
   async idle(timeoutMs = 30_000): Promise<void> {
     await until(() => this.inFlight === null || !this.connected, timeoutMs, `${this.name} to be idle`, 10);
-  }
-
-  /** The move the plain policy would make now (null when it is not this player's to make). */
-  nextMove(): { type: string; payload: Record<string, unknown> } | null {
-    if (!this.room?.state || !this.connected) return null;
-    const state = this.state;
-    const seat = this.mySeat();
-    if (seat < 0) return null;
-    if (state.phase === "holeOver") return state.seats[seat]!.host ? { type: "nextHole", payload: {} } : null;
-    if (!["initialFlip", "playing", "finalTurn"].includes(state.phase)) return null;
-    if (state.seats[seat]!.cards.length !== 6) return null;
-    const move = chooseMove(viewFromSyncedState(state, seat), this.rng, { randomness: this.randomness });
-    if (!move) return null;
-    const { type, ...payload } = move;
-    return { type, payload };
   }
 
   /** Sends an action with a fresh rid and waits for its answer. */
@@ -468,8 +456,8 @@ export class Player {
    * Sends actions in one TCP write, so the node reads them in one go: the later ones arrive while
    * the first is still committing (pipelined), whatever the machine's load. Waits for every answer.
    */
-  async actTogether(moves: { type: string; payload: Record<string, unknown> }[], timeoutMs = 30_000): Promise<Reply[]> {
-    const socket = (this.room!.connection.transport as unknown as { ws: { _socket?: { cork(): void; uncork(): void } } }).ws._socket;
+  async actTogether(moves: Move[], timeoutMs = 30_000): Promise<Reply[]> {
+    const socket = (this.room.connection.transport as unknown as { ws: { _socket?: { cork(): void; uncork(): void } } }).ws._socket;
     if (!socket) throw new Error("no TCP socket under this connection");
     socket.cork();
     const rids = moves.map((move) => this.send(move.type, move.payload));
@@ -489,107 +477,53 @@ export class Player {
     return this.acks.some((a) => a.rid === rid) || this.errors.some((e) => e.rid === rid);
   }
 
-  async leave(): Promise<void> {
-    this.pause();
-    if (this.connected && this.room) await this.room.leave(true).catch(() => undefined);
-  }
-
   /** Calls back on every message and state change (for `until`-style waits). */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private send(type: string, payload: Record<string, unknown>): string {
-    const rid = `${this.name}-${++this.ridCount}`;
-    this.inFlight = { rid, action: type };
-    this.room!.send(type, { ...payload, rid });
-    return rid;
-  }
+  // --- the record, through the bot's hooks -------------------------------------------------------
 
-  private async connect(join: () => Promise<Room>): Promise<void> {
-    const room = await join();
-    const connection = ++this.connections;
-    this.room = room;
-    this.connected = true;
-    this.welcome = null;
-    this.inFlight = null;
-    // The tests reconnect on purpose, through the node they choose: no SDK reconnection behind their back.
-    room.reconnection.enabled = false;
-    room.onMessage("welcome", (data: WelcomeMessage) => {
-      if (this.room !== room) return;
-      this.welcome = data;
-      this.welcomes.push(data);
-      this.token = data.token || this.token;
-      this.code = data.code;
-      this.gameId = data.gameId;
-      this.changed();
-    });
-    room.onMessage("event", (data: EventMessage) => {
-      if (this.room !== room) return;
-      const earlier = this.seen.get(data.seq);
-      if (earlier) {
-        const { rid: _a, ...before } = earlier;
-        const { rid: _b, ...now } = data;
-        if (!isDeepStrictEqual(normalize(before), normalize(now))) this.conflicts.push(`seq ${data.seq}: first ${earlier.type}/${earlier.seat}, then ${data.type}/${data.seat}`);
-      } else {
-        this.seen.set(data.seq, data);
-      }
-      if (data.rid !== undefined) {
-        const ack = this.acks.find((a) => a.rid === data.rid);
-        if (ack) ack.seqs.push(data.seq);
-        else this.acks.push({ rid: data.rid, action: this.inFlight?.rid === data.rid ? this.inFlight.action : "?", seqs: [data.seq], connection });
-        if (this.inFlight?.rid === data.rid) {
-          this.inFlight = null;
-          this.drive();
-        }
-      }
-      this.changed();
-    });
-    room.onMessage("error", (data: ErrorMessage) => {
-      if (this.room !== room) return;
-      this.errors.push(data);
-      if (this.inFlight && data.rid === this.inFlight.rid) {
-        this.inFlight = null;
-        // Nothing changed, so no patch will wake us: look again shortly.
-        if (this.playing && !this.timer) this.timer = setTimeout(() => ((this.timer = null), this.drive()), 100);
-      }
-      this.changed();
-    });
-    room.onMessage("timerWarning", () => undefined);
-    room.onMessage("playAgain", () => undefined);
-    room.onStateChange(() => {
-      if (this.room !== room) return;
-      this.drive();
-      this.changed();
-    });
-    const closed = (code: number) => {
-      if (this.room !== room || !this.connected) return;
-      this.connected = false;
-      this.closes.push(code);
-      if (this.inFlight) this.unanswered.push(this.inFlight);
-      this.inFlight = null;
-      this.changed();
-    };
-    room.onLeave((code: number) => closed(code));
-    room.onDrop((code: number) => closed(code));
+  protected override async ready(): Promise<void> {
     await until(() => this.welcome !== null && this.room?.state !== undefined && (this.room.state as { code?: string }).code !== undefined, 30_000, `${this.name}'s welcome`, 5);
-    this.drive();
   }
 
-  private changed(): void {
+  protected override moverSeat(): number {
+    return this.mySeat();
+  }
+
+  protected override onWelcome(message: BotWelcome): void {
+    this.welcomes.push(message as WelcomeMessage);
+  }
+
+  protected override onEvent(message: { seq: number; rid?: string }, connection: number): void {
+    const data = message as EventMessage;
+    const earlier = this.seen.get(data.seq);
+    if (earlier) {
+      const { rid: _a, ...before } = earlier;
+      const { rid: _b, ...now } = data;
+      if (!isDeepStrictEqual(normalize(before), normalize(now))) this.conflicts.push(`seq ${data.seq}: first ${earlier.type}/${earlier.seat}, then ${data.type}/${data.seat}`);
+    } else {
+      this.seen.set(data.seq, data);
+    }
+    if (data.rid === undefined) return;
+    const ack = this.acks.find((a) => a.rid === data.rid);
+    if (ack) ack.seqs.push(data.seq);
+    else this.acks.push({ rid: data.rid, action: this.inFlight?.rid === data.rid ? this.inFlight.type : "?", seqs: [data.seq], connection });
+  }
+
+  protected override onError(message: { code: string; rid?: string }): void {
+    this.errors.push(message as ErrorMessage);
+  }
+
+  protected override onClosed(code: number, inFlight: { rid: string; type: string } | null): void {
+    this.closes.push(code);
+    if (inFlight) this.unanswered.push({ rid: inFlight.rid, action: inFlight.type });
+  }
+
+  protected override changed(): void {
     for (const listener of [...this.listeners]) listener();
-  }
-
-  private drive(): void {
-    if (!this.playing || this.inFlight || !this.connected || this.timer) return;
-    if (!this.nextMove()) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (!this.playing || this.inFlight || !this.connected) return;
-      const move = this.nextMove();
-      if (move) this.send(move.type, move.payload);
-    }, this.thinkMs);
   }
 }
 
