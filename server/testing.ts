@@ -58,8 +58,8 @@ export async function startTestNode(options: NodeOptions & { postgres?: boolean 
   };
 }
 
-/** A whole game of CPU players through the engine, exported as a node exports it: one second between events. */
-export function finishedExport(seed: number, options: { seats?: number; holes?: number } = {}): GolfExport {
+/** A whole game of CPU players (personalities by seat) through the engine: its log and its final state. */
+export function playedCpuGame(seed: number, options: { seats?: number; holes?: number } = {}): { events: GameEvent[]; state: GameState } {
   const seats = options.seats ?? 3;
   const events: GameEvent[] = [createdEvent({ tableSize: seats, rules: mergeRules(STANDARD_RULES, {}), holes: options.holes ?? 1, decks: null, turnSeconds: 0, seed })];
   let state: GameState = evolve(EMPTY_STATE, events[0]!);
@@ -76,9 +76,17 @@ export function finishedExport(seed: number, options: { seats?: number; holes?: 
     if (state.phase === "holeOver") play("system", { type: "nextHole" });
     else {
       const seat = state.phase === "initialFlip" ? state.seats.findIndex((s) => !s.initialFlipDone) : state.turn;
-      play(seat, cpuCommand(view(state, seat), findProfile(state.seats[seat]!.profile)!.traits, rngs[seat]!)!);
+      const command = cpuCommand(view(state, seat), findProfile(state.seats[seat]!.profile)!.traits, rngs[seat]!);
+      if (!command) throw new Error(`the CPU at seat ${seat} has no move in phase ${state.phase}`);
+      play(seat, command);
     }
   }
+  return { events, state };
+}
+
+/** playedCpuGame's game (one hole by default), exported as a node exports it: one second between events. */
+export function finishedExport(seed: number, options: { seats?: number; holes?: number } = {}): GolfExport {
+  const { events, state } = playedCpuGame(seed, options);
   const createdAt = Date.now() - events.length * 1000 - 60_000;
   return {
     format: "golf-game",
