@@ -123,6 +123,7 @@ export class Bot<State = unknown> {
     room.onMessage("*", () => undefined); // anything else: nothing to do
     room.onStateChange(() => {
       if (this.room !== room) return;
+      this.onState();
       this.drive();
       this.changed();
     });
@@ -193,6 +194,8 @@ export class Bot<State = unknown> {
   /** Every event of this connection (the `connection`-th), before its rid is matched. */
   protected onEvent(_message: { seq: number; rid?: string }, _connection: number): void {}
   protected onError(_message: { code: string; rid?: string }): void {}
+  /** A state (full or patch) arrived on this connection, before the bot looks for a move. */
+  protected onState(): void {}
   /** The connection closed (leave or drop), with the action that was in flight, if any. */
   protected onClosed(_code: number, _inFlight: { rid: string; type: string } | null): void {}
   /** After every message, state change and close. */
