@@ -16,7 +16,6 @@ import {
   EMPTY_STATE,
   mergeRules,
   mixSeed,
-  rulesPatchSchema,
   seededRng,
   SETTING_CHECKS,
   view,
@@ -25,6 +24,7 @@ import {
   type HouseRules,
   type Rng,
 } from "../shared/golf/index.ts";
+import { rulesPatchSchema } from "../shared/protocol/index.ts";
 import { BLUNDER_KINDS, blundersOf, type BlunderKind } from "./blunder-check.ts";
 import { percentilesOf } from "./lib/histogram.ts";
 

@@ -25,6 +25,7 @@ import { cpuPolicyMove } from "../bench/lib/moves.ts";
 import { sleep } from "../bench/lib/time.ts";
 import { endpointIndex, groupSize, isLoopbackHost, PACES, seatOf, type Pace } from "./plan.ts";
 import { viewFromSyncedState, type TableState } from "../shared/golf/index.ts";
+import type { ErrorMessage, EventMessage, PlayAgainAnswer, Welcome } from "../shared/protocol/index.ts";
 import { addCount, emptyStats, LatencyHistogram, type ProcessStats } from "./stats.ts";
 
 const { values: args } = parseArgs({
@@ -65,13 +66,6 @@ const WELCOME_TIMEOUT_MS = 15_000;
 const LEAVE_TIMEOUT_MS = 5_000;
 const REJOIN_ATTEMPTS = 3;
 const REJOIN_DELAY_MS = 1_000;
-
-interface Welcome {
-  seat: number;
-  role: "player" | "spectator";
-  gameId: string;
-  token: string;
-}
 
 let stats: ProcessStats = emptyStats(processIndex, pace, 0);
 // How late this process's event loop runs: a late loop adds to every round trip it measures.
@@ -329,7 +323,7 @@ class Bot {
     }
   }
 
-  private onEvent(message: { seq: number; type: string; seat?: number | null; data?: Record<string, unknown>; rid?: unknown }): void {
+  private onEvent(message: EventMessage): void {
     if (message.seq > this.lastEventSeq) this.lastEventSeq = message.seq;
     // Starting drops empty seats and re-indexes the rest: follow our seat.
     if (message.type === "started" && this.seat >= 0) this.seat = (message.data?.order as number[]).indexOf(this.seat);
@@ -341,7 +335,7 @@ class Bot {
     this.consider();
   }
 
-  private onError(message: { code: string; rid?: unknown }): void {
+  private onError(message: ErrorMessage): void {
     if (this.pending && message.rid === this.pending.rid) this.answered({ ok: false, code: message.code });
     else if (measuring) {
       stats.otherErrors++;
@@ -350,7 +344,7 @@ class Bot {
     this.consider();
   }
 
-  private onPlayAgain(message: { code: string; rid?: unknown }): void {
+  private onPlayAgain(message: PlayAgainAnswer): void {
     if (this.pending && message.rid === this.pending.rid) this.answered({ ok: true });
     if (this.creator) this.table.publish(message.code);
     void this.moveTo(message.code);

@@ -1,4 +1,4 @@
-// `npm start`: one node, configured from the environment (protocol.md, Running a node).
+// `npm start`: one node, configured from the environment (README.md, Running a node).
 import v8 from "node:v8";
 import { z } from "zod";
 import { createNode } from "./node.ts";

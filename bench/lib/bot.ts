@@ -8,6 +8,7 @@
 // `onAnswer` callback, or a subclass's hooks (bench/lib/cluster.ts's Player records for an audit).
 import type net from "node:net";
 import type { Client, Room } from "@colyseus/sdk";
+import type { ErrorMessage, EventMessage, Welcome } from "../../shared/protocol/index.ts";
 
 export interface Move {
   type: string;
@@ -25,15 +26,6 @@ export interface Answer {
   latencyMs: number;
   /** The error code, when it was refused. */
   error?: string;
-}
-
-/** The fields of `welcome` the bot keeps. */
-export interface BotWelcome {
-  gameId: string;
-  code: string;
-  seat: number;
-  role: string;
-  token: string;
 }
 
 export interface BotOptions<State> {
@@ -56,7 +48,7 @@ export class Bot<State = unknown> {
   gameId = "";
   /** The seat's token, kept across connections. */
   token = "";
-  welcome: BotWelcome | null = null;
+  welcome: Welcome | null = null;
   /** The current connection is open. */
   connected = false;
   /** Connections made so far (1 = the first). */
@@ -97,7 +89,7 @@ export class Bot<State = unknown> {
     room.reconnection.enabled = false;
     let welcomed!: () => void;
     const welcome = new Promise<void>((resolve) => (welcomed = resolve));
-    room.onMessage("welcome", (message: BotWelcome) => {
+    room.onMessage("welcome", (message: Welcome) => {
       if (this.room !== room) return;
       this.welcome = message;
       this.seat = message.seat;
@@ -108,13 +100,13 @@ export class Bot<State = unknown> {
       welcomed();
       this.changed();
     });
-    room.onMessage("event", (message: { seq: number; rid?: string }) => {
+    room.onMessage("event", (message: EventMessage) => {
       if (this.room !== room) return;
       this.onEvent(message, connection);
       this.matchAnswer(message.rid);
       this.changed();
     });
-    room.onMessage("error", (message: { code: string; rid?: string }) => {
+    room.onMessage("error", (message: ErrorMessage) => {
       if (this.room !== room) return;
       this.onError(message);
       this.matchAnswer(message.rid, message.code);
@@ -190,10 +182,10 @@ export class Bot<State = unknown> {
     return this.seat;
   }
 
-  protected onWelcome(_message: BotWelcome): void {}
+  protected onWelcome(_message: Welcome): void {}
   /** Every event of this connection (the `connection`-th), before its rid is matched. */
-  protected onEvent(_message: { seq: number; rid?: string }, _connection: number): void {}
-  protected onError(_message: { code: string; rid?: string }): void {}
+  protected onEvent(_message: EventMessage, _connection: number): void {}
+  protected onError(_message: ErrorMessage): void {}
   /** A state (full or patch) arrived on this connection, before the bot looks for a move. */
   protected onState(): void {}
   /** The connection closed (leave or drop), with the action that was in flight, if any. */
@@ -204,7 +196,7 @@ export class Bot<State = unknown> {
   // --- playing -------------------------------------------------------------------------------------
 
   /** An answer to the action in flight (an event or error with its rid): report it, then move on. */
-  private matchAnswer(rid: string | undefined, error?: string): void {
+  private matchAnswer(rid: EventMessage["rid"], error?: string): void {
     const inFlight = this.inFlight;
     if (!inFlight || rid !== inFlight.rid) return;
     this.inFlight = null;

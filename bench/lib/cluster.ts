@@ -10,11 +10,10 @@ import { isDeepStrictEqual } from "node:util";
 import { Client, type Room } from "@colyseus/sdk";
 import { projectEvent, seededRng, viewFromSyncedState, type GameEvent, type Rng } from "../../shared/golf/index.ts";
 import { freePort } from "../../server/free-port.ts";
-import type { LiveGame } from "../../server/http/api.ts";
+import type { ErrorMessage, EventMessage, GolfExport, HealthBody, LiveGame, SyncedState, Welcome } from "../../shared/protocol/index.ts";
 import { RELAXED_LIMITS_ENV } from "../../server/limits.ts";
-import { Bot, type BotWelcome, type Move } from "./bot.ts";
+import { Bot, type Move } from "./bot.ts";
 import { chooseMove } from "./moves.ts";
-import type { StateJson } from "./state-json.ts";
 import { REPO } from "./server-process.ts";
 import { until } from "./time.ts";
 
@@ -178,15 +177,6 @@ export interface NodeSettings {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface HealthBody {
-  status: string;
-  db: string;
-  presence: string;
-  node: string;
-  nodes: string[];
-  down?: string[];
-}
-
 /** `npm start`'s entry point as its own process: one node of the cluster, configured by its environment. */
 export class NodeProcess {
   private constructor(
@@ -260,43 +250,18 @@ export class NodeProcess {
   }
 
   /** The finished game's export, or null while it is not finished (404). */
-  async exportOf(gameId: string): Promise<GameExportJson | null> {
+  async exportOf(gameId: string): Promise<GolfExport | null> {
     const response = await fetch(`${this.url}/api/games/${gameId}/export`);
     if (response.status === 404) return null;
     if (response.status !== 200) throw new Error(`export of ${gameId} on ${this.id}: HTTP ${response.status} ${await response.text()}`);
-    return (await response.json()) as GameExportJson;
+    return (await response.json()) as GolfExport;
   }
 }
 
-export interface GameExportJson {
-  format: string;
-  version: number;
-  game: { id: string; code: string; seats: { name: string; kind: string; profile: string }[]; totals: number[]; winners: number[] };
-  events: { seq: number; type: string; seat: number | null; at: number; data: unknown }[];
-}
+/** An export without the header fields the audit does not read (tests build such logs by hand). */
+export type ExportLog = Pick<GolfExport, "format" | "version" | "events"> & { game: Pick<GolfExport["game"], "id" | "code" | "seats" | "totals" | "winners"> };
 
 // --- players ---------------------------------------------------------------------------------------
-
-export interface EventMessage {
-  seq: number;
-  type: string;
-  seat?: number | null;
-  data: unknown;
-  rid?: string;
-}
-export interface ErrorMessage {
-  code: string;
-  message: string;
-  action?: string;
-  rid?: string;
-}
-export interface WelcomeMessage {
-  gameId: string;
-  code: string;
-  seat: number;
-  role: "player" | "spectator";
-  token: string;
-}
 
 /** An action the server answered with its effect: every seq that carried its rid. */
 export interface Ack {
@@ -308,7 +273,7 @@ export interface Ack {
 }
 
 /** What an action got: its effect, or an error (CLOSED: the connection closed before an answer). */
-export type Reply = { ok: true; ack: Ack } | { ok: false; error: ErrorMessage };
+export type Reply = { ok: true; ack: Ack } | { ok: false; error: ErrorMessage | { code: "CLOSED"; message: string } };
 
 export interface PlayerOptions {
   /** Pause before each move (keeps a game running long enough to be interrupted; default 30 ms). */
@@ -319,7 +284,7 @@ export interface PlayerOptions {
 }
 
 /** What a Player asks its next move: the plain player's, on the engine's view of its seat. */
-function playerMove(state: StateJson, seat: number, rng: Rng, randomness: number): Move | null {
+function playerMove(state: SyncedState, seat: number, rng: Rng, randomness: number): Move | null {
   if (state.phase === "holeOver") return state.seats[seat]!.host ? { type: "nextHole", payload: {} } : null;
   if (!["initialFlip", "playing", "finalTurn"].includes(state.phase)) return null;
   if (state.seats[seat]!.cards.length !== 6) return null;
@@ -336,8 +301,8 @@ function playerMove(state: StateJson, seat: number, rng: Rng, randomness: number
  * state says it may, one action at a time, each with a unique rid. It remembers every event it was
  * ever shown, by seq, and every action the server acknowledged.
  */
-export class Player extends Bot<StateJson> {
-  welcomes: WelcomeMessage[] = [];
+export class Player extends Bot<SyncedState> {
+  welcomes: Welcome[] = [];
   /** Every event shown to this player, by seq, over all its connections. */
   readonly seen = new Map<number, EventMessage>();
   /** The same seq shown twice with different contents. */
@@ -377,8 +342,8 @@ export class Player extends Bot<StateJson> {
     this.pace.thinkMs = ms;
   }
 
-  override get state(): StateJson {
-    return (this.room.state as { toJSON(): unknown }).toJSON() as StateJson;
+  override get state(): SyncedState {
+    return (this.room.state as { toJSON(): unknown }).toJSON() as SyncedState;
   }
   get phase(): string | undefined {
     return (this.room?.state as { phase?: string } | undefined)?.phase;
@@ -493,12 +458,11 @@ export class Player extends Bot<StateJson> {
     return this.mySeat();
   }
 
-  protected override onWelcome(message: BotWelcome): void {
-    this.welcomes.push(message as WelcomeMessage);
+  protected override onWelcome(message: Welcome): void {
+    this.welcomes.push(message);
   }
 
-  protected override onEvent(message: { seq: number; rid?: string }, connection: number): void {
-    const data = message as EventMessage;
+  protected override onEvent(data: EventMessage, connection: number): void {
     const earlier = this.seen.get(data.seq);
     if (earlier) {
       const { rid: _a, ...before } = earlier;
@@ -510,11 +474,11 @@ export class Player extends Bot<StateJson> {
     if (data.rid === undefined) return;
     const ack = this.acks.find((a) => a.rid === data.rid);
     if (ack) ack.seqs.push(data.seq);
-    else this.acks.push({ rid: data.rid, action: this.inFlight?.rid === data.rid ? this.inFlight.type : "?", seqs: [data.seq], connection });
+    else this.acks.push({ rid: String(data.rid), action: this.inFlight?.rid === data.rid ? this.inFlight.type : "?", seqs: [data.seq], connection });
   }
 
-  protected override onError(message: { code: string; rid?: string }): void {
-    this.errors.push(message as ErrorMessage);
+  protected override onError(message: ErrorMessage): void {
+    this.errors.push(message);
   }
 
   protected override onClosed(code: number, inFlight: { rid: string; type: string } | null): void {
@@ -560,7 +524,7 @@ function normalize(value: unknown): unknown {
  * acknowledged action's events are in it once, at the seq they were shown with, as shown; every human
  * seat's moves are the ones its player made; every client saw the log from its first event on.
  */
-export function auditGame(doc: GameExportJson, players: Player[], spectators: Player[] = []): Audit {
+export function auditGame(doc: ExportLog, players: Player[], spectators: Player[] = []): Audit {
   const problems: string[] = [];
   const audit: Audit = { contiguous: true, events: doc.events.length, acknowledged: 0, lostMoves: 0, duplicatedMoves: 0, seenMismatches: 0, conflicts: 0, missedByClients: 0, problems };
   doc.events.forEach((e, index) => {

@@ -18,7 +18,8 @@ import { createMetrics } from "../metrics.ts";
 import { openStore, type Store, type StoreOptions, type GolfExport } from "../store/index.ts";
 import { limitsFromEnv, RELAXED_LIMITS } from "../limits.ts";
 import { playedCpuGame } from "../testing.ts";
-import { createApiRouter, IMPORT_LIMIT_BYTES, type LiveGame } from "./api.ts";
+import { createApiRouter, IMPORT_LIMIT_BYTES } from "./api.ts";
+import type { LiveGame } from "../../shared/protocol/index.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const METRICS_TOKEN = "test-metrics-token";

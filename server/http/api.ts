@@ -1,11 +1,11 @@
-// The node's HTTP API (protocol.md, HTTP): health, metrics, CPU personalities, live games, export,
+// The node's HTTP API (docs/protocol.md, HTTP): health, metrics, CPU personalities, live games, export,
 // import and share links. One express Router, mounted at the app root by the node. Every answer of
 // an /api route is JSON, errors included: `{ error: "<what went wrong>" }`.
 import { timingSafeEqual } from "node:crypto";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "pino";
-import { z } from "zod";
 import { CPU_PROFILES } from "../../shared/golf/index.ts";
+import { isGameId, shareRequestSchema, type CpuProfileInfo, type HealthBody, type ImportAnswer, type LiveGame, type ShareAnswer, type SharedGame } from "../../shared/protocol/index.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import {
   BadExportError,
@@ -17,17 +17,6 @@ import {
 import { limitsFromEnv, type Limits } from "../limits.ts";
 import { clientAddress, compileTrust, limiterFactory, type LimiterFactory } from "./guard.ts";
 import { ImportBusyError, ImportQueue } from "./import-queue.ts";
-
-export interface LiveGame {
-  code: string;
-  gameId: string;
-  phase: string;
-  hole: number;
-  holes: number;
-  players: number;
-  spectators: number;
-  node: string;
-}
 
 export interface HttpDeps {
   store: Store;
@@ -49,11 +38,10 @@ export interface HttpDeps {
   limiter?: LimiterFactory;
 }
 
-/** The largest import body, as protocol.md says: 1 MB. */
+/** The largest import body, as docs/protocol.md says: 1 MB. */
 export const IMPORT_LIMIT_BYTES = 1024 * 1024;
 const SHARE_LIMIT_BYTES = 16 * 1024;
 const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Share codes are 12 url-safe base64 characters; anything far from that cannot be one.
 const SHARE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -69,23 +57,6 @@ export class HttpError extends Error {
     this.name = "HttpError";
   }
 }
-
-const shareRequest = z.strictObject({
-  title: z
-    .string({ error: "title must be a string" })
-    .trim()
-    .min(1, "title must be 1-80 characters")
-    .max(80, "title must be 1-80 characters")
-    // eslint-disable-next-line no-control-regex
-    .refine((title) => !/[\u0000-\u001f\u007f-\u009f]/.test(title), "title must not contain control characters")
-    .optional(),
-  expiresDays: z
-    .number({ error: "expiresDays must be a number" })
-    .int("expiresDays must be a whole number of days")
-    .min(1, "expiresDays must be 1-365")
-    .max(365, "expiresDays must be 1-365")
-    .optional(),
-});
 
 export function createApiRouter(deps: HttpDeps): express.Router & { close(): Promise<void> } {
   const router = express.Router();
@@ -113,8 +84,8 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
     const body = { db: status.db, presence: status.presence, node: deps.nodeId, nodes: nodes ?? [] };
     const down = (Object.keys(status) as (keyof typeof status)[]).filter((name) => status[name] === "down");
     res.set("Cache-Control", "no-store");
-    if (down.length === 0) res.json({ status: "ok", ...body });
-    else res.status(503).json({ status: "unavailable", ...body, down });
+    if (down.length === 0) res.json({ status: "ok", ...body } satisfies HealthBody);
+    else res.status(503).json({ status: "unavailable", ...body, down } satisfies HealthBody);
   });
 
   // Not public: only with `Authorization: Bearer <METRICS_TOKEN>`; without a token set, only on
@@ -131,12 +102,12 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
   router.use("/api", perAddress);
 
   router.get("/api/cpu-profiles", (_req, res) => {
-    res.json(CPU_PROFILES.map(({ name, style, traits }) => ({ name, style, traits })));
+    res.json(CPU_PROFILES.map(({ name, style, traits }): CpuProfileInfo => ({ name, style, traits })));
   });
 
   router.get("/api/games/live", async (_req, res) => {
     const games = await deps.liveGames();
-    res.set("Cache-Control", "no-store").json(games);
+    res.set("Cache-Control", "no-store").json(games satisfies LiveGame[]);
   });
 
   router.get("/api/games/:gameId/export", async (req, res) => {
@@ -182,12 +153,12 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
     res
       .status(existing ? 200 : 201)
       .location(`/api/games/${gameId}/export`)
-      .json({ gameId, ...(existing ? { existing: true } : {}) });
+      .json({ gameId: gameId!, ...(existing ? { existing: true } : {}) } satisfies ImportAnswer);
   });
 
   router.post("/api/games/:gameId/share", shareLimit, jsonBody(SHARE_LIMIT_BYTES, "16 kB"), async (req, res) => {
     const gameId = gameIdParam(req);
-    const parsed = shareRequest.safeParse(req.body ?? {});
+    const parsed = shareRequestSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new HttpError(400, issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : `the body must be { title?, expiresDays? }: ${issue.message}`);
@@ -202,7 +173,7 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
       }
       throw err;
     }
-    res.status(201).json({ code: share.code, url: `/r/${share.code}` });
+    res.status(201).json({ code: share.code, url: `/r/${share.code}` } satisfies ShareAnswer);
   });
 
   router.get("/api/shares/:code", async (req, res) => {
@@ -212,7 +183,7 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
     const share = SHARE_CODE.test(code) ? await deps.store.shares.resolve(code, { count: first }) : null;
     if (!share) throw new HttpError(404, `share link ${code} does not exist or has expired`);
     // Every view is counted, so no cache may answer in our place.
-    res.set("Cache-Control", "no-store").json({ title: share.title, views: share.views, export: share.export });
+    res.set("Cache-Control", "no-store").json({ title: share.title, views: share.views, export: share.export } satisfies SharedGame);
   });
 
   // Anything else under /api is not an endpoint; other paths are left to the rest of the app.
@@ -248,7 +219,7 @@ function rawBody(limitBytes: number, limitText: string): RequestHandler {
 
 function gameIdParam(req: Request): string {
   const gameId = String(req.params.gameId);
-  if (!UUID.test(gameId)) throw new HttpError(400, `${JSON.stringify(gameId)} is not a game id (a UUID)`);
+  if (!isGameId(gameId)) throw new HttpError(400, `${JSON.stringify(gameId)} is not a game id (a UUID)`);
   return gameId;
 }
 

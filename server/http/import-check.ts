@@ -2,9 +2,8 @@
 // event loop: a scan for nesting depth before JSON.parse, the shape check, the engine's replay, the
 // header checked against what the replay derived, and the hash that identifies the log.
 import { createHash } from "node:crypto";
+import { readExport, type GolfExport } from "../../shared/protocol/index.ts";
 import { BadExportError } from "../store/errors.ts";
-import { parseExport } from "../store/export-format.ts";
-import type { GolfExport } from "../store/types.ts";
 import { checkExport } from "./verify-import.ts";
 
 /** Deeper than any export (its deepest values are cards in hands in an event's data: about 7). */
@@ -30,14 +29,10 @@ export function checkImportBody(body: Uint8Array, now = Date.now()): ImportCheck
   } catch (error) {
     return { ok: false, error: `the body is not valid JSON: ${(error as Error).message}` };
   }
-  let doc: GolfExport;
-  try {
-    doc = parseExport(json);
-  } catch (error) {
-    if (error instanceof BadExportError) return { ok: false, error: error.message };
-    throw error;
-  }
-  const checked = checkExport(doc, now);
+  // The shape is checked here, once per import: the store trusts what this returns.
+  const shape = readExport(json);
+  if (!shape.ok) return { ok: false, error: new BadExportError(shape.error).message };
+  const checked = checkExport(shape.doc, now);
   if ("error" in checked) return { ok: false, ...checked };
   return { ok: true, doc: checked.doc, hash: logHash(checked.doc) };
 }

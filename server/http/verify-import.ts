@@ -1,9 +1,10 @@
 // Checks an export before it is imported: its events must be exactly the log the engine would have
 // written (replayed with verifyLog), the game must be over, its times must make sense, and every
-// field of its header must say what the replayed log says. The store checks only the document's shape.
+// field of its header must say what the replayed log says. Its shape has been checked before
+// (readExport, shared/protocol/export.ts).
 import { isDeepStrictEqual } from "node:util";
-import { checkSettings, createdEvent, LogError, rulesPatchSchema, verifyLog, type EventOf, type GameEvent, type GameState } from "../../shared/golf/index.ts";
-import type { GolfExport } from "../store/index.ts";
+import { checkSettings, createdEvent, LogError, verifyLog, type EventOf, type GameEvent, type GameState } from "../../shared/golf/index.ts";
+import { rulesPatchSchema, type GolfExport } from "../../shared/protocol/index.ts";
 
 /** Why an import is refused; `seq` names the first inconsistent event when there is one. */
 export interface ImportProblem {
@@ -26,7 +27,7 @@ export function checkExport(doc: GolfExport, now = Date.now()): { doc: GolfExpor
   const timeProblem = checkTimes(doc, now);
   if (timeProblem) return timeProblem;
 
-  // The store's shape check has already made sure seqs run 1..N in array order, so the event at
+  // The shape check (readExport) has already made sure seqs run 1..N in array order, so the event at
   // index i has seq i + 1.
   const events = doc.events.map((event) => ({ type: event.type, seat: event.seat, data: event.data }) as GameEvent);
 

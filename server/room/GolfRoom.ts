@@ -9,20 +9,16 @@ import { matchMaker, Room, SchemaSerializer, ServerError, type AuthContext, type
 import { StateView } from "@colyseus/schema";
 import type pino from "pino";
 import {
-  cpuCommand,
   cpuNoise,
-  cpuThinkMs,
   createdEvent,
   CURRENT_RNG,
   decide,
   EMPTY_STATE,
   evolve,
-  findProfile,
   fold,
   mergeRules,
   projectEvent,
   STANDARD_RULES,
-  view,
   type Actor,
   type Command,
   type CpuTraits,
@@ -30,13 +26,32 @@ import {
   type GameState,
   type Rng,
 } from "../../shared/golf/index.ts";
+import {
+  awayAfterTimeout,
+  cpuMove,
+  cpuStillDue,
+  deadlineOnReturn,
+  humansToAct,
+  idleVerdict,
+  nextHost,
+  quickStartCpus,
+  STAND_IN_STEPS,
+  standInMove,
+  tableAgenda,
+  type CpuMoveDue,
+  type QuickStartDue,
+  type TablePresence,
+  type TableSettings,
+  type TurnClock,
+  type TurnDeadline,
+} from "../../shared/golf/table-policy.ts";
 import type { Cluster } from "../cluster/cluster.ts";
 import type { Limits } from "../limits.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import { randomUUID } from "node:crypto";
 import { CodeTakenError, CommitUnknownError, ConflictError, StoreUnavailableError, type Store, type NewEvent, type RecordPatch, type SeatInfo, type StoredEvent } from "../store/index.ts";
 import { hashToken, newJoinCode, newSeatToken, newSeed } from "./codes.ts";
-import { commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "./messages.ts";
+import { CLOSE_CODES, commandFor, createOptionsSchema, describeIssues, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, ridOf, type CreateOptions, type MessageType } from "../../shared/protocol/index.ts";
 import { installIntake } from "./frame-guard.ts";
 import { addressOf } from "./address.ts";
 import { claimRoom, releaseRoom, roomsHeld } from "./owners.ts";
@@ -80,14 +95,10 @@ function deps(): RoomServices {
 
 export const SPECTATOR_CAP = 100;
 /** The close code of a client cut off for sending far over its rate (FLOOD_MESSAGES_PER_SECOND). */
-export const FLOOD_CLOSE_CODE = 4029;
+export const FLOOD_CLOSE_CODE = CLOSE_CODES.flooded;
 /** Events a lobby may log before the host's configure, addCpu and removeCpu are refused: each is a stored row. */
 const LOBBY_EVENT_CAP = 200;
 const LOBBY_CHANGES = new Set<MessageType>(["configure", "addCpu", "removeCpu"]);
-const TIMER_WARNING_MS = 10_000;
-const RECONNECT_BONUS_MS = 15_000;
-/** A CPU plays an absent human's seat with this personality's traits. */
-const STAND_IN = findProfile("Marcus")!.traits;
 const HOLDING_MESSAGE = "the database is unavailable: nothing was changed, try again in a moment";
 
 interface Viewer {
@@ -211,12 +222,6 @@ export class GolfRoom extends Room {
   private holding = 0;
   /** Every timer of the room (CPU pacing, turn, hole, lobby, listing): cleared when it goes. */
   private readonly timers = new RoomTimers((error) => this.onUncaughtException(error, "timer"));
-  private cpuTimer: { clear(): void } | null = null;
-  private turnTimer: { clear(): void } | null = null;
-  private warningTimer: { clear(): void } | null = null;
-  private holeTimer: { clear(): void } | null = null;
-  private quickStartTimer: { clear(): void } | null = null;
-  private idleTimer: { clear(): void } | null = null;
   private lastHumanActionAt = Date.now();
   private cpuRetryAt = 0;
   private log_!: pino.Logger;
@@ -526,7 +531,7 @@ export class GolfRoom extends Room {
     const player = this.game.seats[seat];
     if (player && player.away && !player.conceded) await this.apply(seat, { type: "setAway", away: false });
     this.timeouts.delete(seat);
-    if (wasDisconnected && this.state.turnEndsAt > 0 && this.isActing(seat)) this.startTurnTimer(this.state.turnEndsAt - Date.now() + RECONNECT_BONUS_MS);
+    if (wasDisconnected) this.extendTurnOnReturn(seat);
   }
 
   private attachView(client: Client, seat: number): void {
@@ -1050,29 +1055,25 @@ export class GolfRoom extends Room {
     return listing.roomId;
   }
 
-  // --- timers, CPUs and absence ----------------------------------------------------------------
+  // --- table policy: the room schedules what shared/golf/table-policy.ts says is due -----------
 
-  private isCpuControlled(seat: number): boolean {
-    const player = this.game.seats[seat];
-    return !!player && (player.kind === "cpu" || player.away || player.conceded);
+  /** Who is at the table, as the table policy reads it. */
+  private tablePresence(): TablePresence {
+    return { seatsWithClient: this.seatClients, lastHumanActionAt: this.lastHumanActionAt, cpuRetryAt: this.cpuRetryAt };
   }
 
-  private isActing(seat: number): boolean {
-    if (this.game.phase === "initialFlip") return !this.game.seats[seat]?.initialFlipDone;
-    return (this.game.phase === "playing" || this.game.phase === "finalTurn") && this.game.turn === seat;
+  private tableSettings(): TableSettings {
+    const { holeIntervalMs, lobbyIdleMs, abandonAfterMs } = deps();
+    return { quickPlay: this.isQuickPlay, cpuDelayMs: this.cpuDelayMs, holeIntervalMs, lobbyIdleMs, abandonAfterMs };
   }
 
-  /** After every change: schedule the CPUs, the turn timer, the next hole, idle checks; refresh the listing. */
+  /** After every change: schedule what is due (CPUs, the turn timer, the next hole, quick start, idle checks); refresh the listing. */
   private afterChange(): void {
     if (this.closing) return;
     let spectators = 0;
     for (const viewer of this.viewers.values()) if (viewer.role === "spectator") spectators++;
     this.state.spectators = spectators;
-    this.scheduleCpu();
-    this.scheduleTurnTimer();
-    this.scheduleNextHole();
-    this.scheduleQuickStart();
-    this.scheduleIdleCheck();
+    this.scheduleAgenda();
     this.updateListing();
     // Game changes were mirrored as they were applied; only connections change outside the engine.
     this.mirrorConnections();
@@ -1086,27 +1087,23 @@ export class GolfRoom extends Room {
     });
   }
 
-  private scheduleCpu(): void {
-    this.cpuTimer?.clear();
-    this.cpuTimer = null;
-    const actor = this.nextCpuActor();
-    if (actor === null) return;
-    const player = this.game.seats[actor]!;
-    const traits = player.kind === "cpu" ? findProfile(player.profile)!.traits : STAND_IN;
-    // After a refused or failed CPU move (the database away, say), wait before trying again.
-    const delay = Math.max(cpuThinkMs(traits, this.rngFor(actor), this.cpuDelayMs), this.cpuRetryAt - Date.now());
-    const act = () => void this.enqueue(() => this.playCpu(actor, traits));
-    if (delay <= 0) act();
-    else this.cpuTimer = this.timers.after(act, delay);
+  private scheduleAgenda(): void {
+    const now = Date.now();
+    const due = tableAgenda(this.game, this.tablePresence(), this.tableSettings(), now, (seat) => this.rngFor(seat));
+    this.scheduleCpu(due.cpuMove, now);
+    this.scheduleTurn(due.turn, now);
+    this.scheduleNextHole(due.nextHole, now);
+    this.scheduleQuickStart(due.quickStart, now);
+    if (!this.timers.holds("idleCheck")) this.timers.everyIn("idleCheck", due.idleCheckEveryMs, () => void this.enqueue(() => this.checkIdle()));
   }
 
-  private nextCpuActor(): number | null {
-    if (this.game.phase === "initialFlip") {
-      const waiting = this.game.seats.findIndex((seat, index) => !seat.initialFlipDone && this.isCpuControlled(index));
-      return waiting >= 0 ? waiting : null;
-    }
-    if ((this.game.phase === "playing" || this.game.phase === "finalTurn") && this.isCpuControlled(this.game.turn)) return this.game.turn;
-    return null;
+  /** The CPU move due replaces the one scheduled before (a move due now is queued at once). */
+  private scheduleCpu(move: CpuMoveDue | null, now: number): void {
+    this.timers.release("cpuMove");
+    if (!move) return;
+    const act = () => void this.enqueue(() => this.playCpu(move.seat, move.traits));
+    if (move.at <= now) act();
+    else this.timers.at("cpuMove", "", move.at, now, act);
   }
 
   private rngFor(seat: number): Rng {
@@ -1120,8 +1117,8 @@ export class GolfRoom extends Room {
   }
 
   private async playCpu(seat: number, traits: CpuTraits): Promise<void> {
-    if (this.closing || !this.isCpuControlled(seat) || !this.isActing(seat)) return;
-    const command = cpuCommand(view(this.game, seat), traits, this.rngFor(seat));
+    if (this.closing || !cpuStillDue(this.game, seat)) return;
+    const command = cpuMove(this.game, seat, traits, this.rngFor(seat));
     if (command) {
       const outcome = await this.apply(seat, command);
       if (!outcome.ok) {
@@ -1132,133 +1129,96 @@ export class GolfRoom extends Room {
     this.afterChange();
   }
 
-  private humansToAct(): number[] {
-    return this.game.seats.flatMap((seat, index) => (seat.kind === "human" && !this.isCpuControlled(index) && this.isActing(index) ? [index] : []));
+  /** A turn timer already running for the same turn keeps its deadline. */
+  private scheduleTurn(clock: TurnClock | null, now: number): void {
+    if (!clock) this.stopTurnTimer();
+    else if (!this.timers.holds("turn", clock.key)) this.startTurnTimer(clock, clock.key, now);
   }
 
-  private scheduleTurnTimer(): void {
-    if (this.game.turnSeconds <= 0 || this.humansToAct().length === 0) {
-      this.stopTurnTimer();
-      return;
-    }
-    // One timer per turn, and one for a hole's initial flips (however many humans are still flipping).
-    const key = `${this.game.phase}:${this.game.hole}:${this.game.turn}`;
-    if (key === this.turnKey && this.turnTimer) return;
-    this.turnKey = key;
-    this.startTurnTimer(this.game.turnSeconds * 1000);
-  }
-  private turnKey = "";
-
-  private startTurnTimer(ms: number): void {
-    this.turnTimer?.clear();
-    this.warningTimer?.clear();
-    const endsAt = Date.now() + Math.max(0, ms);
+  private startTurnTimer(deadline: TurnDeadline, key: string, now: number): void {
+    const { endsAt } = deadline;
     this.state.turnEndsAt = endsAt;
-    this.warningTimer = this.timers.after(() => {
-      for (const seat of this.humansToAct()) this.broadcast("timerWarning", { seat, endsAt });
-    }, Math.max(0, ms - TIMER_WARNING_MS));
-    this.turnTimer = this.timers.after(() => void this.enqueue(() => this.onTurnTimeout()), Math.max(0, ms));
+    this.timers.at("turnWarning", key, deadline.warnAt, now, () => {
+      for (const seat of humansToAct(this.game)) this.broadcast("timerWarning", { seat, endsAt });
+    });
+    this.timers.at("turn", key, endsAt, now, () => void this.enqueue(() => this.onTurnTimeout()));
   }
 
   private stopTurnTimer(): void {
-    this.turnTimer?.clear();
-    this.warningTimer?.clear();
-    this.turnTimer = null;
-    this.warningTimer = null;
-    this.turnKey = "";
+    this.timers.release("turn");
+    this.timers.release("turnWarning");
     this.state.turnEndsAt = 0;
   }
 
-  /** Time is up: the CPU policy plays the turn (or the flips); two in a row and the seat goes away. */
+  /** A player back from a lost connection during their turn gets more time. */
+  private extendTurnOnReturn(seat: number): void {
+    const now = Date.now();
+    const deadline = deadlineOnReturn(this.game, seat, this.state.turnEndsAt, now);
+    if (deadline) this.startTurnTimer(deadline, this.timers.keyOf("turn"), now);
+  }
+
+  /** Time is up: the stand-in plays the turn (or the flips); two in a row and the seat goes away. */
   private async onTurnTimeout(): Promise<void> {
-    this.turnTimer = null;
-    this.turnKey = "";
-    for (const seat of this.humansToAct()) {
+    this.timers.release("turn");
+    for (const seat of humansToAct(this.game)) {
       const timedOut = (this.timeouts.get(seat) ?? 0) + 1;
       this.timeouts.set(seat, timedOut);
-      for (let step = 0; step < 4 && this.isActing(seat); step++) {
-        const command = cpuCommand(view(this.game, seat), STAND_IN, this.rngFor(seat));
+      for (let step = 0; step < STAND_IN_STEPS; step++) {
+        const command = standInMove(this.game, seat, this.rngFor(seat));
         if (!command || !(await this.apply(seat, command)).ok) break;
       }
-      if (timedOut >= 2 && !this.game.seats[seat]!.away) await this.apply(seat, { type: "setAway", away: true });
+      if (awayAfterTimeout(this.game, seat, timedOut)) await this.apply(seat, { type: "setAway", away: true });
     }
     this.afterChange();
   }
 
-  private scheduleNextHole(): void {
-    if (this.game.phase !== "holeOver") {
-      this.holeTimer?.clear();
-      this.holeTimer = null;
-      return;
-    }
-    if (this.holeTimer) return;
-    this.holeTimer = this.timers.after(() => {
-      this.holeTimer = null;
-      void this.enqueue(async () => {
-        if (this.game.phase === "holeOver") await this.apply("system", { type: "nextHole" });
-        this.afterChange();
+  private scheduleNextHole(due: { at: number } | null, now: number): void {
+    if (!due) this.timers.release("nextHole");
+    else if (!this.timers.holds("nextHole")) {
+      this.timers.at("nextHole", "", due.at, now, () => {
+        this.timers.release("nextHole");
+        void this.enqueue(async () => {
+          if (this.game.phase === "holeOver") await this.apply("system", { type: "nextHole" });
+          this.afterChange();
+        });
       });
-    }, deps().holeIntervalMs);
+    }
   }
 
-  /** Quick play: start 15 s after the second human joins, or at once when the table is full. */
-  private scheduleQuickStart(): void {
-    if (!this.isQuickPlay || this.game.phase !== "lobby") {
-      this.quickStartTimer?.clear();
-      this.quickStartTimer = null;
-      return;
-    }
-    const humans = this.game.seats.filter((seat) => seat.kind === "human").length;
-    const full = this.game.seats.every((seat) => seat.kind !== "empty");
-    if (full) {
-      void this.enqueue(() => this.startQuickPlay());
-    } else if (humans >= 2 && !this.quickStartTimer) {
-      this.quickStartTimer = this.timers.after(() => void this.enqueue(() => this.startQuickPlay()), deps().holeIntervalMs);
-    } else if (humans < 2) {
-      this.quickStartTimer?.clear();
-      this.quickStartTimer = null;
-    }
+  /** A full quick-play table starts at once; one waiting for more players keeps its first deadline. */
+  private scheduleQuickStart(due: QuickStartDue | null, now: number): void {
+    if (!due) this.timers.release("quickStart");
+    else if (due.now) void this.enqueue(() => this.startQuickPlay());
+    else if (!this.timers.holds("quickStart")) this.timers.at("quickStart", "", due.at, now, () => void this.enqueue(() => this.startQuickPlay()));
   }
 
   private async startQuickPlay(): Promise<void> {
-    this.quickStartTimer = null;
+    this.timers.release("quickStart");
     if (this.game.phase !== "lobby") return;
-    while (this.game.seats.some((seat) => seat.kind === "empty")) {
+    const cpus = quickStartCpus(this.game);
+    for (let added = 0; added < cpus; added++) {
       if (!(await this.apply("system", { type: "addCpu" })).ok) break;
     }
     await this.apply("system", { type: "start" });
     this.afterChange();
   }
 
-  /** Lobbies with no human for 5 minutes close; running games with no human action for 30 are abandoned. */
-  private scheduleIdleCheck(): void {
-    if (this.idleTimer) return;
-    this.idleTimer = this.timers.every(() => {
-      void this.enqueue(async () => {
-        const { lobbyIdleMs, abandonAfterMs } = deps();
-        const now = Date.now();
-        if (this.game.phase === "lobby" && this.seatClients.size === 0 && now - this.lastHumanActionAt > lobbyIdleMs) {
-          await this.apply("system", { type: "abandon" });
-          void this.disconnect(); // not awaited: disposal waits for this very queue
-        } else if (this.game.phase !== "lobby" && this.game.phase !== "gameOver" && now - this.lastHumanActionAt > abandonAfterMs) {
-          await this.apply("system", { type: "abandon" });
-          this.afterChange();
-        }
-      });
-    }, Math.min(60_000, deps().lobbyIdleMs));
+  private async checkIdle(): Promise<void> {
+    const verdict = idleVerdict(this.game, this.tablePresence(), this.tableSettings(), Date.now());
+    if (verdict === null) return;
+    await this.apply("system", { type: "abandon" });
+    if (verdict === "closeLobby") void this.disconnect(); // not awaited: disposal waits for this very queue
+    else this.afterChange();
   }
 
   /** The host left (lobby) or is gone past the reconnection window: the next human takes over. */
   private async passHostIfGone(): Promise<void> {
-    const host = this.game.host;
-    if (host >= 0 && this.seatClients.has(host)) return;
-    const next = this.game.seats.findIndex((seat, index) => seat.kind === "human" && this.seatClients.has(index) && index !== host);
-    if (next >= 0) await this.apply("system", { type: "setHost", seat: next });
+    const next = nextHost(this.game, this.tablePresence());
+    if (next !== null) await this.apply("system", { type: "setHost", seat: next });
   }
 
   private clearTimers(): void {
-    for (const timer of [this.cpuTimer, this.turnTimer, this.warningTimer, this.holeTimer, this.quickStartTimer, this.idleTimer]) timer?.clear();
-    this.cpuTimer = this.turnTimer = this.warningTimer = this.holeTimer = this.quickStartTimer = this.idleTimer = null;
+    this.timers.releaseSlots();
   }
 
   // --- helpers ---------------------------------------------------------------------------------

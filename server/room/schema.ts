@@ -1,4 +1,5 @@
-// The synchronized state (@colyseus/schema 5). Field names are the contract of protocol.md.
+// The synchronized state (@colyseus/schema 5). Field names are the contract of docs/protocol.md
+// (shared/protocol/state.ts).
 // Face-down slots carry "" for rank and suit for everyone; `drawn` is a view-only field that only
 // the seat's owner has in its StateView.
 import { Encoder, schema, t, type SchemaType } from "@colyseus/schema";

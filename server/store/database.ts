@@ -8,8 +8,7 @@ import { CodeTakenError, StoreError, StoreUnavailableError, UnknownGameError } f
 import type { PreparedEvent } from "./group-commit.ts";
 import { describeError, isConnectionError, sqlState } from "./pg-errors.ts";
 import type { GameRecord, GameStatus, NewEvent, SeatInfo, StoredEvent } from "./types.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isGameId } from "../../shared/protocol/index.ts";
 
 /** The pool of connections to the store's database, shared by its parts. */
 export class Database {
@@ -107,7 +106,7 @@ export class Database {
 export function checkGameId(gameId: string): void {
   // Not a uuid, so not a game; checked here because a malformed uuid in a batch would fail the
   // whole batch in PostgreSQL.
-  if (typeof gameId !== "string" || !UUID.test(gameId)) throw new UnknownGameError(String(gameId));
+  if (!isGameId(gameId)) throw new UnknownGameError(String(gameId));
 }
 
 /** Turns a unique violation of a game write into a typed error; null for any other error. */

@@ -4,7 +4,6 @@ import { randomInt, randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { Database } from "./database.ts";
 import { BadExportError, NotFinishedError, StoreError } from "./errors.ts";
-import { parseExport } from "./export-format.ts";
 import type { EventLog, GameExports, GolfExport } from "./types.ts";
 
 // The join codes' alphabet (docs/server.md): no 0/O or 1/I to confuse.
@@ -46,11 +45,10 @@ export class PgGameExports implements GameExports {
   }
 
   async importGame(doc: GolfExport, options: { hash?: string } = {}): Promise<string> {
-    const parsed = parseExport(doc);
     const gameId = randomUUID();
-    const createdAt = Date.parse(parsed.game.createdAt);
+    const createdAt = Date.parse(doc.game.createdAt);
     // The export keeps times relative to the first event; anchor them at the game's creation.
-    const events = parsed.events.map((event, i) =>
+    const events = doc.events.map((event, i) =>
       this.db.prepareEvent({ type: event.type, seat: event.seat, data: event.data, at: createdAt + event.at }, i, (n) => `events.${n}`, BadExportError),
     );
     await this.db.transaction("importGame", async (client) => {
@@ -66,14 +64,14 @@ export class PgGameExports implements GameExports {
         [
           gameId,
           code,
-          JSON.stringify(parsed.game.rules),
-          parsed.game.holes,
-          parsed.game.decks,
-          JSON.stringify(parsed.game.seats),
+          JSON.stringify(doc.game.rules),
+          doc.game.holes,
+          doc.game.decks,
+          JSON.stringify(doc.game.seats),
           new Date(createdAt),
-          parsed.game.endedAt === null ? null : new Date(parsed.game.endedAt),
-          JSON.stringify(parsed.game.totals),
-          JSON.stringify(parsed.game.winners),
+          doc.game.endedAt === null ? null : new Date(doc.game.endedAt),
+          JSON.stringify(doc.game.totals),
+          JSON.stringify(doc.game.winners),
           events.length,
           options.hash ?? null,
         ],

@@ -1,6 +1,7 @@
 // The store's parts, one interface per concern, and the shapes they read and write. The game server
 // codes against these names; open-store.ts builds the one implementation (PostgreSQL through `pg`).
 import type { EmbeddedPostgres } from "./embedded.ts";
+import type { GolfExport } from "../../shared/protocol/index.ts";
 
 /** An event the caller wants to append; the store assigns its seq. */
 export interface NewEvent {
@@ -104,26 +105,8 @@ export interface GameResult {
   winners?: number[];
 }
 
-/** The download format of a finished game (docs/http.md). */
-export interface GolfExport {
-  format: "golf-game";
-  version: 1;
-  game: {
-    id: string;
-    code: string;
-    /** ISO 8601 */
-    createdAt: string;
-    endedAt: string | null;
-    rules: Record<string, unknown>;
-    holes: number;
-    decks: number | null;
-    seats: { name: string; kind: string; profile: string }[];
-    totals: number[];
-    winners: number[];
-  };
-  /** `at` is ms since the first event. */
-  events: { seq: number; type: string; seat: number | null; at: number; data: unknown }[];
-}
+// The export format is part of the contract (shared/protocol/export.ts): the store writes and reads it.
+export type { GolfExport };
 
 export interface ShareOptions {
   title?: string;

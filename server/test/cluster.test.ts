@@ -8,15 +8,16 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { projectEvent, type GameEvent } from "../../shared/golf/index.ts";
 import { scratchDatabase } from "../testing.ts";
 import { LOCAL_METRICS_HEADERS } from "../limits.ts";
-import { auditGame, NodeProcess, Player, RedisServer, type Audit, type GameExportJson, type NodeSettings } from "../../bench/lib/cluster.ts";
+import { auditGame, NodeProcess, Player, RedisServer, type Audit, type ExportLog, type NodeSettings } from "../../bench/lib/cluster.ts";
 import { metricValue } from "../../bench/lib/prometheus.ts";
 import { sleep, until } from "../../bench/lib/time.ts";
 import { ThrowawayPostgres } from "../store/test/throwaway-postgres.ts";
+import type { GolfExport } from "../../shared/protocol/index.ts";
 
 /** Liveness bounds, not performance claims. */
 const WAIT = { timeout: 45_000, interval: 50 };
 const TEST_TIMEOUT = 150_000;
-/** Every code an `error` may carry (protocol.md). */
+/** Every code an `error` may carry (docs/protocol.md). */
 const ERROR_CODES = ["BAD_MESSAGE", "UNKNOWN_MESSAGE", "WRONG_PHASE", "NOT_YOUR_TURN", "ILLEGAL_MOVE", "NOT_HOST", "SPECTATOR", "RATE_LIMITED", "UNAVAILABLE"];
 // CPUs move at once: a room's clock only ticks with a patch, so a short CPU delay becomes ~1 s.
 // Public, so the live list (which never shows a private game) tells where each game runs.
@@ -74,7 +75,7 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
     await vi.waitFor(() => expect(players.map((p) => p.phase)).toEqual(players.map(() => "gameOver")), { timeout: 90_000, interval: 50 });
   }
 
-  async function exportFrom(node: NodeProcess, gameId: string): Promise<GameExportJson> {
+  async function exportFrom(node: NodeProcess, gameId: string): Promise<GolfExport> {
     return until(() => node.exportOf(gameId), 30_000, `the export of ${gameId}`);
   }
 
@@ -489,7 +490,7 @@ describe("auditGame", () => {
     { type: "drew", seat: 0, data: { source: "discard", card: card("K") } },
     { type: "swapped", seat: 0, data: { position: 1, card: card("K"), replaced: card("Q") } },
   ];
-  function exportOf(events: { type: string; seat: number | null; data: unknown }[]): GameExportJson {
+  function exportOf(events: { type: string; seat: number | null; data: unknown }[]): ExportLog {
     return {
       format: "golf-game",
       version: 1,

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Protocol } from "@colyseus/sdk";
 import { CPU_PROFILES, seededRng, verifyLog, type Rng } from "../../shared/golf/index.ts";
 import { startTestNode, type TestNode } from "../testing.ts";
-import { Bot, fetchExport, logOf, sleep, type ErrorMessage } from "./support.ts";
+import type { ErrorMessage } from "../../shared/protocol/index.ts";
+import { Bot, fetchExport, logOf, sleep } from "./support.ts";
 
 let node: TestNode;
 const bots: Bot[] = [];

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyLog, type GameEvent } from "../../shared/golf/index.ts";
 import { startTestNode, type TestNode } from "../testing.ts";
-import { Bot, fetchExport, logOf, type ErrorMessage, type EventMessage } from "./support.ts";
+import type { ErrorMessage, EventMessage } from "../../shared/protocol/index.ts";
+import { Bot, fetchExport, logOf } from "./support.ts";
 
 let node: TestNode;
 const bots: Bot[] = [];

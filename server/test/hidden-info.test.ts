@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EMPTY_STATE, evolve, verifyLog, type Card, type GameEvent, type GameState } from "../../shared/golf/index.ts";
 import { startTestNode, type TestNode } from "../testing.ts";
-import { Bot, decodeFrames, fetchExport, logOf, type BotOptions, type CardJson, type StateJson } from "./support.ts";
+import type { SyncedCard as CardJson, SyncedState as StateJson } from "../../shared/protocol/index.ts";
+import { Bot, decodeFrames, fetchExport, logOf, type BotOptions } from "./support.ts";
 
 let node: TestNode;
 const bots: Bot[] = [];

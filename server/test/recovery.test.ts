@@ -4,7 +4,8 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { projectEvent, verifyLog, type GameEvent } from "../../shared/golf/index.ts";
-import { Bot, type BotWelcome } from "../../bench/lib/bot.ts";
+import type { ErrorMessage, EventMessage, GolfExport, SyncedState, Welcome } from "../../shared/protocol/index.ts";
+import { Bot } from "../../bench/lib/bot.ts";
 import { plainMove } from "../../bench/lib/moves.ts";
 import { startTestNode, type TestNode } from "../testing.ts";
 import { freePort } from "../free-port.ts";
@@ -12,44 +13,7 @@ import { databaseBackends, gameIsLive, startServerProcess, WAIT, type Database, 
 
 // --- a scripted player --------------------------------------------------------------------------
 
-interface SlotView {
-  faceUp: boolean;
-}
-interface SeatView {
-  name: string;
-  kind: string;
-  connected: boolean;
-  away: boolean;
-  host: boolean;
-  cards: SlotView[];
-}
-interface TableView {
-  code: string;
-  gameId: string;
-  phase: string;
-  rules: string;
-  hole: number;
-  turn: number;
-  mustFlip: string;
-  drawnFrom: string;
-  lastSeq: number;
-  seats: SeatView[];
-}
-
-interface EventMessage {
-  seq: number;
-  type: string;
-  seat?: number | null;
-  data: unknown;
-  rid?: string;
-}
-interface ErrorMessage {
-  code: string;
-  message: string;
-  action?: string;
-  rid?: string;
-}
-type Received = { kind: "welcome"; data: { seat: number; token: string; code: string; gameId: string } } | { kind: "event"; data: EventMessage } | { kind: "error"; data: ErrorMessage };
+type Received = { kind: "welcome"; data: Welcome } | { kind: "event"; data: EventMessage } | { kind: "error"; data: ErrorMessage };
 
 /** An action the server answered with its effect: `seq` is the first event carrying its rid. */
 interface Ack {
@@ -66,7 +30,7 @@ interface Ack {
  * may, one action at a time, each tagged with a rid. It remembers every event it was ever shown, by
  * seq, across connections.
  */
-class Player extends Bot<TableView> {
+class Player extends Bot<SyncedState> {
   /** What this connection received, in order. */
   inbox: Received[] = [];
   /** Every event shown to this player, by seq, over all its connections. */
@@ -173,12 +137,11 @@ class Player extends Bot<TableView> {
     return this.mySeat();
   }
 
-  protected override onWelcome(message: BotWelcome): void {
+  protected override onWelcome(message: Welcome): void {
     this.inbox.push({ kind: "welcome", data: message });
   }
 
-  protected override onEvent(message: { seq: number; rid?: string }): void {
-    const data = message as EventMessage;
+  protected override onEvent(data: EventMessage): void {
     this.inbox.push({ kind: "event", data });
     const earlier = this.seen.get(data.seq);
     if (earlier && (earlier.type !== data.type || (earlier.seat ?? null) !== (data.seat ?? null))) {
@@ -188,8 +151,7 @@ class Player extends Bot<TableView> {
     if (this.inFlight && data.rid === this.inFlight.rid) this.acks.push({ rid: data.rid, action: this.inFlight.type, seq: data.seq, type: data.type, seat: data.seat ?? null });
   }
 
-  protected override onError(message: { code: string; rid?: string }): void {
-    const data = message as ErrorMessage;
+  protected override onError(data: ErrorMessage): void {
     this.inbox.push({ kind: "error", data });
     this.refusals.push(data);
     if (data.code === "UNAVAILABLE" && data.rid === undefined) this.told.toGo = true;
@@ -206,23 +168,18 @@ class Player extends Bot<TableView> {
 
 // --- helpers -------------------------------------------------------------------------------------
 
-interface ExportDoc {
-  game: { id: string; seats: { name: string; kind: string }[] };
-  events: { seq: number; type: string; seat: number | null; data: unknown }[];
-}
-
-async function fetchExport(url: string, gameId: string): Promise<ExportDoc> {
-  let doc: ExportDoc | null = null;
+async function fetchExport(url: string, gameId: string): Promise<GolfExport> {
+  let doc: GolfExport | null = null;
   // The game record is marked finished right after the last event goes out.
   await vi.waitFor(async () => {
     const response = await fetch(`${url}/api/games/${gameId}/export`);
     expect(response.status).toBe(200);
-    doc = (await response.json()) as ExportDoc;
+    doc = (await response.json()) as GolfExport;
   }, WAIT);
   return doc!;
 }
 
-function asGameEvents(doc: ExportDoc): GameEvent[] {
+function asGameEvents(doc: GolfExport): GameEvent[] {
   return doc.events.map((e) => ({ type: e.type, seat: e.seat, data: e.data }) as GameEvent);
 }
 
@@ -230,7 +187,7 @@ function asGameEvents(doc: ExportDoc): GameEvent[] {
  * The finished game's log is a legal game the engine replays to its end, and everything the player
  * was shown (acknowledged moves included) is in it, once, at the seq it was shown with.
  */
-function expectLogHoldsWhatWasSeen(doc: ExportDoc, players: Player[]): void {
+function expectLogHoldsWhatWasSeen(doc: GolfExport, players: Player[]): void {
   expect(doc.events.map((e) => e.seq)).toEqual(doc.events.map((_, index) => index + 1));
   const final = verifyLog(asGameEvents(doc));
   expect(final.phase).toBe("gameOver");

@@ -8,7 +8,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../free-port.ts";
 import { databaseBackends, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
-import { Bot, type EventMessage, type Welcome } from "./support.ts";
+import type { EventMessage, Welcome } from "../../shared/protocol/index.ts";
+import { Bot } from "./support.ts";
 
 const backends = databaseBackends("renumber");
 

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { GolfExport } from "../../shared/protocol/index.ts";
 import type { NodeOptions } from "../node.ts";
 import { APPEND_STATEMENT, FaultProxy } from "../store/test/fault-proxy.ts";
 import { scratchDatabase, startTestNode, type TestNode } from "../testing.ts";
@@ -108,7 +109,7 @@ describe.each(backends)("database faults under a live node ($name)", ({ open }) 
       await playToTheEnd(ann);
       expect(ann.closes).toEqual([]);
       expect(ann.errors).toEqual([]);
-      const doc = (await (await fetch(`${node.url}/api/games/${ann.welcome!.gameId}/export`)).json()) as { events: { seq: number; type: string; seat: number | null }[] };
+      const doc = (await (await fetch(`${node.url}/api/games/${ann.welcome!.gameId}/export`)).json()) as GolfExport;
       expect(doc.events.map((e) => e.seq)).toEqual(doc.events.map((_, i) => i + 1));
       expect(doc.events.filter((e) => e.type === "flippedInitial" && e.seat === 0)).toHaveLength(1);
     } finally {

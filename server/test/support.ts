@@ -6,10 +6,8 @@ import { decode, Reflection, type Decoder, type Iterator } from "@colyseus/schem
 import { PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
 import { unpack } from "msgpackr";
 import { seededRng, viewFromSyncedState, type Command, type GameEvent, type GameView, type Rng } from "../../shared/golf/index.ts";
+import type { ErrorMessage, EventMessage, GolfExport, SyncedState, Welcome } from "../../shared/protocol/index.ts";
 import { chooseMove, type PolicyOptions } from "../../bench/lib/moves.ts";
-import type { StateJson } from "../../bench/lib/state-json.ts";
-
-export type { CardJson, SeatJson, SlotJson, StateJson } from "../../bench/lib/state-json.ts";
 
 // --- frames ----------------------------------------------------------------------------------
 
@@ -47,7 +45,7 @@ export class RecordingClient extends Client {
 /** A frame decoded without the SDK: a fresh schema Decoder built from the reflection sent on join. */
 export type DecodedFrame =
   | { kind: "join"; index: number; at: number }
-  | { kind: "state"; index: number; at: number; full: boolean; state: StateJson }
+  | { kind: "state"; index: number; at: number; full: boolean; state: SyncedState }
   | { kind: "message"; index: number; at: number; type: string | number; message: unknown }
   | { kind: "error"; index: number; at: number; code: number; message: string }
   | { kind: "other"; index: number; at: number; code: number };
@@ -70,7 +68,7 @@ export function decodeFrames(frames: readonly Frame[]): DecodedFrame[] {
       case Protocol.ROOM_STATE_PATCH: {
         if (!decoder) throw new Error(`frame ${index}: state before the join handshake`);
         decoder.decode(bytes, it);
-        return { kind: "state", index, at, full: code === Protocol.ROOM_STATE, state: decoder.state.toJSON() as StateJson };
+        return { kind: "state", index, at, full: code === Protocol.ROOM_STATE, state: decoder.state.toJSON() as SyncedState };
       }
       case Protocol.ROOM_DATA: {
         const type = decode.stringCheck(bytes, it) ? decode.string(bytes, it) : decode.number(bytes, it);
@@ -88,37 +86,17 @@ export function decodeFrames(frames: readonly Frame[]): DecodedFrame[] {
 // --- the synchronized state as plain data ----------------------------------------------------
 
 /** The SDK's state of a room as plain data. */
-export function stateOf(room: Room): StateJson {
-  return (room.state as { toJSON(): unknown }).toJSON() as StateJson;
+export function stateOf(room: Room): SyncedState {
+  return (room.state as { toJSON(): unknown }).toJSON() as SyncedState;
 }
 
 /** What a seated client can tell from the synchronized state, in the engine's view shape. */
-export function viewFromState(state: StateJson, seat: number): GameView {
+export function viewFromState(state: SyncedState, seat: number): GameView {
   return viewFromSyncedState(state, seat);
 }
 
 // --- messages --------------------------------------------------------------------------------
 
-export interface Welcome {
-  gameId: string;
-  code: string;
-  seat: number;
-  role: "player" | "spectator";
-  token: string;
-}
-export interface EventMessage {
-  seq: number;
-  type: string;
-  seat?: number | null;
-  data: Record<string, unknown>;
-  rid?: string | number;
-}
-export interface ErrorMessage {
-  code: string;
-  message: string;
-  action?: string;
-  rid?: string | number;
-}
 export type Reply = { ok: true; event: EventMessage } | { ok: false; error: ErrorMessage };
 
 export interface BotOptions {
@@ -221,7 +199,7 @@ export class Bot {
   get token(): string {
     return this.welcome?.token ?? "";
   }
-  get state(): StateJson {
+  get state(): SyncedState {
     return stateOf(this.room);
   }
   get frames(): Frame[] {
@@ -380,26 +358,19 @@ export class Bot {
 
 // --- the export ------------------------------------------------------------------------------
 
-export interface GameExport {
-  format: string;
-  version: number;
-  game: { id: string; code: string; rules: Record<string, unknown>; holes: number; decks: number | null; seats: { name: string; kind: string; profile: string }[]; totals: number[]; winners: number[] };
-  events: { seq: number; type: string; seat: number | null; at: number; data: unknown }[];
-}
-
 /** The finished game's export; waits out the moment between game over and the store marking it finished. */
-export async function fetchExport(url: string, gameId: string, timeoutMs = 30_000): Promise<GameExport> {
+export async function fetchExport(url: string, gameId: string, timeoutMs = 30_000): Promise<GolfExport> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await fetch(`${url}/api/games/${gameId}/export`);
-    if (response.status === 200) return (await response.json()) as GameExport;
+    if (response.status === 200) return (await response.json()) as GolfExport;
     if (response.status !== 404 || Date.now() > deadline) throw new Error(`export of ${gameId}: HTTP ${response.status} ${await response.text()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 /** The export's events as engine events. */
-export function logOf(doc: GameExport): GameEvent[] {
+export function logOf(doc: GolfExport): GameEvent[] {
   return doc.events.map((e) => ({ type: e.type, seat: e.seat, data: e.data }) as GameEvent);
 }
 

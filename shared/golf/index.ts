@@ -14,4 +14,5 @@ export * from "./synced-view.ts";
 export * from "./profiles.ts";
 export * from "./moves.ts";
 export * from "./pacing.ts";
+export * from "./table-policy.ts";
 export * from "./cpu/index.ts";

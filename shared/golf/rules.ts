@@ -1,5 +1,4 @@
-// House rules and scoring, exactly as ../../spec golf-rules.md states them. Everything here is pure.
-import { z } from "zod";
+// House rules and scoring, exactly as docs/rules.md states them. Everything here is pure.
 import type { Card } from "./cards.ts";
 
 export const FLIP_MODES = ["never", "always", "endgame"] as const;
@@ -33,15 +32,7 @@ export const STANDARD_RULES: HouseRules = Object.freeze({
   ...Object.fromEntries(BOOLEAN_RULES.map((name) => [name, false])),
 } as HouseRules);
 
-/** The shape of a (partial) rules object from a client: unknown names are refused, not ignored. */
-export const rulesPatchSchema = z
-  .object({
-    flipMode: z.enum(FLIP_MODES),
-    initialFlips: z.union([z.literal(0), z.literal(1), z.literal(2)]),
-    ...Object.fromEntries(BOOLEAN_RULES.map((name) => [name, z.boolean()])),
-  } as Record<string, z.ZodType>)
-  .partial()
-  .strict();
+/** Some of the house rules, to merge into others (shared/protocol/rules.ts checks a client's). */
 export type RulesPatch = Partial<HouseRules>;
 
 const RULE_NAMES = Object.keys(STANDARD_RULES) as (keyof HouseRules)[];

@@ -1,4 +1,4 @@
-// A client sees only the synchronized state (protocol.md's GolfState). This turns that state into the
+// A client sees only the synchronized state (docs/protocol.md's GolfState). This turns that state into the
 // engine's GameView of one seat, so clients, bots and test players ask the shared `legalCommands`
 // and `cpuCommand` instead of knowing the rules themselves.
 // The schema carries the discard pile's top card only; the view's pile is that one card, which is
@@ -27,7 +27,7 @@ export interface SeatLike {
   cards: Iterable<SlotLike>;
   drawn?: CardLike | null;
 }
-/** The fields of GolfState (protocol.md) a bot reads. */
+/** The fields of GolfState (docs/protocol.md) a bot reads. */
 export interface TableState {
   phase: string;
   rules: string;

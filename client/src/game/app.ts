@@ -2,8 +2,9 @@
 // Phaser game (a full-screen canvas with the DOM HUD over it) and opens the live table, the
 // watcher or the replay viewer on it.
 import Phaser from "phaser";
-import { api, ApiError, type GolfExport } from "../net/api.ts";
-import { GameLink, JoinError, type CreateOptions, type JoinHow } from "../net/connection.ts";
+import type { CreateOptionsInput as CreateOptions, GolfExport } from "../../../shared/protocol/index.ts";
+import { api, ApiError } from "../net/api.ts";
+import { GameLink, JoinError, type JoinHow } from "../net/connection.ts";
 import { savedName } from "../prefs.ts";
 import { setScene } from "../surface.ts";
 import { button, h, replace } from "../ui/dom.ts";

@@ -3,7 +3,8 @@
 // calls legal and sends the player's clicks and keys as actions. The DOM around the table (top bar,
 // hint line, lobby panel, score sheet, connection banner, toasts) is the HUD's (table-hud.ts).
 import type { Command } from "../../../shared/golf/index.ts";
-import type { GameEventMessage, GameLink, ServerErrorMessage } from "../net/connection.ts";
+import type { ErrorMessage, EventMessage } from "../../../shared/protocol/index.ts";
+import type { GameLink } from "../net/connection.ts";
 import type { GolfSnapshot } from "../net/snapshot.ts";
 import type { SurfaceProvider } from "../surface.ts";
 import { toast } from "../ui/toast.ts";
@@ -31,7 +32,7 @@ export class LiveTable implements SurfaceProvider {
   private readonly hud: TableHud;
   /** Seat indices change at the start (seats close up in play order): lobby indices until then. */
   private lobbyIndexing = true;
-  private readonly queue: GameEventMessage[] = [];
+  private readonly queue: EventMessage[] = [];
   private settleTimer = 0;
   private publicHeld: CardFace | null = null;
   private pending: { rid: string; at: number } | null = null;
@@ -141,7 +142,7 @@ export class LiveTable implements SurfaceProvider {
   }
 
   /** Bookkeeping every event needs, animated or not. `live` is false for the replayed history. */
-  private note(event: GameEventMessage, live: boolean): void {
+  private note(event: EventMessage, live: boolean): void {
     const data = event.data ?? {};
     if (this.pending && event.rid === this.pending.rid) this.pending = null;
     switch (event.type) {
@@ -257,7 +258,7 @@ export class LiveTable implements SurfaceProvider {
     this.settle();
   }
 
-  private onError(error: ServerErrorMessage): void {
+  private onError(error: ErrorMessage): void {
     if (this.pending && (error.rid === undefined || error.rid === this.pending.rid)) this.pending = null;
     this.hud.showError(error);
   }

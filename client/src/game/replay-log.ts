@@ -1,7 +1,7 @@
 // The replay's data side, without any drawing: checking an export through the engine, and the
 // protocol-shaped state snapshot of a replayed moment (what window.golf.state() shows).
 import { isRanked, verifyLog, type GameEvent, type GameState } from "../../../shared/golf/index.ts";
-import type { GolfExport } from "../net/api.ts";
+import type { GolfExport } from "../../../shared/protocol/index.ts";
 import type { GolfSnapshot } from "../net/snapshot.ts";
 import { modelFromEngine, type Viewpoint } from "./model.ts";
 

@@ -3,7 +3,8 @@
 // keyboard (left/right step, Home/End, space plays), a link to the current move (#seq), a
 // full-reveal view or "what this seat saw", export download, import upload and share links.
 import { EMPTY_STATE, evolve, projectEvent, type GameEvent, type GameState } from "../../../shared/golf/index.ts";
-import { api, type GolfExport } from "../net/api.ts";
+import type { GolfExport } from "../../../shared/protocol/index.ts";
+import { api } from "../net/api.ts";
 import type { SurfaceProvider } from "../surface.ts";
 import { button, h, replace } from "../ui/dom.ts";
 import { icon } from "../ui/icons.ts";

@@ -3,7 +3,8 @@
 // and the toasts that announce what others did. It reads the synchronized state and the session;
 // every action goes back to the controller (live-table.ts), which decides and sends.
 import { BOOLEAN_RULES, type Command } from "../../../shared/golf/index.ts";
-import type { GameEventMessage, GameLink, LinkStatus, ServerErrorMessage } from "../net/connection.ts";
+import type { ErrorMessage, EventMessage } from "../../../shared/protocol/index.ts";
+import type { GameLink, LinkStatus } from "../net/connection.ts";
 import type { GolfSnapshot } from "../net/snapshot.ts";
 import { BOOLEAN_RULE_TEXT, FLIP_MODE_TEXT } from "../rules-text.ts";
 import { button, h, replace } from "../ui/dom.ts";
@@ -89,7 +90,7 @@ export class TableHud {
   // ---- Announcements -----------------------------------------------------------------------------
 
   /** A toast for what others (or the server on our behalf) just did; only for live events. */
-  announce(event: GameEventMessage): void {
+  announce(event: EventMessage): void {
     const data = event.data ?? {};
     const seat = typeof event.seat === "number" ? event.seat : -1;
     const me = this.session.me;
@@ -119,7 +120,7 @@ export class TableHud {
     toast("10 seconds left: make your move!", "error", 3500);
   }
 
-  showError(error: ServerErrorMessage): void {
+  showError(error: ErrorMessage): void {
     play("error");
     const words = ERROR_WORDS[error.code];
     const message = error.message && error.message !== error.code ? error.message : words ?? error.code;

@@ -1,16 +1,7 @@
-// The HTTP API of protocol.md (plain fetch, no SDK: the lobby uses it before anything else loads).
+// The HTTP API of docs/protocol.md (plain fetch, no SDK: the lobby uses it before anything else loads).
 
-// The server's own shapes (type-only: erased from the bundle).
-export type { LiveGame } from "../../../server/http/api.ts";
-export type { GolfExport } from "../../../server/store/types.ts";
-import type { LiveGame } from "../../../server/http/api.ts";
-import type { GolfExport } from "../../../server/store/types.ts";
-
-export interface CpuProfileInfo {
-  name: string;
-  style: string;
-  traits: Record<string, number>;
-}
+// The bodies are the contract's (type-only: erased from the bundle, zod stays out of it).
+import type { CpuProfileInfo, GolfExport, ImportAnswer, LiveGame, ShareAnswer, SharedGame, ShareRequest } from "../../../shared/protocol/index.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -55,12 +46,12 @@ export const api = {
   cpuProfiles: () => call<CpuProfileInfo[]>("/api/cpu-profiles"),
   exportOf: (gameId: string) => call<GolfExport>(`/api/games/${encodeURIComponent(gameId)}/export`),
   importGame: (doc: unknown) =>
-    call<{ gameId: string }>("/api/games/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) }),
-  share: (gameId: string, options: { title?: string; expiresDays?: number } = {}) =>
-    call<{ code: string; url: string }>(`/api/games/${encodeURIComponent(gameId)}/share`, {
+    call<ImportAnswer>("/api/games/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) }),
+  share: (gameId: string, options: ShareRequest = {}) =>
+    call<ShareAnswer>(`/api/games/${encodeURIComponent(gameId)}/share`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(options),
     }),
-  sharedGame: (code: string) => call<{ title: string; views: number; export: GolfExport }>(`/api/shares/${encodeURIComponent(code)}`),
+  sharedGame: (code: string) => call<SharedGame>(`/api/shares/${encodeURIComponent(code)}`),
 };

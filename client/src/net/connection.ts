@@ -6,55 +6,22 @@
 // last event seq it saw, so the server sends what it missed).
 import { Client, type Room } from "@colyseus/sdk";
 import { saveSeatTicket, seatTicket } from "../prefs.ts";
+import { CLOSE_CODES, ROOM_NAME, type JoinFailureCode } from "../../../shared/protocol/room.ts";
+import type { CreateOptionsInput, EventMessage, JoinOptionsInput, ServerMessages, Welcome } from "../../../shared/protocol/index.ts";
 import { snapshotOf, type GolfSnapshot } from "./snapshot.ts";
-
-export type Role = "player" | "spectator";
-
-export interface Welcome {
-  gameId: string;
-  code: string;
-  seat: number;
-  role: Role;
-  token: string;
-}
-
-export interface GameEventMessage {
-  seq: number;
-  type: string;
-  seat?: number | null;
-  data: Record<string, unknown>;
-  rid?: string | number;
-}
-
-export interface ServerErrorMessage {
-  code: string;
-  message: string;
-  action?: string;
-  rid?: string | number;
-}
 
 /** connected · reconnecting (the SDK retries the same session) · rejoining (a new join with the
  *  seat token) · superseded (this seat was taken over by a newer window) · lost · closed (we left). */
 export type LinkStatus = "connected" | "reconnecting" | "rejoining" | "superseded" | "lost" | "closed";
 
-export interface CreateOptions {
-  name: string;
-  seats?: number;
-  cpus?: number | string[];
-  rules?: Record<string, unknown>;
-  holes?: number;
-  decks?: number;
-  turnSeconds?: number;
-  cpuDelayMs?: number;
-  private?: boolean;
-}
-
 export type JoinHow =
-  | { kind: "create"; options: CreateOptions }
+  | { kind: "create"; options: CreateOptionsInput }
   | { kind: "quick"; name: string }
   | { kind: "join"; code: string; name: string; spectate?: boolean };
 
-export type JoinFailure = "BAD_OPTIONS" | "BAD_TOKEN" | "NOT_FOUND" | "UNAVAILABLE" | "NETWORK";
+/** The join failures this client tells apart; anything else is NETWORK. */
+const KNOWN_JOIN_FAILURES = ["BAD_OPTIONS", "BAD_TOKEN", "NOT_FOUND", "UNAVAILABLE"] as const satisfies readonly JoinFailureCode[];
+export type JoinFailure = (typeof KNOWN_JOIN_FAILURES)[number] | "NETWORK";
 
 export class JoinError extends Error {
   constructor(
@@ -69,21 +36,16 @@ export class JoinError extends Error {
 /** Maps an SDK rejection to the protocol's join failure codes. */
 function joinError(error: unknown): JoinError {
   const message = error instanceof Error ? error.message : String(error);
-  for (const code of ["BAD_OPTIONS", "BAD_TOKEN", "NOT_FOUND", "UNAVAILABLE"] as const) {
+  for (const code of KNOWN_JOIN_FAILURES) {
     if (message.startsWith(code)) return new JoinError(code, message.slice(code.length).replace(/^[:\s-]+/, "") || code);
   }
   if (/not found/i.test(message)) return new JoinError("NOT_FOUND", "that game does not exist (or has finished)");
   return new JoinError("NETWORK", message || "the server cannot be reached");
 }
 
-interface LinkEvents {
+interface LinkEvents extends ServerMessages {
   state: GolfSnapshot;
-  event: GameEventMessage;
-  error: ServerErrorMessage;
   status: LinkStatus;
-  welcome: Welcome;
-  timerWarning: { seat: number; endsAt: number };
-  playAgain: { code: string };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -103,7 +65,7 @@ export class GameLink {
   snapshot: GolfSnapshot | null = null;
   status: LinkStatus = "connected";
   /** Every `event` message received, in seq order, without repeats. */
-  readonly received: GameEventMessage[] = [];
+  readonly received: EventMessage[] = [];
 
   private constructor(private name: string) {}
 
@@ -113,8 +75,8 @@ export class GameLink {
     const link = new GameLink(name);
     let room: Room;
     try {
-      if (how.kind === "create") room = await link.client.create("golf", how.options);
-      else if (how.kind === "quick") room = await link.client.joinOrCreate("golf", { name });
+      if (how.kind === "create") room = await link.client.create(ROOM_NAME, how.options);
+      else if (how.kind === "quick") room = await link.client.joinOrCreate(ROOM_NAME, { name } satisfies JoinOptionsInput);
       else {
         const ticket = how.spectate ? null : seatTicket(how.code);
         room = await link.client.joinById(how.code.toUpperCase(), {
@@ -123,7 +85,7 @@ export class GameLink {
           ...(how.spectate ? { spectate: true } : {}),
           // From the start: the whole history (projected for us) fills the score sheet.
           sinceSeq: 0,
-        });
+        } satisfies JoinOptionsInput);
       }
     } catch (error) {
       throw joinError(error);
@@ -184,7 +146,7 @@ export class GameLink {
     old?.removeAllListeners();
     await old?.leave(true).catch(() => undefined);
     try {
-      const room = await this.client.joinById(code, { name: this.name, sinceSeq: this.lastEventSeq });
+      const room = await this.client.joinById(code, { name: this.name, sinceSeq: this.lastEventSeq } satisfies JoinOptionsInput);
       this.attach(room);
       await this.waitForWelcome();
     } catch (error) {
@@ -211,19 +173,19 @@ export class GameLink {
     room.reconnection.maxRetries = 8;
     room.reconnection.minUptime = 1000;
 
-    room.onMessage("welcome", (welcome: Welcome) => {
+    room.onMessage("welcome", (welcome: ServerMessages["welcome"]) => {
       this.welcome = welcome;
       if (welcome.role === "player" && welcome.token) saveSeatTicket(welcome.code, { token: welcome.token, gameId: welcome.gameId });
       this.emit("welcome", welcome);
     });
-    room.onMessage("event", (event: GameEventMessage) => {
+    room.onMessage("event", (event: ServerMessages["event"]) => {
       if (typeof event?.seq !== "number" || event.seq <= this.lastEventSeq) return; // a repeat after a rejoin
       this.received.push(event);
       this.emit("event", event);
     });
-    room.onMessage("error", (error: ServerErrorMessage) => this.emit("error", error));
-    room.onMessage("timerWarning", (warning: { seat: number; endsAt: number }) => this.emit("timerWarning", warning));
-    room.onMessage("playAgain", (answer: { code: string }) => this.emit("playAgain", answer));
+    room.onMessage("error", (error: ServerMessages["error"]) => this.emit("error", error));
+    room.onMessage("timerWarning", (warning: ServerMessages["timerWarning"]) => this.emit("timerWarning", warning));
+    room.onMessage("playAgain", (answer: ServerMessages["playAgain"]) => this.emit("playAgain", answer));
     room.onMessage("*", () => undefined); // anything newer than this client: ignore quietly
 
     room.onStateChange((state: unknown) => {
@@ -239,7 +201,7 @@ export class GameLink {
     });
     room.onLeave((code: number) => {
       if (room !== this.room || this.leaving) return;
-      if (code === 4000) {
+      if (code === CLOSE_CODES.replaced) {
         // The server let us go on purpose: a newer connection took this seat, or the game is over.
         this.setStatus(this.snapshot?.phase === "gameOver" ? "closed" : "superseded");
         return;
@@ -265,7 +227,7 @@ export class GameLink {
           name: this.name,
           ...(welcome.role === "player" && welcome.token ? { token: welcome.token } : { spectate: true }),
           sinceSeq: this.lastEventSeq,
-        });
+        } satisfies JoinOptionsInput);
         if (this.leaving) {
           void room.leave(true);
           return;

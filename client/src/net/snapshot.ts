@@ -1,54 +1,19 @@
-// A plain copy of the synchronized state (protocol.md, "Synchronized state"), read by field name
+// A plain copy of the synchronized state (docs/protocol.md, "The synchronized state"), read by field name
 // from whatever the SDK decoded (it decodes by reflection: no server schema classes here).
+import type { SyncedCard, SyncedSeat, SyncedSlot, SyncedState } from "../../../shared/protocol/state.ts";
 
-export interface CardSnap {
-  rank: string;
-  suit: string;
-}
+export type CardSnap = SyncedCard;
+export type SlotSnap = SyncedSlot;
 
-export interface SlotSnap {
-  faceUp: boolean;
-  rank: string;
-  suit: string;
-}
-
-export interface SeatSnap {
-  name: string;
-  kind: "empty" | "human" | "cpu";
-  profile: string;
-  connected: boolean;
-  away: boolean;
-  host: boolean;
-  total: number;
-  holeScore: number;
-  holesWon: number;
-  cards: SlotSnap[];
+export interface SeatSnap extends Omit<SyncedSeat, "drawn"> {
   /** The card this seat holds, in its owner's view only; null otherwise. */
   drawn: CardSnap | null;
 }
 
-export interface GolfSnapshot {
-  code: string;
-  gameId: string;
-  phase: "lobby" | "initialFlip" | "playing" | "finalTurn" | "holeOver" | "gameOver";
-  /** The active house rules as a JSON string. */
-  rules: string;
-  decks: number;
-  hole: number;
-  holes: number;
-  dealer: number;
+/** The synchronized state with every field present: a card that is not there is null. */
+export interface GolfSnapshot extends Omit<SyncedState, "seats" | "discardTop"> {
   seats: SeatSnap[];
-  turn: number;
-  finisher: number;
-  mustFlip: "" | "required" | "optional";
-  deckCount: number;
   discardTop: CardSnap | null;
-  discardCount: number;
-  drawnFrom: "" | "deck" | "discard";
-  turnEndsAt: number;
-  spectators: number;
-  ranked: boolean;
-  lastSeq: number;
 }
 
 type Loose = Record<string, unknown> | undefined | null;

@@ -4,7 +4,8 @@
 import { CPU_PROFILES } from "../../../shared/golf/profiles.ts";
 import { BOOLEAN_RULES, FLIP_MODES, type BooleanRule, type FlipMode } from "../../../shared/golf/rules.ts";
 import { BOOLEAN_RULE_TEXT, FLIP_MODE_TEXT, INITIAL_FLIPS_TEXT } from "../rules-text.ts";
-import { api, type LiveGame } from "../net/api.ts";
+import type { LiveGame } from "../../../shared/protocol/index.ts";
+import { api } from "../net/api.ts";
 import { savedName, saveName } from "../prefs.ts";
 import { button, h, replace } from "./dom.ts";
 import { toast } from "./toast.ts";

@@ -15,7 +15,7 @@ import {
   type GameState,
   type RulesPatch,
 } from "../../../shared/golf/index.ts";
-import type { GolfExport } from "../../src/net/api.ts";
+import type { GolfExport } from "../../../shared/protocol/index.ts";
 
 export interface PlayedGameOptions {
   seats?: number;

@@ -1,7 +1,12 @@
-// Validation of what clients send (zod, by hand: a bad payload gets an `error`, never a disconnect).
+// Every message a client may send (`room.send(type, payload)`), as zod schemas. A payload that does
+// not parse is answered with an `error` (BAD_MESSAGE), never with a disconnect. Adding a message is
+// one schema here, one engine command (shared/golf) and one handler in the room.
 import { z } from "zod";
-import { checkDisplayName, CPU_PROFILES, LIMITS, rulesPatchSchema, type Command } from "../../shared/golf/index.ts";
+import type { Command } from "../golf/index.ts";
+import { rulesPatchSchema } from "./rules.ts";
 
+/** A request id: echoed on the answers to the action that carried it. */
+export type Rid = string | number;
 const rid = z.union([z.string().max(32), z.number().finite()]).optional();
 const position = z.number().int().min(0).max(5);
 
@@ -25,6 +30,8 @@ export const messageSchemas = {
 } as const;
 export type MessageType = keyof typeof messageSchemas;
 export const MESSAGE_TYPES = Object.keys(messageSchemas) as MessageType[];
+/** The payload of one client message type, as a client writes it. */
+export type MessagePayload<T extends MessageType> = z.input<(typeof messageSchemas)[T]>;
 
 /** The engine command a validated message asks for (playAgain is the room's own). */
 export function commandFor(type: Exclude<MessageType, "playAgain">, payload: Record<string, unknown>): Command {
@@ -32,7 +39,8 @@ export function commandFor(type: Exclude<MessageType, "playAgain">, payload: Rec
   return { type, ...rest } as Command;
 }
 
-export function ridOf(payload: unknown): string | number | undefined {
+/** The rid of any payload, valid or not, so even a refusal can be matched to its action. */
+export function ridOf(payload: unknown): Rid | undefined {
   if (payload && typeof payload === "object" && "rid" in payload) {
     const value = (payload as { rid: unknown }).rid;
     if ((typeof value === "string" && value.length <= 32) || (typeof value === "number" && Number.isFinite(value))) return value;
@@ -40,39 +48,7 @@ export function ridOf(payload: unknown): string | number | undefined {
   return undefined;
 }
 
-const profileName = z.string().refine((name) => CPU_PROFILES.some((profile) => profile.name.toLowerCase() === name.trim().toLowerCase()), "unknown CPU personality");
-
-/** A display name, checked and normalized by the engine's own rule (shared/golf/names.ts). */
-const displayName = z.string().transform((raw, ctx) => {
-  const checked = checkDisplayName(raw);
-  if (checked.ok) return checked.name;
-  ctx.addIssue({ code: "custom", message: checked.reason });
-  return z.NEVER;
-});
-
-/** Options of client.create / joinOrCreate (protocol.md, Rooms). */
-export const createOptionsSchema = z.object({
-  name: displayName,
-  seats: z.number().int().min(LIMITS.minSeats).max(LIMITS.maxSeats).optional(),
-  cpus: z.union([z.number().int().min(0).max(5), z.array(profileName).max(5)]).optional(),
-  rules: rulesPatchSchema.optional(),
-  holes: z.number().int().min(LIMITS.minHoles).max(LIMITS.maxHoles).optional(),
-  decks: z.number().int().min(LIMITS.minDecks).max(LIMITS.maxDecks).optional(),
-  turnSeconds: z.number().int().min(0).max(LIMITS.maxTurnSeconds).optional(),
-  cpuDelayMs: z.number().int().min(0).max(10_000).optional(),
-  private: z.boolean().optional(),
-});
-export type CreateOptions = z.infer<typeof createOptionsSchema>;
-
-/** Options of a join (joinById / joinOrCreate / create's own join). */
-export const joinOptionsSchema = z.object({
-  name: displayName.optional(),
-  token: z.string().max(200).optional(),
-  spectate: z.boolean().optional(),
-  sinceSeq: z.number().int().min(0).optional(),
-});
-export type JoinOptions = z.infer<typeof joinOptionsSchema>;
-
+/** Zod's issues in one line, each prefixed by where it is. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join(".") || "options"}: ${issue.message}`).join("; ");
 }

@@ -1,0 +1,59 @@
+// The synchronized state (@colyseus/schema) as plain data: what `room.state.toJSON()` gives a
+// client. server/room/schema.ts declares the same fields for the encoder; the field names are fixed.
+import type { MustFlip, Phase, SeatKind } from "../golf/index.ts";
+
+/** A face-up card. A Joker's suit is "". */
+export interface SyncedCard {
+  rank: string;
+  suit: string;
+}
+
+/** One of a seat's six positions; rank and suit are "" while it is face-down, for everyone. */
+export interface SyncedSlot extends SyncedCard {
+  faceUp: boolean;
+}
+
+export interface SyncedSeat {
+  name: string;
+  kind: SeatKind;
+  profile: string;
+  connected: boolean;
+  /** A CPU is playing for this human. */
+  away: boolean;
+  host: boolean;
+  total: number;
+  holeScore: number;
+  holesWon: number;
+  cards: SyncedSlot[];
+  /** The card this seat holds: in its owner's view only. */
+  drawn?: SyncedCard;
+}
+
+export interface SyncedState {
+  code: string;
+  gameId: string;
+  phase: Phase;
+  /** The house rules in play, as a JSON string. */
+  rules: string;
+  decks: number;
+  hole: number;
+  holes: number;
+  dealer: number;
+  /** In the lobby one per table seat; from the start the seats in play, in turn order. */
+  seats: SyncedSeat[];
+  /** The seat to act, or -1. */
+  turn: number;
+  /** The seat that went out first, or -1. */
+  finisher: number;
+  mustFlip: MustFlip;
+  deckCount: number;
+  discardTop: SyncedCard;
+  discardCount: number;
+  drawnFrom: "" | "deck" | "discard";
+  /** Epoch ms; 0 = no timer. */
+  turnEndsAt: number;
+  spectators: number;
+  ranked: boolean;
+  /** The seq of the last event this state includes. */
+  lastSeq: number;
+}
