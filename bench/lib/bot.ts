@@ -34,10 +34,16 @@ export interface BotOptions<State> {
   onAnswer?: (answer: Answer) => void;
   /** How long after an error the bot looks again (default 34 ms). */
   retryMs?: number;
-  /** The pause before each move in ms (default none: a move goes out as soon as it may). */
-  thinkMs?: () => number;
+  /**
+   * The pause in ms before the move the bot has found (default none: it goes out as soon as it may);
+   * after that pause the bot looks again and asks again with `paused` true. A think time answers
+   * `paused ? 0 : ms`; a rate limit answers how long until its bucket has a token (0: take it).
+   */
+  pace?: (paused: boolean) => number;
   /** The rid of the bot's n-th action (default "n"). */
   rid?: (n: number) => string;
+  /** Drives on after an error answering its move: in `retryMs` (default), or only at the next change ("change"). */
+  afterError?: "retry" | "change";
 }
 
 export class Bot<State = unknown> {
@@ -112,7 +118,11 @@ export class Bot<State = unknown> {
       this.matchAnswer(message.rid, message.code);
       this.changed();
     });
-    room.onMessage("*", () => undefined); // anything else: nothing to do
+    room.onMessage("*", (type: string | number, message: unknown) => {
+      if (this.room !== room) return;
+      this.onOtherMessage(type, message);
+      this.changed();
+    });
     room.onStateChange(() => {
       if (this.room !== room) return;
       this.onState();
@@ -129,6 +139,7 @@ export class Bot<State = unknown> {
     };
     room.onLeave(closed);
     room.onDrop(closed);
+    this.onAttach(room);
     await this.ready(welcome);
     this.drive();
   }
@@ -136,7 +147,7 @@ export class Bot<State = unknown> {
   /** The host's start: sends `start` and plays from then on. */
   start(): void {
     this.playing = true;
-    this.send("start", {});
+    this.sendAction("start", {});
   }
 
   play(): void {
@@ -156,7 +167,7 @@ export class Bot<State = unknown> {
   }
 
   /** Sends an action with a fresh rid; its answer comes back through the hooks and `onAnswer`. */
-  send(type: string, payload: Record<string, unknown>): string {
+  sendAction(type: string, payload: Record<string, unknown>): string {
     const rid = this.options.rid?.(++this.count) ?? String(++this.count);
     this.inFlight = { rid, type, sentAt: performance.now() };
     this.room.send(type, { ...payload, rid });
@@ -182,12 +193,16 @@ export class Bot<State = unknown> {
     return this.seat;
   }
 
+  /** The room of a new connection, its handlers set, before `ready`. */
+  protected onAttach(_room: Room): void {}
   protected onWelcome(_message: Welcome): void {}
   /** Every event of this connection (the `connection`-th), before its rid is matched. */
   protected onEvent(_message: EventMessage, _connection: number): void {}
   protected onError(_message: ErrorMessage): void {}
   /** A state (full or patch) arrived on this connection, before the bot looks for a move. */
   protected onState(): void {}
+  /** Any message but welcome, event and error. */
+  protected onOtherMessage(_type: string | number, _message: unknown): void {}
   /** The connection closed (leave or drop), with the action that was in flight, if any. */
   protected onClosed(_code: number, _inFlight: { rid: string; type: string } | null): void {}
   /** After every message, state change and close. */
@@ -202,27 +217,25 @@ export class Bot<State = unknown> {
     this.inFlight = null;
     this.options.onAnswer?.({ type: inFlight.type, sentAt: inFlight.sentAt, latencyMs: performance.now() - inFlight.sentAt, error });
     if (error === undefined) return this.drive();
-    if (this.playing) this.timer ??= setTimeout(() => {
+    if (this.playing && this.options.afterError !== "change") this.timer ??= setTimeout(() => {
       this.timer = null;
       this.drive();
     }, this.options.retryMs ?? 34);
   }
 
-  protected drive(): void {
+  protected drive(paused = false): void {
     if (!this.playing || this.inFlight || this.timer || !this.connected) return;
     const move = this.nextMove();
     if (!move) return;
-    const think = this.options.thinkMs?.() ?? 0;
-    if (think <= 0) {
-      this.send(move.type, move.payload);
+    const wait = this.options.pace?.(paused) ?? 0;
+    if (wait <= 0) {
+      this.sendAction(move.type, move.payload);
       return;
     }
-    // After the pause the state may have moved on: choose again.
+    // After the pause the state may have moved on: look again.
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (!this.playing || this.inFlight || !this.connected) return;
-      const now = this.nextMove();
-      if (now) this.send(now.type, now.payload);
-    }, think);
+      this.drive(true);
+    }, wait);
   }
 }

@@ -102,7 +102,7 @@ class Player extends Bot<SyncedState> {
   }
 
   async act(type: string, payload: Record<string, unknown> = {}): Promise<Ack> {
-    const rid = this.send(type, payload);
+    const rid = this.sendAction(type, payload);
     await vi.waitFor(() => expect(this.answered(rid)).toBe(true), WAIT);
     const ack = this.acks.find((a) => a.rid === rid);
     if (!ack) throw new Error(`${type} refused: ${JSON.stringify(this.refusals.find((r) => r.rid === rid))}`);
