@@ -8,7 +8,7 @@
 // `onAnswer` callback, or a subclass's hooks (bench/lib/cluster.ts's Player records for an audit).
 import type net from "node:net";
 import type { Client, Room } from "@colyseus/sdk";
-import type { ErrorMessage, EventMessage, Welcome } from "../../shared/protocol/index.ts";
+import type { ErrorMessage, EventMessage, Rid, Welcome } from "../../shared/protocol/index.ts";
 
 export interface Move {
   type: string;
@@ -41,7 +41,12 @@ export interface BotOptions<State> {
    */
   pace?: (paused: boolean) => number;
   /** The rid of the bot's n-th action (default "n"). */
-  rid?: (n: number) => string;
+  rid?: (n: number) => Rid;
+  /**
+   * Keep the SDK's own reconnection after a drop (default off: a bot reconnects only when told to);
+   * the bot plays on once the SDK has the connection back.
+   */
+  sdkReconnection?: boolean;
   /** Drives on after an error answering its move: in `retryMs` (default), or only at the next change ("change"). */
   afterError?: "retry" | "change";
 }
@@ -59,7 +64,7 @@ export class Bot<State = unknown> {
   connected = false;
   /** Connections made so far (1 = the first). */
   connections = 0;
-  inFlight: { rid: string; type: string; sentAt: number } | null = null;
+  inFlight: { rid: Rid; type: string; sentAt: number } | null = null;
   protected playing = false;
   private count = 0;
   /** A pause before the next move (thinking, or a retry after an error). */
@@ -82,8 +87,8 @@ export class Bot<State = unknown> {
   }
 
   /**
-   * Joins through `join` (the SDK's reconnection off: a bot reconnects only when told to) and
-   * resolves once the connection is ready (see `ready`).
+   * Joins through `join` (the SDK's reconnection off unless `sdkReconnection`) and resolves once the
+   * connection is ready (see `ready`).
    */
   async enter(join: (client: Client) => Promise<Room>): Promise<void> {
     const room = await join(this.client);
@@ -92,7 +97,7 @@ export class Bot<State = unknown> {
     this.connected = true;
     this.welcome = null;
     this.inFlight = null;
-    room.reconnection.enabled = false;
+    if (!this.options.sdkReconnection) room.reconnection.enabled = false;
     let welcomed!: () => void;
     const welcome = new Promise<void>((resolve) => (welcomed = resolve));
     room.onMessage("welcome", (message: Welcome) => {
@@ -109,13 +114,13 @@ export class Bot<State = unknown> {
     room.onMessage("event", (message: EventMessage) => {
       if (this.room !== room) return;
       this.onEvent(message, connection);
-      this.matchAnswer(message.rid);
+      this.takeAnswer(message.rid);
       this.changed();
     });
     room.onMessage("error", (message: ErrorMessage) => {
       if (this.room !== room) return;
       this.onError(message);
-      this.matchAnswer(message.rid, message.code);
+      this.takeAnswer(message.rid, message.code);
       this.changed();
     });
     room.onMessage("*", (type: string | number, message: unknown) => {
@@ -139,6 +144,11 @@ export class Bot<State = unknown> {
     };
     room.onLeave(closed);
     room.onDrop(closed);
+    room.onReconnect(() => {
+      if (this.room !== room) return;
+      this.connected = true;
+      this.drive();
+    });
     this.onAttach(room);
     await this.ready(welcome);
     this.drive();
@@ -167,7 +177,7 @@ export class Bot<State = unknown> {
   }
 
   /** Sends an action with a fresh rid; its answer comes back through the hooks and `onAnswer`. */
-  sendAction(type: string, payload: Record<string, unknown>): string {
+  sendAction(type: string, payload: Record<string, unknown>): Rid {
     const rid = this.options.rid?.(++this.count) ?? String(++this.count);
     this.inFlight = { rid, type, sentAt: performance.now() };
     this.room.send(type, { ...payload, rid });
@@ -204,14 +214,14 @@ export class Bot<State = unknown> {
   /** Any message but welcome, event and error. */
   protected onOtherMessage(_type: string | number, _message: unknown): void {}
   /** The connection closed (leave or drop), with the action that was in flight, if any. */
-  protected onClosed(_code: number, _inFlight: { rid: string; type: string } | null): void {}
+  protected onClosed(_code: number, _inFlight: { rid: Rid; type: string } | null): void {}
   /** After every message, state change and close. */
   protected changed(): void {}
 
   // --- playing -------------------------------------------------------------------------------------
 
-  /** An answer to the action in flight (an event or error with its rid): report it, then move on. */
-  private matchAnswer(rid: EventMessage["rid"], error?: string): void {
+  /** An answer to the action in flight (an event, error or other message with its rid): report it, then move on. */
+  protected takeAnswer(rid: Rid | undefined, error?: string): void {
     const inFlight = this.inFlight;
     if (!inFlight || rid !== inFlight.rid) return;
     this.inFlight = null;

@@ -414,7 +414,7 @@ export class Player extends Bot<SyncedState> {
 
   /** Sends an action with a fresh rid and waits for its answer. */
   async act(type: string, payload: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<Reply> {
-    return this.answerTo(this.sendAction(type, payload), type, timeoutMs);
+    return this.answerTo(String(this.sendAction(type, payload)), type, timeoutMs);
   }
 
   /**
@@ -425,7 +425,7 @@ export class Player extends Bot<SyncedState> {
     const socket = (this.room.connection.transport as unknown as { ws: { _socket?: { cork(): void; uncork(): void } } }).ws._socket;
     if (!socket) throw new Error("no TCP socket under this connection");
     socket.cork();
-    const rids = moves.map((move) => this.sendAction(move.type, move.payload));
+    const rids = moves.map((move) => String(this.sendAction(move.type, move.payload)));
     socket.uncork();
     return Promise.all(rids.map((rid, index) => this.answerTo(rid, moves[index]!.type, timeoutMs)));
   }

@@ -102,7 +102,7 @@ class Player extends Bot<SyncedState> {
   }
 
   async act(type: string, payload: Record<string, unknown> = {}): Promise<Ack> {
-    const rid = this.sendAction(type, payload);
+    const rid = String(this.sendAction(type, payload));
     await vi.waitFor(() => expect(this.answered(rid)).toBe(true), WAIT);
     const ack = this.acks.find((a) => a.rid === rid);
     if (!ack) throw new Error(`${type} refused: ${JSON.stringify(this.refusals.find((r) => r.rid === rid))}`);
@@ -148,7 +148,7 @@ class Player extends Bot<SyncedState> {
       this.conflicts.push(`seq ${data.seq}: first ${earlier.type}/${earlier.seat}, then ${data.type}/${data.seat}`);
     }
     if (!earlier) this.seen.set(data.seq, data);
-    if (this.inFlight && data.rid === this.inFlight.rid) this.acks.push({ rid: data.rid, action: this.inFlight.type, seq: data.seq, type: data.type, seat: data.seat ?? null });
+    if (this.inFlight && data.rid === this.inFlight.rid) this.acks.push({ rid: String(data.rid), action: this.inFlight.type, seq: data.seq, type: data.type, seat: data.seat ?? null });
   }
 
   protected override onError(data: ErrorMessage): void {
