@@ -86,7 +86,8 @@ async function setUpTable(node: NodeProcess, index: number): Promise<Table | nul
   const ann = new Player(node.url, `Ann${index}`, { thinkMs, seed: index * 2 + 1 });
   const ben = new Player(node.url, `Ben${index}`, { thinkMs, seed: index * 2 + 2 });
   try {
-    await ann.create({ seats: 2, cpus: 0, holes, turnSeconds: 0, private: true });
+    // Public: the bench finds each game in the live list (private games are never listed there).
+    await ann.create({ seats: 2, cpus: 0, holes, turnSeconds: 0 });
     await ben.join(ann.code.toLowerCase());
     const started = await ann.act("start");
     if (!started.ok) throw new Error(`start refused: ${started.error.code} ${started.error.message}`);
