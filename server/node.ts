@@ -19,9 +19,10 @@ import { createApiRouter } from "./http/api.ts";
 import type { LiveGame } from "../shared/protocol/index.ts";
 import { capConnections, compileTrust, guardRequests, limiterFactory } from "./http/guard.ts";
 import { createMetrics, type NodeMetrics } from "./metrics.ts";
-import { isJoinCode, normalizeCode } from "./room/codes.ts";
+import { isJoinCode, normalizeCode } from "../shared/protocol/index.ts";
 import { stampClientAddresses } from "./room/address.ts";
-import { GAME_OVER, GolfRoom, setRoomServices, type RoomServices } from "./room/GolfRoom.ts";
+import { GAME_OVER, golfRoomFor } from "./room/GolfRoom.ts";
+import type { RoomServices } from "./room/services.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { freePort } from "./free-port.ts";
 import { limitsFromEnv, type Limits } from "./limits.ts";
@@ -112,7 +113,6 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     limits,
     unclaimedLobbyMs: options.unclaimedLobbyMs,
   };
-  setRoomServices(services);
 
   // Running public games. A private game is listed by the matchmaker (its code must find it) but
   // never shown here: only its code finds it.
@@ -160,7 +160,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
       }
     },
   });
-  server.define("golf", GolfRoom);
+  server.define("golf", golfRoomFor(services));
 
   await server.listen(port, host);
   // Joins wait until the games of this node are running again: a player who rejoins as soon as a
@@ -235,7 +235,6 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
       limiterRedis?.disconnect();
       await api?.close();
       await store.close();
-      setRoomServices(null);
     },
   };
 }

@@ -2,7 +2,8 @@
 // PGlite in a temporary directory, and PostgreSQL too when TEST_DATABASE_URL is set (in a scratch
 // database of its own, dropped afterwards). Finished games are played by CPU players through the
 // engine and written to the store as the room would write them.
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { newJoinCode } from "../../shared/protocol/index.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,7 +24,6 @@ import type { LiveGame } from "../../shared/protocol/index.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const METRICS_TOKEN = "test-metrics-token";
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 interface Backend {
   open(options: StoreOptions): Promise<Store>;
@@ -70,10 +70,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("HTTP API on PostgreSQL", () => 
 /** Plays a whole game of CPU players through the engine (two holes unless told): its log and its final state. */
 function playCpuGame(seed: number, options: { seats?: number; holes?: number } = {}): { events: GameEvent[]; state: GameState } {
   return playedCpuGame(seed, { seats: options.seats, holes: options.holes ?? 2 });
-}
-
-function randomCode(): string {
-  return Array.from({ length: 5 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
 }
 
 function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> }) {
@@ -128,7 +124,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
     const id = randomUUID();
     await store.games.create({
       id,
-      code: randomCode(),
+      code: newJoinCode(),
       private: false,
       rules: { ...state.rules },
       holes: state.holes,
@@ -145,7 +141,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
   async function storeRunningGame() {
     const { events, state } = playCpuGame(99);
     const id = randomUUID();
-    await store.games.create({ id, code: randomCode(), private: false, rules: { ...state.rules }, holes: state.holes, decks: null, seats: [] });
+    await store.games.create({ id, code: newJoinCode(), private: false, rules: { ...state.rules }, holes: state.holes, decks: null, seats: [] });
     await store.games.update(id, { status: "running" });
     await store.log.append(id, events.slice(0, 12), 0);
     return id;

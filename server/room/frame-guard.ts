@@ -6,13 +6,10 @@
 //   would decode them again, and close the connection with 4002 on a payload it cannot read, which
 //   the contract forbids: an unreadable frame is answered instead);
 // - every other frame (join handshake, ping, leave, raw bytes) goes to core as before.
-import { ClientState, Room, type Client } from "@colyseus/core";
+import { ClientState, type Client, type Room } from "@colyseus/core";
 import { decode } from "@colyseus/schema";
 import { unpack } from "msgpackr";
-
-const PROTOCOL_CODE_MASK = 31; // @colyseus/shared-types Protocol: the low bits carry the code
-const ROOM_DATA = 13;
-const ROOM_REQUEST = 21;
+import { coreFrameEntry, MESSAGE_FRAME, protocolCode, replaceFrameEntry, REQUEST_FRAME, stopReading } from "./colyseus-internals.ts";
 
 export interface Intake<R extends Room> {
   /** Frames a second past which a client is cut off (0: never). */
@@ -33,43 +30,38 @@ interface Window {
 
 const windows = new WeakMap<Client, Window>();
 
-type MessageEntry = (this: Room, client: Client, buffer: Uint8Array) => void;
-
-/** Installs the intake as `roomClass`'s (private) per-frame entry point. */
+/** Installs the intake as `roomClass`'s per-frame entry point. */
 export function installIntake<R extends Room>(roomClass: { prototype: R }, intake: Intake<R>): void {
-  const coreEntry = (Room.prototype as unknown as { _onMessage: MessageEntry })._onMessage;
-  Object.defineProperty(roomClass.prototype, "_onMessage", {
-    configurable: true,
-    value: function (this: R, client: Client, buffer: Uint8Array) {
-      if (!buffer || buffer.byteLength === 0 || client.state === ClientState.LEAVING) return coreEntry.call(this, client, buffer);
-      const now = performance.now();
-      let window = windows.get(client);
-      if (window === undefined) {
-        window = { count: 0, endsAt: 0 };
-        windows.set(client, window);
-      }
-      if (now >= window.endsAt) {
-        window.count = 1;
-        window.endsAt = now + 1000;
-      } else if (++window.count > intake.floodLimit(this) && intake.floodLimit(this) > 0) {
-        // Stop reading this client at once: nothing more of its flood is decoded or answered.
-        (client.ref as unknown as { removeAllListeners(event: string): void }).removeAllListeners("message");
-        return intake.onFlood(this, client);
-      }
-      const code = buffer[0]! & PROTOCOL_CODE_MASK;
-      if (code !== ROOM_DATA && code !== ROOM_REQUEST) return coreEntry.call(this, client, buffer);
-      let type: string | number;
-      let payload: unknown;
-      try {
-        const it = { offset: 1 };
-        if (code === ROOM_REQUEST) decode.number(buffer as Buffer, it); // a request id: answered like any message
-        type = decode.stringCheck(buffer as Buffer, it) ? decode.string(buffer as Buffer, it) : decode.number(buffer as Buffer, it);
-        if (it.offset > buffer.byteLength) return intake.onUnreadable(this, client);
-        payload = buffer.byteLength > it.offset ? unpack(buffer.subarray(it.offset)) : undefined;
-      } catch {
-        return intake.onUnreadable(this, client);
-      }
-      intake.onData(this, client, type, payload);
-    },
+  const coreEntry = coreFrameEntry<R>();
+  replaceFrameEntry(roomClass, function (this: R, client: Client, buffer: Uint8Array) {
+    if (!buffer || buffer.byteLength === 0 || client.state === ClientState.LEAVING) return coreEntry.call(this, client, buffer);
+    const now = performance.now();
+    let window = windows.get(client);
+    if (window === undefined) {
+      window = { count: 0, endsAt: 0 };
+      windows.set(client, window);
+    }
+    if (now >= window.endsAt) {
+      window.count = 1;
+      window.endsAt = now + 1000;
+    } else if (++window.count > intake.floodLimit(this) && intake.floodLimit(this) > 0) {
+      // Stop reading this client at once: nothing more of its flood is decoded or answered.
+      stopReading(client);
+      return intake.onFlood(this, client);
+    }
+    const code = protocolCode(buffer);
+    if (code !== MESSAGE_FRAME && code !== REQUEST_FRAME) return coreEntry.call(this, client, buffer);
+    let type: string | number;
+    let payload: unknown;
+    try {
+      const it = { offset: 1 };
+      if (code === REQUEST_FRAME) decode.number(buffer as Buffer, it); // a request id: answered like any message
+      type = decode.stringCheck(buffer as Buffer, it) ? decode.string(buffer as Buffer, it) : decode.number(buffer as Buffer, it);
+      if (it.offset > buffer.byteLength) return intake.onUnreadable(this, client);
+      payload = buffer.byteLength > it.offset ? unpack(buffer.subarray(it.offset)) : undefined;
+    } catch {
+      return intake.onUnreadable(this, client);
+    }
+    intake.onData(this, client, type, payload);
   });
 }
