@@ -17,11 +17,12 @@
 // last listing, `allPlayersBackSeconds` until all 2N players are back (that includes the bench's own
 // work of reconnecting 2N SDK clients on the same machine). The games are then played to
 // the end with both bots, and each finished game's export is audited against every move its clients
-// saw acknowledged (bench/lib/cluster.ts, auditGame).
+// saw acknowledged (bench/lib/audit-player.ts, auditGame).
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { scratchDatabase } from "../server/testing.ts";
-import { auditGame, NodeProcess, Player, RedisServer, type Audit } from "./lib/cluster.ts";
+import { auditGame, Player, type Audit } from "./lib/audit-player.ts";
+import { NodeProcess, RedisServer } from "./lib/cluster.ts";
 import { sleep, until } from "./lib/time.ts";
 import { positiveInt } from "./args.ts";
 

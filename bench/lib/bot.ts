@@ -5,7 +5,7 @@
 // error leaves the state as it was, so no patch will wake the player: it looks again after
 // `retryMs` (RATE_LIMITED: the server's bucket has a token again by then at 30 messages a second).
 // What a caller records (latencies, every event shown, acknowledgements) is a layer over it: the
-// `onAnswer` callback, or a subclass's hooks (bench/lib/cluster.ts's Player records for an audit).
+// `onAnswer` callback, or a subclass's hooks (bench/lib/audit-player.ts's Player records for an audit).
 import type net from "node:net";
 import type { Client, Room } from "@colyseus/sdk";
 import type { ErrorMessage, EventMessage, Rid, Welcome } from "../../shared/protocol/index.ts";
