@@ -4,9 +4,10 @@
 import { PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
 import { Protocol } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chooseMove } from "../../bench/lib/moves.ts";
 import { seededRng } from "../../shared/golf/index.ts";
 import { startTestNode, type TestNode } from "../testing.ts";
-import { Bot, chooseMove, sleep, viewFromState, type Frame } from "./support.ts";
+import { Bot, sleep, viewFromState, type Frame } from "./support.ts";
 
 let node: TestNode;
 const bots: Bot[] = [];
