@@ -42,8 +42,8 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
   target.discardTop.rank = top?.rank ?? "";
   target.discardTop.suit = top?.suit ?? "";
 
-  // The lobby lists every table seat; from the start only the seats in play (the room re-attaches
-  // each owner's view when seats are re-indexed).
+  // The lobby lists every table seat; from the start only the seats in play (each owner's view
+  // follows its player: seating.ts).
   const seats = target.seats;
   while (seats.length > game.seats.length) seats.pop();
   while (seats.length < game.seats.length) seats.push(newSeatSchema());
@@ -62,6 +62,7 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
     into.name = seat.name;
     into.kind = seat.kind;
     into.profile = seat.profile;
+    into.playerId = seat.playerId;
     into.away = seat.away;
     into.total = seat.total;
     into.holeScore = seat.holeScore;

@@ -9,7 +9,7 @@ const STATE_FIELDS = Object.keys({
   deckCount: 0, discardTop: 0, discardCount: 0, drawnFrom: 0, turnEndsAt: 0, spectators: 0, ranked: 0, lastSeq: 0,
 } satisfies Record<keyof SyncedState, 0>);
 const SEAT_FIELDS = Object.keys({
-  name: 0, kind: 0, profile: 0, connected: 0, away: 0, host: 0, total: 0, holeScore: 0, holesWon: 0, cards: 0, drawn: 0,
+  name: 0, kind: 0, profile: 0, playerId: 0, connected: 0, away: 0, host: 0, total: 0, holeScore: 0, holesWon: 0, cards: 0, drawn: 0,
 } satisfies Record<keyof SyncedSeat, 0>);
 
 describe("the synchronized state", () => {

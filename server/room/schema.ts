@@ -19,6 +19,7 @@ export const SeatSchema = schema(
     name: t.string(),
     kind: t.string(),
     profile: t.string(),
+    playerId: t.string(),
     connected: t.boolean(),
     away: t.boolean(),
     host: t.boolean(),
@@ -61,7 +62,7 @@ export type GolfStateSchema = SchemaType<typeof GolfStateSchema>;
 
 export function newSeatSchema(): SeatSchema {
   const seat = new SeatSchema();
-  Object.assign(seat, { name: "", kind: "empty", profile: "", connected: false, away: false, host: false, total: 0, holeScore: 0, holesWon: 0 });
+  Object.assign(seat, { name: "", kind: "empty", profile: "", playerId: "", connected: false, away: false, host: false, total: 0, holeScore: 0, holesWon: 0 });
   seat.drawn = Object.assign(new CardSchema(), { rank: "", suit: "" });
   return seat;
 }

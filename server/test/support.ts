@@ -229,8 +229,12 @@ export class Bot {
     return this;
   }
 
+  /** Our seat now: the one whose player id the welcome named (it moves when the start closes up the seats). */
   get seat(): number {
-    return this.welcome?.seat ?? -1;
+    if (!this.welcome || this.welcome.role !== "player") return -1;
+    const seats = this.welcome.playerId && this.room?.state ? stateOf(this.room).seats : [];
+    const found = seats.findIndex((seat) => seat.playerId === this.welcome!.playerId);
+    return found >= 0 ? found : this.welcome.seat;
   }
   get token(): string {
     return this.welcome?.token ?? "";
@@ -251,11 +255,6 @@ export class Bot {
     else if (type === "event") {
       const e = message as EventMessage;
       this.events.push(e);
-      // Seats are re-indexed at the start: follow our own seat to its index in play.
-      if (e.type === "started" && this.welcome && this.welcome.seat >= 0) {
-        const order = (e.data as { order: number[] }).order;
-        this.welcome = { ...this.welcome, seat: order.indexOf(this.welcome.seat) };
-      }
       if (e.rid !== undefined) this.settle(e.rid, { ok: true, event: e });
     } else if (type === "error") {
       const error = message as ErrorMessage;
@@ -354,16 +353,17 @@ export class Bot {
 
   /** The move the bot would make now, or null. */
   nextMove(): Command | null {
-    if (this.seat < 0 || !this.room.state) return null;
+    const seat = this.seat;
+    if (seat < 0 || !this.room.state) return null;
     const state = this.state;
-    if (!state.seats[this.seat] || state.seats[this.seat]!.cards.length !== 6) return null;
+    if (!state.seats[seat] || state.seats[seat]!.cards.length !== 6) return null;
     let policy = this.policy;
     if (policy.slowUntilReshuffle) {
       const deal = this.events.findLastIndex((e) => e.type === "holeStarted");
       const reshuffled = this.events.slice(deal + 1).some((e) => e.type === "reshuffled");
       if (!reshuffled) policy = { randomness: 0.05, swapChance: 0.03 };
     }
-    return chooseMove(viewFromState(state, this.seat), this.rng, policy);
+    return chooseMove(viewFromState(state, seat), this.rng, policy);
   }
 
   private async play(): Promise<void> {
