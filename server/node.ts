@@ -19,7 +19,7 @@ import { createApiRouter } from "./http/api.ts";
 import type { LiveGame } from "../shared/protocol/index.ts";
 import { capConnections, compileTrust, guardRequests, limiterFactory } from "./http/guard.ts";
 import { createMetrics, type NodeMetrics } from "./metrics.ts";
-import { isJoinCode, normalizeCode } from "./room/codes.ts";
+import { isJoinCode, normalizeCode } from "../shared/protocol/index.ts";
 import { stampClientAddresses } from "./room/address.ts";
 import { GAME_OVER, golfRoomFor } from "./room/GolfRoom.ts";
 import type { RoomServices } from "./room/services.ts";

@@ -2,8 +2,8 @@
 // synchronized state alone (the protocol's GolfState shape), for every seat at every moment of
 // whole games under several house rules.
 import { describe, expect, it } from "vitest";
-import { EMPTY_STATE, evolve, legalCommands, view, type RulesPatch } from "../../shared/golf/index.ts";
-import { legalMoves, modelFromEngine } from "../src/game/model.ts";
+import { drawnView, EMPTY_STATE, evolve, legalCommands, view, type RulesPatch } from "../../shared/golf/index.ts";
+import { legalMoves, modelFromEngine, modelFromSnapshot } from "../src/game/model.ts";
 import { snapshotFromEngine } from "../src/game/replay-log.ts";
 import { exportOf, playGame } from "./support/played-game.ts";
 
@@ -53,5 +53,23 @@ describe("the table a viewer is shown", () => {
         if (model.heldBy >= 0 && model.heldBy !== seat && state.drawnFrom === "deck") expect(model.held).toBeNull();
       }
     }
+  });
+
+  it("shows the held card from the synchronized state as the engine's view does: the drawer's own, a discard-pile take to all", () => {
+    const played = playGame({ seats: 3, holes: 1, seed: 11 });
+    const doc = exportOf(played);
+    let state = EMPTY_STATE;
+    let taken = 0;
+    for (const event of played.events) {
+      state = evolve(state, event);
+      if (!state.drawn) continue;
+      if (state.drawnFrom === "discard") taken += 1;
+      for (let seat = 0; seat < state.seats.length; seat++) {
+        const model = modelFromSnapshot(snapshotFromEngine(state, seat, doc), seat);
+        expect(model.heldBy).toBe(state.turn);
+        expect(model.held, `seat ${seat} at event ${state.seq}`).toEqual(drawnView(state, seat));
+      }
+    }
+    expect(taken).toBeGreaterThan(0);
   });
 });

@@ -2,7 +2,8 @@
 // PGlite in a temporary directory, and PostgreSQL too when TEST_DATABASE_URL is set (in a scratch
 // database of its own, dropped afterwards). Finished games are played by CPU players through the
 // engine and written to the store as the room would write them.
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { newJoinCode } from "../../shared/protocol/index.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -22,7 +23,6 @@ import type { LiveGame } from "../../shared/protocol/index.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const METRICS_TOKEN = "test-metrics-token";
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 interface Backend {
   open(options: StoreOptions): Promise<Store>;
@@ -88,10 +88,6 @@ function playCpuGame(seed: number, options: { seats?: number; holes?: number } =
   return { events, state };
 }
 
-function randomCode(): string {
-  return Array.from({ length: 5 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
-}
-
 function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> }) {
   let backend: Backend;
   let store: Store;
@@ -144,7 +140,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
     const id = randomUUID();
     await store.games.create({
       id,
-      code: randomCode(),
+      code: newJoinCode(),
       private: false,
       rules: { ...state.rules },
       holes: state.holes,
@@ -161,7 +157,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
   async function storeRunningGame() {
     const { events, state } = playCpuGame(99);
     const id = randomUUID();
-    await store.games.create({ id, code: randomCode(), private: false, rules: { ...state.rules }, holes: state.holes, decks: null, seats: [] });
+    await store.games.create({ id, code: newJoinCode(), private: false, rules: { ...state.rules }, holes: state.holes, decks: null, seats: [] });
     await store.games.update(id, { status: "running" });
     await store.log.append(id, events.slice(0, 12), 0);
     return id;

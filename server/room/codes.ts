@@ -1,22 +1,5 @@
-// Join codes and seat tokens.
-import { createHash, randomBytes, randomInt } from "node:crypto";
-
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-
-/** A 5-character join code (unique among unfinished games: the store's index decides). */
-export function newJoinCode(): string {
-  let code = "";
-  for (let i = 0; i < 5; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return code;
-}
-
-export function normalizeCode(code: string): string {
-  return code.trim().toUpperCase();
-}
-
-export function isJoinCode(code: string): boolean {
-  return code.length === 5 && [...code].every((char) => CODE_ALPHABET.includes(char));
-}
+// Seat tokens and shuffle seeds: the secrets a game hands out. (Join codes: shared/protocol/room.ts.)
+import { createHash, randomBytes } from "node:crypto";
 
 /** A seat token: shown once to its player, stored only as its hash. */
 export function newSeatToken(): string {

@@ -5,7 +5,8 @@ import { createdEvent, CURRENT_RNG, fold, mergeRules, STANDARD_RULES, type GameE
 import type { Limits } from "../limits.ts";
 import { CodeTakenError, StoreUnavailableError } from "../store/index.ts";
 import { addressOf } from "./address.ts";
-import { newJoinCode, newSeed } from "./codes.ts";
+import { newJoinCode } from "../../shared/protocol/index.ts";
+import { newSeed } from "./codes.ts";
 import { seatInfos, toGameEvent } from "./commit.ts";
 import { createOptionsSchema, describeIssues, joinOptionsSchema, type CreateOptions } from "../../shared/protocol/index.ts";
 import { claimRoom, roomsHeld } from "./owners.ts";

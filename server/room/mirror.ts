@@ -1,13 +1,14 @@
 // Mirrors the engine's state into the synchronized schema (a patch carries the fields whose value
-// changed). Hidden information as the engine's view decides it: a face-down card has no rank or
-// suit for anyone (slotView); the drawn card goes only into its owner's view.
+// changed). Who sees what is the engine's view's to say (shared/golf/view.ts), and this copies it:
+// tableView and seatView are what everyone sees; a seat's `drawn` is the held card as its owner sees
+// it (drawnView), which the room puts in that owner's StateView only; `publicDrawn` is the held card
+// as everyone sees it.
 //
 // Fields are set one by one, by name: the schema's setters ignore a value equal to the current one,
-// and a store by name keeps each site's inline cache monomorphic (one shared `target[key] = value`
-// helper turned every store into a megamorphic call into V8's runtime, about 6% of the server's CPU).
+// and a store by name keeps each site's inline cache monomorphic.
 import { ArraySchema } from "@colyseus/schema";
-import { isRanked, slotView, type GameState } from "../../shared/golf/index.ts";
-import { newSeatSchema, SlotSchema, type GolfStateSchema } from "./schema.ts";
+import { drawnView, seatView, tableView, type Card, type GameState, type HoleResult } from "../../shared/golf/index.ts";
+import { CardSchema, HoleResultSchema, newSeatSchema, SlotSchema, type GolfStateSchema } from "./schema.ts";
 
 export interface TableExtras {
   connected: (seat: number) => boolean;
@@ -15,32 +16,42 @@ export interface TableExtras {
 
 /**
  * `previous`: the state mirrored last time into this target, or null. The engine never changes a
- * seat in place (a changed seat is a new object), so a seat that is the same object as before is
- * already mirrored but for what depends on the rest of the table (connected, host, drawn).
+ * seat or a list in place (a changed one is a new object), so a seat that is the same object as
+ * before is already mirrored but for what depends on the rest of the table (connected, host, drawn).
  */
 export function mirrorState(target: GolfStateSchema, game: GameState, extras: TableExtras, previous: GameState | null = null): void {
-  // Everything here is public but the slots (slotView hides a face-down card from everyone) and the
-  // drawn card (set below, in a view-only field). Read from the state itself: building the whole
-  // spectator view on every move cost a copy of every seat.
-  target.phase = game.phase;
+  const table = tableView(game);
+  target.phase = table.phase;
   if (previous?.rules !== game.rules) {
-    target.rules = JSON.stringify(game.rules);
-    target.ranked = isRanked(game.rules);
+    target.rules = JSON.stringify(table.rules);
+    target.ranked = table.ranked;
   }
-  target.decks = game.decks || game.decksChoice || 0;
-  target.hole = game.hole;
-  target.holes = game.holes;
-  target.dealer = game.dealer;
-  target.turn = game.turn;
-  target.finisher = game.finisher;
-  target.mustFlip = game.mustFlip;
-  target.deckCount = game.deck.length;
-  target.discardCount = game.discard.length;
-  target.drawnFrom = game.drawnFrom;
-  target.lastSeq = game.seq;
-  const top = game.discard.at(-1);
+  // The contract's `decks` shows the host's choice until the start fixes the shoe.
+  target.decks = table.decks || table.decksChoice || 0;
+  target.decksChoice = table.decksChoice ?? 0;
+  target.tableSize = table.tableSize;
+  target.turnSeconds = table.turnSeconds;
+  target.hole = table.hole;
+  target.holes = table.holes;
+  target.dealer = table.dealer;
+  target.turn = table.turn;
+  target.finisher = table.finisher;
+  target.mustFlip = table.mustFlip;
+  target.finalTurnsLeft = table.finalTurnsLeft;
+  target.deckCount = table.deckCount;
+  target.discardCount = table.discardPile.length;
+  target.drawnFrom = table.drawnFrom;
+  target.abandoned = table.abandoned;
+  target.lastSeq = table.seq;
+  const top = table.discardPile.at(-1);
   target.discardTop.rank = top?.rank ?? "";
   target.discardTop.suit = top?.suit ?? "";
+  mirrorList(target.discardPile, table.discardPile, previous?.discard, cardSchema);
+  const seenByAll = drawnView(game, "spectator");
+  target.publicDrawn.rank = seenByAll?.rank ?? "";
+  target.publicDrawn.suit = seenByAll?.suit ?? "";
+  mirrorList(target.results, table.results, previous?.results, resultSchema);
+  mirrorList(target.winners, table.winners, previous?.winners, (seat) => seat);
 
   // The lobby lists every table seat; from the start only the seats in play (each owner's view
   // follows its player: seating.ts).
@@ -52,21 +63,24 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
     const into = seats[index]!;
     into.connected = seat.kind === "cpu" ? true : extras.connected(index);
     into.host = game.host === index;
-    // The drawn card: in the state only for the seat whose turn it is, and only in its owner's view.
-    const holding = game.turn === index && game.drawn ? game.drawn : null;
-    into.drawn.rank = holding?.rank ?? "";
-    into.drawn.suit = holding?.suit ?? "";
+    // Only the seat to play holds a card; its field carries what its owner sees of it.
+    const held = index === game.turn ? drawnView(game, index) : null;
+    into.drawn.rank = held?.rank ?? "";
+    into.drawn.suit = held?.suit ?? "";
     const before = previous?.seats[index];
     let cards = into.cards;
     if (before === seat && cards.length === seat.cards.length) continue;
-    into.name = seat.name;
-    into.kind = seat.kind;
-    into.profile = seat.profile;
-    into.playerId = seat.playerId;
-    into.away = seat.away;
-    into.total = seat.total;
-    into.holeScore = seat.holeScore;
-    into.holesWon = seat.holesWon;
+    const shown = seatView(seat);
+    into.name = shown.name;
+    into.kind = shown.kind;
+    into.profile = shown.profile;
+    into.playerId = shown.playerId;
+    into.away = shown.away;
+    into.conceded = shown.conceded;
+    into.initialFlipDone = shown.initialFlipDone;
+    into.total = shown.total;
+    into.holeScore = shown.holeScore;
+    into.holesWon = shown.holesWon;
     // Slots are replaced, never changed in place, by the engine too: mirror the ones that are new.
     let slotsBefore = before?.cards;
     if (cards.length !== seat.cards.length) {
@@ -75,13 +89,39 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
     }
     if (slotsBefore === seat.cards) continue;
     for (let position = 0; position < seat.cards.length; position++) {
-      const slot = seat.cards[position]!;
-      if (slotsBefore && slotsBefore[position] === slot) continue;
-      const shown = slotView(slot);
+      if (slotsBefore && slotsBefore[position] === seat.cards[position]) continue;
+      const slot = shown.cards[position]!;
       const cell = cards[position]!;
-      cell.faceUp = shown.faceUp;
-      cell.rank = shown.card?.rank ?? "";
-      cell.suit = shown.card?.suit ?? "";
+      cell.faceUp = slot.faceUp;
+      cell.rank = slot.card?.rank ?? "";
+      cell.suit = slot.card?.suit ?? "";
     }
   }
+}
+
+/**
+ * Brings a synchronized list up to `list`, given `before`, the list mirrored last time (or
+ * undefined): the entries both share from the bottom stay, the rest are replaced. The engine only
+ * adds and takes at the top (a reshuffle keeps the top card alone), so a move sends one entry.
+ */
+function mirrorList<T, S>(into: ArraySchema<S>, list: readonly T[], before: readonly T[] | undefined, make: (item: T) => S): void {
+  if (before === list && into.length === list.length) return;
+  let keep = 0;
+  if (before && into.length === before.length) {
+    const limit = Math.min(before.length, list.length);
+    while (keep < limit && before[keep] === list[keep]) keep++;
+  }
+  if (keep === 0 && into.length > 0) into.clear();
+  while (into.length > keep) into.pop();
+  for (let index = keep; index < list.length; index++) into.push(make(list[index]!));
+}
+
+const cardSchema = (card: Card): CardSchema => Object.assign(new CardSchema(), { rank: card.rank, suit: card.suit });
+
+function resultSchema(result: HoleResult): HoleResultSchema {
+  const line = Object.assign(new HoleResultSchema(), { hole: result.hole, finisher: result.finisher });
+  line.raw.push(...result.raw);
+  line.scores.push(...result.scores);
+  line.winners.push(...result.winners);
+  return line;
 }

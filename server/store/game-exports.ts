@@ -1,13 +1,11 @@
 // Export and import of finished games as golf-game documents (docs/http.md). An import is a new
 // finished game with `imported` set, so that a restart never recovers it and it never blocks a code.
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { Database } from "./database.ts";
 import { BadExportError, NotFinishedError, StoreError } from "./errors.ts";
 import type { EventLog, GameExports, GolfExport } from "./types.ts";
-
-// The join codes' alphabet (docs/server.md): no 0/O or 1/I to confuse.
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+import { newJoinCode } from "../../shared/protocol/index.ts";
 
 export class PgGameExports implements GameExports {
   constructor(
@@ -99,16 +97,10 @@ export class PgGameExports implements GameExports {
   }
 }
 
-function randomCode(): string {
-  let code = "";
-  for (let i = 0; i < 5; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return code;
-}
-
 /** A join code no game uses yet (imported games do not block codes, but a fresh one avoids confusion). */
 async function freshCode(client: pg.PoolClient): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const code = randomCode();
+    const code = newJoinCode();
     const { rowCount } = await client.query("SELECT 1 FROM games WHERE code = $1", [code]);
     if (rowCount === 0) return code;
   }

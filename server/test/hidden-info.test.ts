@@ -154,7 +154,25 @@ function checkState(state: StateJson, truth: Truth, viewerAt: (seq: number) => V
     const holding = index === viewer && game!.turn === index && game!.drawn;
     if (holding) expect(shown.drawn, `${where}: own held card`).toEqual({ rank: game!.drawn!.rank, suit: game!.drawn!.suit });
     else expect(emptyCard(shown.drawn), `${where}: seat ${index}'s held card shown to viewer ${viewer}: ${JSON.stringify(shown.drawn)}`).toBe(true);
+    expect({ conceded: shown.conceded, initialFlipDone: shown.initialFlipDone }, `${where}: seat ${index}`).toEqual({ conceded: seat.conceded, initialFlipDone: seat.initialFlipDone });
   });
+  checkAddedFields(state, game!, where);
+  // Whatever field carries it, every card in the state is one this viewer may see now.
+  const visible = visibleCards(game!, viewer);
+  for (const { card, path } of cardsIn(state)) expect(visible.has(key(card)), `${where}: ${key(card)} at ${path}, not visible to ${viewer}`).toBe(true);
+}
+
+/** The fields added so that a client reads the engine's view instead of guessing: the truth, and a held card only when everyone saw it. */
+function checkAddedFields(state: StateJson, game: GameState, where: string): void {
+  expect(state.discardPile, `${where}: discard pile`).toEqual(game.discard.map((card) => ({ rank: card.rank, suit: card.suit })));
+  const taken = game.drawnFrom === "discard" && game.drawn;
+  if (taken) expect(state.publicDrawn, `${where}: the card taken from the discard pile`).toEqual({ rank: game.drawn!.rank, suit: game.drawn!.suit });
+  else expect(emptyCard(state.publicDrawn), `${where}: publicDrawn ${JSON.stringify(state.publicDrawn)} (drawn from "${game.drawnFrom}")`).toBe(true);
+  expect(
+    { tableSize: state.tableSize, decksChoice: state.decksChoice, turnSeconds: state.turnSeconds, finalTurnsLeft: state.finalTurnsLeft, winners: state.winners, abandoned: state.abandoned },
+    where,
+  ).toEqual({ tableSize: game.tableSize, decksChoice: game.decksChoice ?? 0, turnSeconds: game.turnSeconds, finalTurnsLeft: game.finalTurnsLeft, winners: game.winners, abandoned: game.abandoned });
+  expect(state.results, `${where}: results`).toEqual(game.results.map(({ hole, finisher, raw, scores, winners }) => ({ hole, finisher, raw, scores, winners })));
 }
 
 /** An event message against the true event at its seq and the true game right after it. */

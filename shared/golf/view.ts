@@ -2,7 +2,7 @@
 // too), a card drawn from the deck (except by its drawer), the deck order and the seed.
 import type { Card } from "./cards.ts";
 import { isRanked, type HouseRules } from "./rules.ts";
-import type { DrawSource, GameEvent, GameState, HoleResult, MustFlip, Phase, SeatKind } from "./types.ts";
+import type { DrawSource, GameEvent, GameState, HoleResult, MustFlip, Phase, SeatKind, SeatState } from "./types.ts";
 
 export type Viewer = number | "spectator";
 
@@ -18,6 +18,8 @@ export interface SeatView {
   name: string;
   kind: SeatKind;
   profile: string;
+  /** The player a human seat names (public: it opens nothing); "" for CPUs and empty seats. */
+  playerId: string;
   away: boolean;
   conceded: boolean;
   initialFlipDone: boolean;
@@ -62,13 +64,37 @@ export function slotView(slot: SlotView): SlotView {
   return slot.faceUp ? slot : FACE_DOWN;
 }
 
+/** A seat as everyone sees it, its owner too (nobody sees a face-down card). */
+export function seatView(seat: SeatState): SeatView {
+  return {
+    name: seat.name,
+    kind: seat.kind,
+    profile: seat.profile,
+    playerId: seat.playerId,
+    away: seat.away,
+    conceded: seat.conceded,
+    initialFlipDone: seat.initialFlipDone,
+    total: seat.total,
+    holeScore: seat.holeScore,
+    holesWon: seat.holesWon,
+    cards: seat.cards.map(slotView),
+  };
+}
+
 export function canSeeDrawn(state: GameState, viewer: Viewer): boolean {
   return state.drawn !== null && (state.drawnFrom === "discard" || viewer === state.turn);
 }
 
-export function view(state: GameState, viewer: Viewer): GameView {
+/** The held card as `viewer` sees it: its drawer always, everyone once it came off the discard pile. */
+export function drawnView(state: GameState, viewer: Viewer): Card | null {
+  return canSeeDrawn(state, viewer) ? state.drawn : null;
+}
+
+/** What is the same for every viewer, seats and the held card aside: the deck is only its count, the seed is left out. */
+export type TableView = Omit<GameView, "viewer" | "drawn" | "seats">;
+
+export function tableView(state: GameState): TableView {
   return {
-    viewer,
     phase: state.phase,
     rules: state.rules,
     ranked: isRanked(state.rules),
@@ -84,27 +110,22 @@ export function view(state: GameState, viewer: Viewer): GameView {
     finisher: state.finisher,
     mustFlip: state.mustFlip,
     drawnFrom: state.drawnFrom,
-    drawn: canSeeDrawn(state, viewer) ? state.drawn : null,
     deckCount: state.deck.length,
     discardPile: state.discard,
     finalTurnsLeft: state.finalTurnsLeft,
-    seats: state.seats.map((seat) => ({
-      name: seat.name,
-      kind: seat.kind,
-      profile: seat.profile,
-      away: seat.away,
-      conceded: seat.conceded,
-      initialFlipDone: seat.initialFlipDone,
-      total: seat.total,
-      holeScore: seat.holeScore,
-      holesWon: seat.holesWon,
-      cards: seat.cards.map(slotView),
-    })),
     results: state.results as HoleResult[],
     winners: state.winners as number[],
     abandoned: state.abandoned,
     seq: state.seq,
   };
+}
+
+/**
+ * The game as `viewer` sees it. The server's synchronized state is built from the same pieces
+ * (server/room/mirror.ts): tableView and seatView for everyone, drawnView for the held card.
+ */
+export function view(state: GameState, viewer: Viewer): GameView {
+  return { viewer, ...tableView(state), drawn: drawnView(state, viewer), seats: state.seats.map(seatView) };
 }
 
 /** A projected event: the same type and seat, with what this viewer may not see removed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createOptionsSchema, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, readExport, ridOf, rulesPatchSchema, type GolfExport } from "./index.ts";
+import { createOptionsSchema, isJoinCode, newJoinCode, normalizeCode, joinOptionsSchema, MESSAGE_TYPES, messageSchemas, readExport, ridOf, rulesPatchSchema, type GolfExport } from "./index.ts";
 
 const EXPORT: GolfExport = {
   format: "golf-game",
@@ -40,5 +40,20 @@ describe("the contract", () => {
     expect(readExport({ ...EXPORT, version: 2 })).toMatchObject({ ok: false, error: expect.stringMatching(/^version: /) });
     const gap = { ...EXPORT, events: [EXPORT.events[0]!, { ...EXPORT.events[1]!, seq: 3 }] };
     expect(readExport(gap)).toEqual({ ok: false, error: "events.1.seq: expected 2, found 3" });
+  });
+});
+
+describe("join codes", () => {
+  it("makes codes of 5 letters from the alphabet without look-alikes, and reads them in any case", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const code = newJoinCode();
+      expect(isJoinCode(code)).toBe(true);
+      expect(code).not.toMatch(/[IO01]/);
+      seen.add(code);
+    }
+    expect(seen.size).toBeGreaterThan(1990);
+    expect(isJoinCode(normalizeCode(" k7qpa "))).toBe(true);
+    for (const bad of ["K7QP", "K7QPAA", "K7QP0", "k7qpa"]) expect(isJoinCode(bad)).toBe(false);
   });
 });

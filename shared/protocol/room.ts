@@ -17,3 +17,22 @@ export const CLOSE_CODES = {
   /** The client sent far over the rate limit. */
   flooded: 4029,
 } as const;
+
+/** A join code: 5 characters of an alphabet without look-alikes (no I, O, 0, 1). Typed in any case. */
+export const JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+export const JOIN_CODE_LENGTH = 5;
+
+export function normalizeCode(code: string): string {
+  return code.trim().toUpperCase();
+}
+
+export function isJoinCode(code: string): boolean {
+  return code.length === JOIN_CODE_LENGTH && [...code].every((char) => JOIN_CODE_ALPHABET.includes(char));
+}
+
+/** A random join code; whether it is free is the store's to say (codes are unique among unfinished games). */
+export function newJoinCode(): string {
+  // 32 letters: a byte's low five bits pick one uniformly.
+  const bytes = crypto.getRandomValues(new Uint8Array(JOIN_CODE_LENGTH));
+  return Array.from(bytes, (byte) => JOIN_CODE_ALPHABET[byte & 31]).join("");
+}

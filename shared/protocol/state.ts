@@ -29,6 +29,21 @@ export interface SyncedSeat {
   cards: SyncedSlot[];
   /** The card this seat holds: in its owner's view only. */
   drawn?: SyncedCard;
+  /** The player left the game: a CPU plays the seat to the end. */
+  conceded: boolean;
+  /** The seat has made its initial flips this hole. */
+  initialFlipDone: boolean;
+}
+
+/** One finished hole. */
+export interface SyncedHoleResult {
+  hole: number;
+  finisher: number;
+  /** Each seat's hand as it lay. */
+  raw: number[];
+  /** Each seat's score for the hole, after the house rules (the finisher's penalty...). */
+  scores: number[];
+  winners: number[];
 }
 
 export interface SyncedState {
@@ -58,4 +73,22 @@ export interface SyncedState {
   ranked: boolean;
   /** The seq of the last event this state includes. */
   lastSeq: number;
+  /** Seats at the table as created (from the start `seats` lists only the seats in play). */
+  tableSize: number;
+  /** The host's deck choice, 0 for the default by seats in play. */
+  decksChoice: number;
+  /** The turn timer in seconds, 0 for none. */
+  turnSeconds: number;
+  /** Turns left after someone went out. */
+  finalTurnsLeft: number;
+  /** The held card when everyone may see it (one taken from the discard pile), else rank and suit "". */
+  publicDrawn: SyncedCard;
+  /** The whole discard pile, bottom first. */
+  discardPile: SyncedCard[];
+  /** The holes played so far. */
+  results: SyncedHoleResult[];
+  /** The winners' seats once the game is over. */
+  winners: number[];
+  /** The game was abandoned. */
+  abandoned: boolean;
 }

@@ -10,7 +10,7 @@ import type { SurfaceProvider } from "../surface.ts";
 import { toast } from "../ui/toast.ts";
 import { play, unlockAudio } from "./audio.ts";
 import { describeEvent } from "./describe.ts";
-import { legalMoves, modelFromSnapshot, parseRules, type CardFace, type TableModel } from "./model.ts";
+import { legalMoves, modelFromSnapshot, parseRules, type TableModel } from "./model.ts";
 import type { HoleLine } from "./score-sheet.ts";
 import { TableHud } from "./table-hud.ts";
 import { newTableSession, type TableSession } from "./table-session.ts";
@@ -36,7 +36,6 @@ export class LiveTable implements SurfaceProvider {
   private welcomeSeat = -1;
   private readonly queue: EventMessage[] = [];
   private settleTimer = 0;
-  private publicHeld: CardFace | null = null;
   private pending: { rid: string; at: number } | null = null;
   private lastTurnSeen = -1;
   private readonly offs: (() => void)[] = [];
@@ -147,7 +146,7 @@ export class LiveTable implements SurfaceProvider {
   }
 
   private model(snap: GolfSnapshot): TableModel {
-    const model = modelFromSnapshot(snap, this.session.me, this.publicHeld);
+    const model = modelFromSnapshot(snap, this.session.me);
     if (this.session.me < 0) model.bottom = 0;
     return model;
   }
@@ -170,10 +169,6 @@ export class LiveTable implements SurfaceProvider {
         break;
       case "holeStarted":
         this.session.selected.clear();
-        this.publicHeld = null;
-        break;
-      case "drew":
-        this.publicHeld = data.source === "discard" ? ((data.card as CardFace) ?? null) : null;
         break;
       case "holeEnded": {
         const line: HoleLine = {

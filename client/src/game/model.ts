@@ -80,11 +80,11 @@ export function parseRules(json: string): HouseRules {
 const face = (card: CardSnap | null | undefined): CardFace | null => (card && card.rank ? { rank: card.rank, suit: card.suit } : null);
 
 /**
- * From the synchronized state. `me` is this client's seat (-1 for a spectator); `publicHeld` is
- * the card a player took from the discard pile (everyone saw it in the `drew` event), since the
- * state carries `drawn` to its owner only.
+ * From the synchronized state. `me` is this client's seat (-1 for a spectator). The held card is
+ * our own `drawn` when we hold it (our view only), else `publicDrawn` (one taken from the discard
+ * pile, which everyone saw).
  */
-export function modelFromSnapshot(snap: GolfSnapshot, me: number, publicHeld: CardFace | null = null): TableModel {
+export function modelFromSnapshot(snap: GolfSnapshot, me: number): TableModel {
   const heldBy = snap.drawnFrom && snap.turn >= 0 ? snap.turn : -1;
   const mine = me >= 0 ? face(snap.seats[me]?.drawn) : null;
   return {
@@ -100,7 +100,7 @@ export function modelFromSnapshot(snap: GolfSnapshot, me: number, publicHeld: Ca
     discardTop: face(snap.discardTop),
     discardCount: snap.discardCount,
     heldBy,
-    held: heldBy < 0 ? null : heldBy === me ? mine : snap.drawnFrom === "discard" ? publicHeld : null,
+    held: heldBy < 0 ? null : heldBy === me ? mine : face(snap.publicDrawn),
     seats: snap.seats.map((seat) => ({
       name: seat.name,
       kind: seat.kind,

@@ -1,6 +1,6 @@
 // The replay's data side, without any drawing: checking an export through the engine, and the
 // protocol-shaped state snapshot of a replayed moment (what window.golf.state() shows).
-import { isRanked, verifyLog, type GameEvent, type GameState } from "../../../shared/golf/index.ts";
+import { drawnView, isRanked, verifyLog, type GameEvent, type GameState } from "../../../shared/golf/index.ts";
 import type { GolfExport } from "../../../shared/protocol/index.ts";
 import type { GolfSnapshot } from "../net/snapshot.ts";
 import { modelFromEngine, type Viewpoint } from "./model.ts";
@@ -40,6 +40,8 @@ export function snapshotFromEngine(state: GameState, viewpoint: Viewpoint, doc: 
       // The contract's shape: rank and suit are "" while a card is face-down.
       cards: seat.cards.map((slot) => ({ faceUp: slot.faceUp, rank: slot.faceUp ? slot.face?.rank ?? "" : "", suit: slot.faceUp ? slot.face?.suit ?? "" : "" })),
       drawn: index === state.turn && model.held ? { rank: model.held.rank, suit: model.held.suit } : null,
+      conceded: state.seats[index]!.conceded,
+      initialFlipDone: state.seats[index]!.initialFlipDone,
     })),
     turn: state.turn,
     finisher: state.finisher,
@@ -52,5 +54,14 @@ export function snapshotFromEngine(state: GameState, viewpoint: Viewpoint, doc: 
     spectators: 0,
     ranked: isRanked(state.rules),
     lastSeq: state.seq,
+    tableSize: state.tableSize,
+    decksChoice: state.decksChoice ?? 0,
+    turnSeconds: state.turnSeconds,
+    finalTurnsLeft: state.finalTurnsLeft,
+    publicDrawn: drawnView(state, "spectator"),
+    discardPile: [...state.discard],
+    results: state.results.map((result) => ({ ...result, raw: [...result.raw], scores: [...result.scores], winners: [...result.winners] })),
+    winners: [...state.winners],
+    abandoned: state.abandoned,
   };
 }

@@ -11,9 +11,10 @@ export interface SeatSnap extends Omit<SyncedSeat, "drawn"> {
 }
 
 /** The synchronized state with every field present: a card that is not there is null. */
-export interface GolfSnapshot extends Omit<SyncedState, "seats" | "discardTop"> {
+export interface GolfSnapshot extends Omit<SyncedState, "seats" | "discardTop" | "publicDrawn"> {
   seats: SeatSnap[];
   discardTop: CardSnap | null;
+  publicDrawn: CardSnap | null;
 }
 
 type Loose = Record<string, unknown> | undefined | null;
@@ -26,6 +27,11 @@ function list(value: unknown): Loose[] {
   if (!value || typeof value !== "object") return [];
   if (Symbol.iterator in value) return Array.from(value as Iterable<Loose>);
   return [];
+}
+
+function numbers(value: unknown): number[] {
+  if (!value || typeof value !== "object" || !(Symbol.iterator in value)) return [];
+  return Array.from(value as Iterable<unknown>, (item) => num(item));
 }
 
 function card(value: Loose): CardSnap | null {
@@ -56,6 +62,8 @@ export function snapshotOf(state: Loose): GolfSnapshot {
       holesWon: num(seat?.holesWon),
       cards: list(seat?.cards).map((slot) => ({ faceUp: bool(slot?.faceUp), rank: str(slot?.rank), suit: str(slot?.suit) })),
       drawn: card(seat?.drawn as Loose),
+      conceded: bool(seat?.conceded),
+      initialFlipDone: bool(seat?.initialFlipDone),
     })),
     turn: num(state?.turn, -1),
     finisher: num(state?.finisher, -1),
@@ -68,5 +76,20 @@ export function snapshotOf(state: Loose): GolfSnapshot {
     spectators: num(state?.spectators),
     ranked: bool(state?.ranked),
     lastSeq: num(state?.lastSeq),
+    tableSize: num(state?.tableSize),
+    decksChoice: num(state?.decksChoice),
+    turnSeconds: num(state?.turnSeconds),
+    finalTurnsLeft: num(state?.finalTurnsLeft),
+    publicDrawn: card(state?.publicDrawn as Loose),
+    discardPile: list(state?.discardPile).map((item) => ({ rank: str(item?.rank), suit: str(item?.suit) })),
+    results: list(state?.results).map((line) => ({
+      hole: num(line?.hole),
+      finisher: num(line?.finisher, -1),
+      raw: numbers(line?.raw),
+      scores: numbers(line?.scores),
+      winners: numbers(line?.winners),
+    })),
+    winners: numbers(state?.winners),
+    abandoned: bool(state?.abandoned),
   };
 }

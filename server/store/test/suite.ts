@@ -1,7 +1,8 @@
 // The one event store suite, run against every backend (PostgreSQL and embedded PGlite) by the
 // *.test.ts files beside the store. A backend provides a database for the file; every test makes
 // its own games, so tests never depend on each other's data.
-import { createHash, randomInt, randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { newJoinCode } from "../../../shared/protocol/index.ts";
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,16 +52,11 @@ export interface Backend {
   cleanup(): Promise<void>;
 }
 
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const SEATS: SeatInfo[] = [
   { name: "Ann", kind: "human", profile: "" },
   { name: "Basil", kind: "cpu", profile: "cautious" },
   { name: "", kind: "empty", profile: "" },
 ];
-
-function randomCode(): string {
-  return Array.from({ length: 5 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
-}
 
 function ev(type: string, seat: number | null = 0, data: unknown = { card: "7H" }): NewEvent {
   return { type, seat, data };
@@ -96,7 +92,7 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
 
   async function newGame(onStore: Store = store): Promise<string> {
     const id = randomUUID();
-    await onStore.games.create({ id, code: randomCode(), private: false, rules: { jokers: true }, holes: 9, decks: null, seats: SEATS });
+    await onStore.games.create({ id, code: newJoinCode(), private: false, rules: { jokers: true }, holes: 9, decks: null, seats: SEATS });
     return id;
   }
 
@@ -325,7 +321,7 @@ export function eventStoreSuite(makeBackend: () => Promise<Backend>): void {
   });
 
   it("keeps join codes unique among unfinished games only", async () => {
-    const code = randomCode();
+    const code = newJoinCode();
     const first = randomUUID();
     await store.games.create({ id: first, code, private: true, rules: {}, holes: 3, decks: 1, seats: SEATS, node: "node-a" });
     const again = { id: randomUUID(), code: code.toLowerCase(), private: false, rules: {}, holes: 9, decks: null, seats: SEATS };
