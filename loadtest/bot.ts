@@ -125,7 +125,9 @@ function byteLength(data: unknown): number {
 
 class Bot {
   private room: Room | null = null;
+  /** The seat the welcome named; the bot's seat in play is found by its player id (seatIn). */
   private seat = -1;
+  private playerId = "";
   private role: "player" | "spectator" = "player";
   private lastEventSeq = 0;
   private gameId = "";
@@ -230,6 +232,7 @@ class Bot {
     }
     this.room = room;
     this.seat = -1;
+    this.playerId = "";
     if (!options.rejoin) this.lastEventSeq = 0;
     this.hookBytes(room);
     let welcomed!: (message: Welcome) => void;
@@ -260,6 +263,7 @@ class Bot {
     if (!greeting) throw this.joinFailed(new Error("no welcome after joining"), counted);
     if (greeting.role !== this.kind) throw this.joinFailed(new Error(`joined as ${greeting.role}, expected ${this.kind}`), counted);
     this.seat = greeting.seat;
+    this.playerId = greeting.playerId;
     this.role = greeting.role;
     this.gameId = greeting.gameId;
     this.token = greeting.token;
@@ -323,8 +327,6 @@ class Bot {
 
   private onEvent(message: EventMessage): void {
     if (message.seq > this.lastEventSeq) this.lastEventSeq = message.seq;
-    // Starting drops empty seats and re-indexes the rest: follow our seat.
-    if (message.type === "started" && this.seat >= 0) this.seat = (message.data?.order as number[]).indexOf(this.seat);
     if (measuring && this.creator && this.role === "player") {
       if (message.type === "holeEnded") stats.holesFinished++;
       if (message.type === "gameEnded") stats.gamesFinished++;
@@ -405,10 +407,17 @@ class Bot {
     this.consider();
   }
 
+  /** Our seat in the state: the one our player id names, wherever the start moved it (the welcome's in a game logged before player ids). */
+  private seatIn(seats: { playerId: string }[]): number {
+    const found = this.playerId ? seats.findIndex((seat) => seat.playerId === this.playerId) : -1;
+    return found >= 0 ? found : this.seat;
+  }
+
   /** The bot's next action from what it sees, or null. `final`: the one it sends (counts fallbacks). */
   private choose(state: TableState, final: boolean): ({ type: string } & Record<string, unknown>) | null {
     const seats = Array.from(state.seats);
-    const me = seats[this.seat];
+    const seat = this.seatIn(seats);
+    const me = seats[seat];
     if (!me) return null;
     switch (state.phase) {
       case "lobby":
@@ -418,7 +427,7 @@ class Bot {
       case "gameOver":
         return me.host && this.askedPlayAgainFor !== this.gameId ? { type: "playAgain" } : null;
     }
-    const view = viewFromSyncedState(state, this.seat);
+    const view = viewFromSyncedState(state, seat);
     const legal = legalCommands(view);
     if (legal.length === 0) return null;
     let command: Command | null = cpuCommand(view, this.traits, this.rng);
