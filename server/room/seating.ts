@@ -19,8 +19,9 @@ const LEGACY_SEAT = "seat ";
 
 /**
  * The player a seat holds, as the room follows them: the player id its `seatTaken` event named or,
- * in a game logged before player ids, the seat's index ("seat 2"; such games are recovered with
- * their seats already in play order, fixed from then on). "" when the seat holds no human.
+ * in a game logged before player ids, the seat's index ("seat 2"), as its seat-indexed tokens name
+ * it (such a game still in its lobby when it is recovered does not move its old players' connections
+ * at the start). "" when the seat holds no human.
  */
 export function playerAt(game: GameState, seat: number): string {
   const player = game.seats[seat];
@@ -48,6 +49,7 @@ export class Seating {
   private readonly viewing = new Map<string, SeatSchema>();
   /** Token hashes seen so far, and the player each one names. */
   private readonly tokens = new Map<string, string>();
+
   constructor(
     private readonly tokenStore: SeatTokens,
     private readonly gameId: () => string,
