@@ -10,6 +10,7 @@
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { sleep } from "./lib/time.ts";
 
 const separator = process.argv.indexOf("--");
 if (separator < 0) throw new Error("usage: bench/ab.ts --a DIR --b DIR [--pairs N] --metric NAME ... -- COMMAND ...");
@@ -64,7 +65,6 @@ const median = (numbers: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const runs: { pair: number; A: Record<string, number>; B: Record<string, number> }[] = [];
 for (let pair = 0; pair < pairs; pair++) {

@@ -7,21 +7,28 @@
 // kind of window, their ratio (the issue's bar: at most 1.2), what happened to each flooder, and the machine.
 //
 //   npm run bench:flood -- [--games 20] [--rounds 6] [--window-ms 3000] [--database-url URL | --pglite] [--json]
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { freePort } from "../server/free-port.ts";
 import { RELAXED_LIMITS_ENV } from "../server/limits.ts";
-import { plainMove, scratchDatabase, type PlainTable } from "../server/testing.ts";
+import { scratchDatabase } from "../server/testing.ts";
+import { plainMove, type PlainTable } from "./lib/moves.ts";
 import { GolfStateSchema } from "../server/room/schema.ts";
 import { positiveInt } from "./args.ts";
+import type { Bot as BotType } from "./lib/bot.ts";
+import { Histogram } from "./lib/histogram.ts";
+import { machine } from "./lib/proc.ts";
+import { loneNodeEnv, startServerArgs, startServerProcess, stopServerProcess } from "./lib/server-process.ts";
+import { sleep } from "./lib/time.ts";
 
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
 const { Client } = await import("@colyseus/sdk");
-type Room = Awaited<ReturnType<InstanceType<typeof Client>["create"]>>;
+const { Bot } = await import("./lib/bot.ts");
+type Bot = BotType<PlainTable>;
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,97 +45,34 @@ const GAMES = positiveInt("games", flags.games, 1000);
 const ROUNDS = positiveInt("rounds", flags.rounds, 1000);
 const WINDOW_MS = positiveInt("window-ms", flags["window-ms"]);
 const FLOOD = positiveInt("flood", flags.flood);
-const REPO = path.resolve(import.meta.dirname, "..");
 const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-// --- the server ----------------------------------------------------------------------------------
+// --- the server and its players -----------------------------------------------------------------
 
-async function startServer(port: number, database: { url?: string; dataDir?: string }): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "error", CPU_DELAY_MS: "0", ...RELAXED_LIMITS_ENV };
-  delete env.REDIS_URL;
-  delete env.DATABASE_URL;
-  if (database.url) env.DATABASE_URL = database.url;
-  if (database.dataDir) env.DATA_DIR = database.dataDir;
-  const script = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["start:server"]!;
-  const child = spawn(process.execPath, script.split(/\s+/).slice(1), { cwd: REPO, env, stdio: ["ignore", "inherit", "inherit"] });
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited while starting (code ${child.exitCode})`);
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((response) => response.ok, () => false)) return child;
-    if (Date.now() - started > 60_000) throw new Error("the server did not answer /health within 60 s");
-    await sleep(100);
-  }
-}
-
-// --- players -------------------------------------------------------------------------------------
-
-/** One seat, acting whenever the state says it may, one action in flight; RATE_LIMITED: again in 34 ms. */
-class Player {
-  room!: Room;
-  seat = -1;
-  code = "";
-  private inFlight: { rid: string; sentAt: number } | null = null;
-  private retry: NodeJS.Timeout | null = null;
-  private count = 0;
-
-  constructor(
-    private readonly name: string,
-    private readonly record?: (latencyMs: number) => void,
-  ) {}
-
-  async enter(join: (client: InstanceType<typeof Client>) => Promise<Room>, url: string): Promise<void> {
-    this.room = await join(new Client(url));
-    this.room.reconnection.enabled = false;
-    const welcomed = new Promise<void>((resolve) =>
-      this.room.onMessage("welcome", (message: { seat: number; code: string }) => {
-        this.seat = message.seat;
-        this.code = message.code;
-        resolve();
-      }),
-    );
-    this.room.onMessage("event", (message: { rid?: string }) => this.answered(message.rid, true));
-    this.room.onMessage("error", (message: { rid?: string; code: string }) => this.answered(message.rid, message.code !== "RATE_LIMITED"));
-    this.room.onMessage("*", () => undefined);
-    this.room.onStateChange(() => this.drive());
-    await welcomed;
-  }
-
-  get state(): PlainTable & { phase: string } {
-    return this.room.state as unknown as PlainTable;
-  }
-
-  private answered(rid: string | undefined, counts: boolean): void {
-    if (!this.inFlight || rid !== this.inFlight.rid) return;
-    if (counts) this.record?.(performance.now() - this.inFlight.sentAt);
-    this.inFlight = null;
-    if (counts) this.drive();
-    else this.retry ??= setTimeout(() => ((this.retry = null), this.drive()), 34);
-  }
-
-  drive(): void {
-    if (this.inFlight || this.retry || this.seat < 0) return;
-    const move = plainMove(this.state, this.seat);
-    if (move) this.send(move.type, move.payload);
-  }
-
-  send(type: string, payload: Record<string, unknown>): void {
-    const rid = `${this.name}-${++this.count}`;
-    this.inFlight = { rid, sentAt: performance.now() };
-    this.room.send(type, { ...payload, rid });
-  }
+/**
+ * One seat, acting whenever the state says it may, one action in flight; RATE_LIMITED: again in 34 ms.
+ * `record` gets the round trip of every answered action (refusals other than RATE_LIMITED too).
+ */
+function player(url: string, name: string, record?: (latencyMs: number) => void): Bot {
+  return new Bot(new Client(url), name, {
+    chooseMove: plainMove,
+    onAnswer: (answer) => {
+      if (answer.error !== "RATE_LIMITED") record?.(answer.latencyMs);
+    },
+  });
 }
 
 /** A two-player table that plays game after game until stopped. */
 async function runTable(url: string, name: string, stopped: () => boolean, record?: (ms: number) => void): Promise<void> {
   for (let game = 0; !stopped(); game++) {
-    const host = new Player(`${name}h${game}`, record);
-    await host.enter((client) => client.create("golf", { name: `${name}H`, seats: 2, holes: 18, turnSeconds: 0, private: true }, GolfStateSchema), url);
-    const guest = new Player(`${name}g${game}`, record);
-    await guest.enter((client) => client.joinById(host.code, { name: `${name}G` }, GolfStateSchema), url);
-    host.send("start", {});
+    const host = player(url, `${name}h${game}`, record);
+    await host.enter((client) => client.create("golf", { name: `${name}H`, seats: 2, holes: 18, turnSeconds: 0, private: true }, GolfStateSchema));
+    const guest = player(url, `${name}g${game}`, record);
+    await guest.enter((client) => client.joinById(host.code, { name: `${name}G` }, GolfStateSchema));
+    host.start();
+    guest.play();
     while (!stopped() && host.state.phase !== "gameOver") await sleep(50);
-    await Promise.all([host.room.leave(true), guest.room.leave(true)].map((left) => left.catch(() => undefined)));
+    await Promise.all([host.leave(), guest.leave()]);
   }
 }
 
@@ -151,9 +95,6 @@ async function flood(url: string, code: string, count: number): Promise<{ closeC
   return { closeCode, answers, ms: Math.round(ms) };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 // --- the run -------------------------------------------------------------------------------------
@@ -167,16 +108,17 @@ async function main(): Promise<void> {
   let server: ChildProcess | null = null;
   let stop = false;
   try {
-    server = await startServer(port, { url: scratch?.url, dataDir });
+    const env = loneNodeEnv(port, { url: scratch?.url, dataDir }, { LOG_LEVEL: "error", CPU_DELAY_MS: "0", ...RELAXED_LIMITS_ENV });
+    server = await startServerProcess(startServerArgs(), env, port);
     const loadAtStart = os.loadavg()[0]!;
     say(`${GAMES} background tables and one measured table; ${ROUNDS} rounds of a quiet and a flood window of ${WINDOW_MS} ms...`);
     const tables = Array.from({ length: GAMES }, (_, index) => runTable(url, `b${index}`, () => stop));
     const window = { kind: "warmup" as "warmup" | "quiet" | "flood" };
-    const latencies = { quiet: [] as number[], flood: [] as number[] };
-    tables.push(runTable(url, "m", () => stop, (ms) => window.kind !== "warmup" && latencies[window.kind].push(ms)));
+    const latencies = { quiet: new Histogram(), flood: new Histogram() };
+    tables.push(runTable(url, "m", () => stop, (ms) => window.kind !== "warmup" && latencies[window.kind].record(ms)));
     // The flood's room: a lobby of its own, watched by each flooder in turn.
-    const target = new Player("target");
-    await target.enter((client) => client.create("golf", { name: "Target", seats: 2, turnSeconds: 0, private: true }, GolfStateSchema), url);
+    const target = player(url, "target");
+    await target.enter((client) => client.create("golf", { name: "Target", seats: 2, turnSeconds: 0, private: true }, GolfStateSchema));
     await sleep(2000); // warm-up: every table seated and playing
 
     const floods: { closeCode: number | null; answers: number; ms: number }[] = [];
@@ -187,37 +129,32 @@ async function main(): Promise<void> {
       const started = performance.now();
       floods.push(await flood(url, target.code, FLOOD));
       await sleep(Math.max(0, WINDOW_MS - (performance.now() - started)));
-      say(`  round ${roundIndex + 1}: ${latencies.quiet.length} quiet and ${latencies.flood.length} flood round trips so far; flooder: ${JSON.stringify(floods.at(-1))}`);
+      say(`  round ${roundIndex + 1}: ${latencies.quiet.count} quiet and ${latencies.flood.count} flood round trips so far; flooder: ${JSON.stringify(floods.at(-1))}`);
     }
     window.kind = "warmup";
     stop = true;
-    await target.room.leave(true).catch(() => undefined);
+    await target.leave();
     await Promise.race([Promise.all(tables), sleep(15_000)]);
 
-    const quiet = latencies.quiet.sort((a, b) => a - b);
-    const flooded = latencies.flood.sort((a, b) => a - b);
+    const { quiet, flood: flooded } = latencies;
+    const { cpus, cpuModel, node } = machine();
     const result = {
       games: GAMES,
       rounds: ROUNDS,
       windowMs: WINDOW_MS,
       floodMessages: FLOOD,
-      quiet: { moves: quiet.length, p50Ms: round(percentile(quiet, 50)), p99Ms: round(percentile(quiet, 99)) },
-      flood: { moves: flooded.length, p50Ms: round(percentile(flooded, 50)), p99Ms: round(percentile(flooded, 99)) },
-      p99Ratio: round(percentile(flooded, 99) / percentile(quiet, 99), 3),
+      quiet: { moves: quiet.count, p50Ms: round(quiet.percentile(50)), p99Ms: round(quiet.percentile(99)) },
+      flood: { moves: flooded.count, p50Ms: round(flooded.percentile(50)), p99Ms: round(flooded.percentile(99)) },
+      p99Ratio: round(flooded.percentile(99) / quiet.percentile(99), 3),
       flooders: { cutOff: floods.filter((f) => f.closeCode !== null).length, closeCodes: [...new Set(floods.map((f) => f.closeCode))], maxAnswers: Math.max(...floods.map((f) => f.answers)) },
       database: scratch ? "postgresql" : "pglite",
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", node: process.version, loadAverageAtStart: round(loadAtStart), loadAverageAtEnd: round(os.loadavg()[0]!) },
+      machine: { cpus, cpuModel, node, loadAverageAtStart: round(loadAtStart), loadAverageAtEnd: round(os.loadavg()[0]!) },
     };
     if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else say(JSON.stringify(result, null, 2));
   } finally {
     stop = true;
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once("exit", resolve));
-      server.kill("SIGTERM");
-      await Promise.race([exited, sleep(15_000)]);
-      if (server.exitCode === null) server.kill("SIGKILL");
-    }
+    await stopServerProcess(server);
     await scratch?.drop().catch((error: Error) => say(`could not drop the scratch database: ${error.message}`));
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }

@@ -10,7 +10,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { checkImportBody } from "../server/http/import-check.ts";
 import { RELAXED_LIMITS_ENV } from "../server/limits.ts";
-import { finishedExport } from "../server/test/http-support.ts";
+import { finishedExport } from "../server/testing.ts";
 
 const PORT = 20_000 + Math.floor(Math.random() * 20_000);
 const url = `http://127.0.0.1:${PORT}`;

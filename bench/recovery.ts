@@ -17,11 +17,13 @@
 // last listing, `allPlayersBackSeconds` until all 2N players are back (that includes the bench's own
 // work of reconnecting 2N SDK clients on the same machine). The games are then played to
 // the end with both bots, and each finished game's export is audited against every move its clients
-// saw acknowledged (server/test/cluster-support.ts, auditGame).
+// saw acknowledged (bench/lib/audit-player.ts, auditGame).
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { scratchDatabase } from "../server/testing.ts";
-import { auditGame, NodeProcess, Player, RedisServer, sleep, until, type Audit } from "../server/test/cluster-support.ts";
+import { auditGame, Player, type Audit } from "./lib/audit-player.ts";
+import { NodeProcess, RedisServer } from "./lib/cluster.ts";
+import { sleep, until } from "./lib/time.ts";
 import { positiveInt } from "./args.ts";
 
 const { values: flags } = parseArgs({
@@ -85,7 +87,8 @@ async function setUpTable(node: NodeProcess, index: number): Promise<Table | nul
   const ann = new Player(node.url, `Ann${index}`, { thinkMs, seed: index * 2 + 1 });
   const ben = new Player(node.url, `Ben${index}`, { thinkMs, seed: index * 2 + 2 });
   try {
-    await ann.create({ seats: 2, cpus: 0, holes, turnSeconds: 0, private: true });
+    // Public: the bench finds each game in the live list (private games are never listed there).
+    await ann.create({ seats: 2, cpus: 0, holes, turnSeconds: 0 });
     await ben.join(ann.code.toLowerCase());
     const started = await ann.act("start");
     if (!started.ok) throw new Error(`start refused: ${started.error.code} ${started.error.message}`);

@@ -5,7 +5,7 @@
 //   npm run bench:server -- [--games 100] [--holes 18] [--json]
 //                           [--database-url URL | --pglite] [--cpu-prof DIR]
 //                           [--warmup-games N (default: --games; 0 for none)] [--warmup-holes 2] [--warmup-rounds 2]
-//                           [--ramp-ms 200] [--trace-moves FILE] [--no-host-gauge]
+//                           [--ramp-ms 200] [--trace-moves FILE] [--no-host-gauge] [--no-reference]
 //
 // Before the measured games, as many warm-up games of two holes are played and left, unmeasured,
 // twice over (--warmup-rounds).
@@ -29,31 +29,70 @@
 // to the `event` carrying its rid. Bytes are what the clients' sockets read during the run (raw
 // WebSocket frames: patches, events, their headers), divided by moves × the two clients of a game.
 // Memory is the server's VmRSS: once before any game, and the peak sampled every 100 ms under load.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+//
+// The reference (--no-reference skips it): after our server has stopped, the same players, warm-up
+// and load play a minimal Colyseus room of the bench's own (bench/reference/: two seats of six
+// slots, a drawn card its owner alone sees, the same draw/swap messages, every move appended through
+// the same event store to the same database, nothing else), run the same way in its own process.
+// `reference` holds its moves/s, p99 and bytes, and `ratio` ours over its: on any host, how much our
+// room and protocol cost beyond what serving such a table at all costs.
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
-import { plainMove, scratchDatabase, type PlainTable } from "../server/testing.ts";
+import { scratchDatabase } from "../server/testing.ts";
+import { plainMove, type PlainTable } from "./lib/moves.ts";
 import { freePort } from "../server/free-port.ts";
 import { positiveInt } from "./args.ts";
 import { GolfStateSchema } from "../server/room/schema.ts";
 import { watchGc } from "./gc-watch.mjs";
 import { LOCAL_METRICS_HEADERS, RELAXED_LIMITS_ENV } from "../server/limits.ts";
+import type { Answer, Bot as BotType, MoveChooser } from "./lib/bot.ts";
+import { busyMicros, summarizeProfile } from "./lib/cpu-profile.ts";
+import { Histogram } from "./lib/histogram.ts";
+import { cpuTicks, loadAverage, machine, rssMb, TICKS_PER_SECOND } from "./lib/proc.ts";
+import { histogramTotals, metricValue } from "./lib/prometheus.ts";
+import { loneNodeEnv, REPO, startServerArgs, startServerProcess, stopServerProcess } from "./lib/server-process.ts";
+import { sleep } from "./lib/time.ts";
+import { referenceMove, ReferenceState, type ReferenceTable } from "./reference/schema.ts";
 
 // The SDK picks its WebSocket when it loads: make it the `ws` package (on Node 22 too), whose
 // sockets expose the byte counts measured here.
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
 const { Client } = await import("@colyseus/sdk");
-// The players decode into the game's own schema classes, as a TypeScript client does. Without
-// them the SDK builds a set of classes per connection from the server's reflection: 200 clients in
-// one process then make every property access of the decoder megamorphic, a cost of the
-// load generator (one player per browser never has it) that took CPU from the server under test.
-const STATE_CLASS = GolfStateSchema;
-type Room = Awaited<ReturnType<InstanceType<typeof Client>["create"]>>;
+const { Bot } = await import("./lib/bot.ts");
+type Bot = BotType<PlainTable | ReferenceTable>;
+
+/** What the players play: our game, or the reference room. */
+interface Target {
+  room: string;
+  /**
+   * The state's schema classes, so players decode into them as a TypeScript client does. Without
+   * them the SDK builds a set of classes per connection from the server's reflection: 200 clients in
+   * one process then make every property access of the decoder megamorphic, a cost of the load
+   * generator (one player per browser never has it) that took CPU from the server under test.
+   */
+  stateClass: unknown;
+  chooseMove: MoveChooser<PlainTable | ReferenceTable>;
+  createOptions(name: string, holes: number): Record<string, unknown>;
+}
+
+const GOLF: Target = {
+  room: "golf",
+  stateClass: GolfStateSchema,
+  chooseMove: (state, seat) => plainMove(state as PlainTable, seat),
+  createOptions: (name, holes) => ({ name, seats: 2, holes, turnSeconds: 0, private: true }),
+};
+
+const REFERENCE: Target = {
+  room: "reference",
+  stateClass: ReferenceState,
+  chooseMove: (state, seat) => referenceMove(state as ReferenceTable, seat),
+  createOptions: (name, holes) => ({ name, holes }),
+};
 
 const { values: flags } = parseArgs({
   options: {
@@ -69,6 +108,7 @@ const { values: flags } = parseArgs({
     "ramp-ms": { type: "string", default: "200" },
     "trace-moves": { type: "string" },
     "no-host-gauge": { type: "boolean", default: false },
+    "no-reference": { type: "boolean", default: false },
   },
 });
 
@@ -86,85 +126,42 @@ const TRACE_FILE = flags["trace-moves"] ? path.resolve(flags["trace-moves"]) : u
 const GC_EVENTS_FILE = TRACE_FILE ? `${TRACE_FILE}.gc-events` : undefined;
 /** With --trace-moves, this process's own GC pauses and loop gaps: a stalled player delays its moves too. */
 const playersGc = TRACE_FILE ? watchGc() : undefined;
-const REPO = path.resolve(import.meta.dirname, "..");
 const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 
 // --- the server process --------------------------------------------------------------------------
 
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+/** CPU seconds (user + system) a process has used. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  // After the command name: utime and stime are fields 14 and 15 of stat, here at 11 and 12.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return (cpuTicks(pid) ?? NaN) / TICKS_PER_SECOND;
 }
 
-/** Sum and count of a Prometheus histogram (all label sets), from a /metrics text. */
-function histogramMean(metrics: string, name: string): number {
-  let sum = 0;
-  let count = 0;
-  for (const line of metrics.split("\n")) {
-    if (line.startsWith(`${name}_sum`)) sum += Number(line.split(" ").at(-1));
-    else if (line.startsWith(`${name}_count`)) count += Number(line.split(" ").at(-1));
-  }
-  return count > 0 ? sum / count : NaN;
-}
-
-/** A metric without labels, from a Prometheus text exposition. */
-function counterValue(metrics: string, name: string): number {
-  return Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? NaN);
-}
-
-function gaugeMb(metrics: string, name: string): number {
-  const line = metrics.split("\n").find((text) => text.startsWith(`${name} `));
-  return line ? Number(line.split(" ").at(-1)) / 2 ** 20 : NaN;
-}
+const serverRssMb = (pid: number) => rssMb(pid) ?? NaN;
+const gaugeMb = (metrics: string, name: string) => metricValue(metrics, name) / 2 ** 20;
+const fetchMetrics = async (url: string) => (await fetch(`${url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text();
 
 /** The server's JS heap in use after a full GC (see the SIGUSR2 hook): what it retains. */
 async function retainedHeapMb(pid: number, url: string): Promise<number> {
   process.kill(pid, "SIGUSR2");
   await sleep(500);
-  return gaugeMb(await (await fetch(`${url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text(), "golf_node_nodejs_heap_size_used_bytes");
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
-  return kb / 1024;
-}
-
-/** The node arguments of `npm run start:server` (V8 flags, the tsx loader, the entry point): the node is measured as it is run. */
-function startServerArgs(): string[] {
-  const script = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["start:server"];
-  const words = script?.split(/\s+/) ?? [];
-  if (words[0] !== "node" || words.at(-1) !== "server/main.ts") throw new Error(`unexpected start:server script: ${script}`);
-  return words.slice(1);
+  return gaugeMb(await fetchMetrics(url), "golf_node_nodejs_heap_size_used_bytes");
 }
 
 async function startServer(port: number, database: { url?: string; dataDir?: string }, profileDir?: string): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0", ...RELAXED_LIMITS_ENV };
-  // One node on its own: no cluster, even when the caller's environment (CI) names a Redis.
-  delete env.REDIS_URL;
-  delete env.DATABASE_URL;
-  if (database.url) env.DATABASE_URL = database.url;
+  const env = loneNodeEnv(port, database, { LOG_LEVEL: "warn", CPU_DELAY_MS: "0", ...RELAXED_LIMITS_ENV });
   if (GC_EVENTS_FILE) env.GC_EVENTS_FILE = GC_EVENTS_FILE;
-  if (database.dataDir) env.DATA_DIR = database.dataDir;
   // A diagnostic hook, not server code: SIGUSR2 runs a full GC, so retained memory can be told
   // from garbage not yet collected.
   const gcHook = path.join(mkdtempSync(path.join(os.tmpdir(), "golf-bench-gc-")), "gc-on-signal.mjs");
   writeFileSync(gcHook, "process.on('SIGUSR2', () => globalThis.gc?.());\n");
   const nodeArgs = [...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "--expose-gc", "--import", pathToFileURL(gcHook).href, ...(GC_EVENTS_FILE ? ["--import", pathToFileURL(path.join(REPO, "bench/gc-events.mjs")).href] : []), ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
-  const child = spawn(process.execPath, [...nodeArgs, ...startServerArgs()], { cwd: REPO, env, stdio: ["ignore", "inherit", "inherit"] });
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited while starting (code ${child.exitCode})`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() - started > 60_000) throw new Error("the server did not answer /health within 60 s");
-    await sleep(100);
-  }
+  return startServerProcess([...nodeArgs, ...startServerArgs()], env, port);
+}
+
+/** The reference room's server (bench/reference/main.ts), started with the same V8 flags as ours. */
+async function startReferenceServer(port: number, database: { url?: string; dataDir?: string }): Promise<ChildProcess> {
+  const env = loneNodeEnv(port, database, { LOG_LEVEL: "warn" });
+  const args = startServerArgs();
+  return startServerProcess([...args.slice(0, -1), "bench/reference/main.ts"], env, port);
 }
 
 /** Holes per second of the engine simulator on this machine now: the host's speed, no I/O involved. */
@@ -173,188 +170,51 @@ function hostGauge(): number {
   return (JSON.parse(output) as { holesPerSecond: number }).holesPerSecond;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 // --- the players ---------------------------------------------------------------------------------
 
 interface Totals {
   moves: number;
-  latencies: number[];
+  latencies: Histogram;
   /** The same latencies by action type. */
-  latenciesByType: Map<string, number[]>;
+  latenciesByType: Map<string, Histogram>;
   rateLimited: number;
   otherErrors: Map<string, number>;
   /** With --trace-moves: [epoch ms sent, latency ms, type] per move. */
   trace: [number, number, string][];
 }
 
-/** One human: acts whenever the state says it may, one action in flight at a time. */
-class Bot {
-  room!: Room;
-  seat = -1;
-  code = "";
-  private inFlight: { rid: string; type: string; sentAt: number } | null = null;
-  private count = 0;
-  private measuring = false;
-  private retry: NodeJS.Timeout | null = null;
-
-  constructor(
-    private readonly client: InstanceType<typeof Client>,
-    readonly name: string,
-    private readonly totals: Totals,
-  ) {}
-
-  get state(): PlainTable {
-    return this.room.state as unknown as PlainTable;
+/** Counts one answer into `totals`: a move when it was answered with its effect, else its error. */
+function countAnswer(totals: Totals, answer: Answer): void {
+  if (answer.error === "RATE_LIMITED") totals.rateLimited++;
+  else if (answer.error) totals.otherErrors.set(answer.error, (totals.otherErrors.get(answer.error) ?? 0) + 1);
+  else {
+    totals.moves++;
+    totals.latencies.record(answer.latencyMs);
+    const ofType = totals.latenciesByType.get(answer.type) ?? new Histogram();
+    ofType.record(answer.latencyMs);
+    totals.latenciesByType.set(answer.type, ofType);
+    if (TRACE_FILE) totals.trace.push([performance.timeOrigin + answer.sentAt, answer.latencyMs, answer.type]);
   }
-
-  /** Bytes read by this client's socket so far. */
-  get bytesRead(): number {
-    const socket = (this.room.connection.transport as unknown as { ws: { _socket?: net.Socket } }).ws._socket;
-    return socket?.bytesRead ?? 0;
-  }
-
-  async enter(join: (client: InstanceType<typeof Client>) => Promise<Room>): Promise<void> {
-    this.room = await join(this.client);
-    this.room.reconnection.enabled = false;
-    const welcomed = new Promise<void>((resolve) => {
-      this.room.onMessage("welcome", (message: { seat: number; code: string }) => {
-        this.seat = message.seat;
-        this.code = message.code;
-        resolve();
-      });
-    });
-    this.room.onMessage("event", (message: { rid?: string }) => {
-      if (!this.inFlight || message.rid !== this.inFlight.rid) return;
-      if (this.measuring) {
-        this.totals.moves++;
-        const latency = performance.now() - this.inFlight.sentAt;
-        this.totals.latencies.push(latency);
-        const ofType = this.totals.latenciesByType.get(this.inFlight.type) ?? [];
-        ofType.push(latency);
-        this.totals.latenciesByType.set(this.inFlight.type, ofType);
-        if (TRACE_FILE) this.totals.trace.push([performance.timeOrigin + this.inFlight.sentAt, latency, this.inFlight.type]);
-      }
-      this.inFlight = null;
-      this.drive();
-    });
-    this.room.onMessage("error", (message: { code: string; rid?: string }) => {
-      if (!this.inFlight || message.rid !== this.inFlight.rid) return;
-      this.inFlight = null;
-      if (message.code === "RATE_LIMITED") this.totals.rateLimited++;
-      else this.totals.otherErrors.set(message.code, (this.totals.otherErrors.get(message.code) ?? 0) + 1);
-      // Nothing changed, so no patch will come: try again once the limiter has a token (30/s).
-      this.retry ??= setTimeout(() => {
-        this.retry = null;
-        this.drive();
-      }, 34);
-    });
-    this.room.onMessage("timerWarning", () => undefined);
-    this.room.onMessage("playAgain", () => undefined);
-    this.room.onStateChange(() => this.drive());
-    await welcomed;
-  }
-
-  /** The host's start; the clock starts for everyone with it. */
-  start(): void {
-    this.measuring = true;
-    this.send("start", {});
-  }
-
-  play(): void {
-    this.measuring = true;
-    this.drive();
-  }
-
-  private drive(): void {
-    if (!this.measuring || this.inFlight || this.retry) return;
-    const move = plainMove(this.state, this.seat);
-    if (move) this.send(move.type, move.payload);
-  }
-
-  private send(type: string, payload: Record<string, unknown>): void {
-    const rid = ++this.count;
-    this.inFlight = { rid: String(rid), type, sentAt: performance.now() };
-    this.room.send(type, { ...payload, rid: String(rid) });
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-// --- the CPU profile, summarized ----------------------------------------------------------------
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-}
-
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-function selfTimes(profile: Profile): Map<number, number> {
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
-  return selfUs;
-}
-
-function busyMicros(file: string): number {
-  const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
-  const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === "(idle)").map((node) => node.id));
-  let busy = 0;
-  for (const [id, us] of selfTimes(profile)) if (!idle.has(id)) busy += us;
-  return busy;
-}
-
-/** Self time by function and by package/file, from a .cpuprofile. */
-function summarizeProfile(file: string): string[] {
-  const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfUs = selfTimes(profile);
-  const total = [...selfUs.values()].reduce((sum, us) => sum + us, 0);
-  const byFunction = new Map<string, number>();
-  const byPlace = new Map<string, number>();
-  for (const [id, us] of selfUs) {
-    const frame = byId.get(id)!.callFrame;
-    const file = frame.url.replace(/^file:\/\//, "").replace(`${REPO}/`, "");
-    const where = file ? `${file}:${frame.lineNumber + 1}` : "(native)";
-    const name = `${frame.functionName || "(anonymous)"} ${where}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + us);
-    const place = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? (file.startsWith("node:") ? "node core" : file ? file : frame.functionName || "(native)");
-    byPlace.set(place, (byPlace.get(place) ?? 0) + us);
-  }
-  const top = (map: Map<string, number>, count: number) =>
-    [...map.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, count)
-      .map(([name, us]) => `  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`);
-  return [`CPU profile of the server (${(total / 1e6).toFixed(1)} s sampled): ${file}`, "by package or file (self time):", ...top(byPlace, 15), "by function (self time):", ...top(byFunction, 30)];
-}
-
 function newTotals(): Totals {
-  return { moves: 0, latencies: [], latenciesByType: new Map(), rateLimited: 0, otherErrors: new Map(), trace: [] };
+  return { moves: 0, latencies: new Histogram(), latenciesByType: new Map(), rateLimited: 0, otherErrors: new Map(), trace: [] };
 }
 
 /** Seats `count` private two-player games, a few at a time: joining is not what is measured. */
-async function seatTables(url: string, count: number, holes: number, totals: Totals, prefix: string): Promise<[Bot, Bot][]> {
+async function seatTables(url: string, target: Target, count: number, holes: number, totals: Totals, prefix: string): Promise<[Bot, Bot][]> {
   const tables: [Bot, Bot][] = [];
+  const stateClass = target.stateClass as never;
+  const options = { chooseMove: target.chooseMove, onAnswer: (answer: Answer) => countAnswer(totals, answer) };
   for (let first = 0; first < count; first += 10) {
     const batch = Array.from({ length: Math.min(10, count - first) }, async (_, offset) => {
       const index = first + offset;
-      const host = new Bot(new Client(url), `${prefix}Host${index}`, totals);
-      await host.enter((client) => client.create("golf", { name: host.name, seats: 2, holes, turnSeconds: 0, private: true }, STATE_CLASS));
-      const guest = new Bot(new Client(url), `${prefix}Guest${index}`, totals);
-      await guest.enter((client) => client.joinById(host.code, { name: guest.name }, STATE_CLASS));
+      const host: Bot = new Bot(new Client(url), `${prefix}Host${index}`, options);
+      await host.enter((client) => client.create(target.room, target.createOptions(host.name, holes), stateClass));
+      const guest: Bot = new Bot(new Client(url), `${prefix}Guest${index}`, options);
+      await guest.enter((client) => client.joinById(host.code, { name: guest.name }, stateClass));
       tables[index] = [host, guest];
     });
     await Promise.all(batch);
@@ -388,90 +248,104 @@ async function playTables(tables: [Bot, Bot][], rampMs: number, progress?: () =>
 
 // --- the run -------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  // Before anything of the run exists, so a failing gauge leaves nothing behind.
-  const simBefore = flags["no-host-gauge"] ? undefined : hostGauge();
-  const adminUrl = flags["database-url"] ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const scratch = flags.pglite ? null : await scratchDatabase(adminUrl, "golf_bench");
-  const dataDir = flags.pglite ? mkdtempSync(path.join(os.tmpdir(), "golf-bench-")) : undefined;
-  const profileDir = flags["cpu-prof"] ? path.resolve(flags["cpu-prof"]) : undefined;
+/**
+ * Warm-up (not measured): short games first, so that the measured ones meet code the JIT has
+ * compiled, as on a server that has been up for a while. Rounds: a server that has been up has seen
+ * tables seat, play, end and leave many times over, mixed. After one round the JIT had compiled play
+ * for play alone; the leaving and seating that followed threw much of it away, so the measured start
+ * recompiled it (in one trace 30% of the node's CPU in its first 250 ms). A second round compiles
+ * code that has seen the whole cycle.
+ */
+async function warmUp(url: string, target: Target): Promise<void> {
+  for (let round = 0; round < WARMUP_ROUNDS && WARMUP_GAMES > 0; round++) {
+    say(`warming up (round ${round + 1} of ${WARMUP_ROUNDS}) with ${WARMUP_GAMES} games of ${WARMUP_HOLES} holes...`);
+    const warmup = await seatTables(url, target, WARMUP_GAMES, WARMUP_HOLES, newTotals(), `Warm${round}`);
+    await playTables(warmup, RAMP_MS);
+    await Promise.all(warmup.flat().map((bot) => bot.leave()));
+    await sleep(500);
+  }
+}
+
+/** The measured games' figures every target has. */
+interface Played {
+  seconds: number;
+  moves: number;
+  totals: Totals;
+  bytesPerMovePerClient: number;
+  bots: Bot[];
+}
+
+/** Seats and plays the measured games; the bytes are what the clients read while they played. */
+async function playMeasured(url: string, target: Target, label: string): Promise<Played> {
+  const totals = newTotals();
+  say(`seating ${GAMES} games of 2 players (${HOLES} holes each)${label}...`);
+  const tables = await seatTables(url, target, GAMES, HOLES, totals, "");
+  const bots = tables.flat();
+  const bytesBefore = bots.reduce((sum, bot) => sum + bot.bytesRead, 0);
+  const startedAt = performance.now();
+  say("playing...");
+  await playTables(tables, RAMP_MS, flags.json ? undefined : () => say(`  ${totals.moves} moves, ${tables.filter(([host]) => host.state.phase === "gameOver").length} games over`));
+  const seconds = (performance.now() - startedAt) / 1000;
+  const bytes = bots.reduce((sum, bot) => sum + bot.bytesRead, 0) - bytesBefore;
+  return { seconds, moves: totals.moves, totals, bytesPerMovePerClient: Math.round(bytes / (totals.moves * 2)), bots };
+}
+
+async function leaveAll(bots: Bot[]): Promise<void> {
+  for (const bot of bots) void bot.leave();
+  await sleep(200);
+}
+
+type Result = Record<string, unknown> & { movesPerSecond: number; moveP99Ms: number; bytesPerMovePerClient: number; machine: Record<string, unknown> };
+
+/** Our server: the measured games and everything read around them. */
+async function measureOurs(database: { url?: string; dataDir?: string }, profileDir: string | undefined): Promise<{ result: Result; pid: number; trace: [number, number, string][] }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let server: ChildProcess | null = null;
-  let serverPid: number | undefined;
-  let tracedMoves: [number, number, string][] = [];
-  let result: Record<string, unknown> & { machine: Record<string, unknown> } | undefined;
   try {
-    server = await startServer(port, { url: scratch?.url, dataDir }, profileDir);
+    server = await startServer(port, database, profileDir);
     const pid = server.pid!;
-    serverPid = pid;
     await sleep(1000);
-    const idleRssMb = rssMb(pid);
+    const idleRssMb = serverRssMb(pid);
     const idleRetainedMb = await retainedHeapMb(pid, url);
-    const idleHeapMb = gaugeMb(await (await fetch(`${url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text(), "golf_node_nodejs_heap_size_used_bytes");
+    const idleHeapMb = gaugeMb(await fetchMetrics(url), "golf_node_nodejs_heap_size_used_bytes");
+    // The warm-up's memory stays counted: the idle figures above were read before it.
+    await warmUp(url, GOLF);
 
-    // Warm-up (not measured): short games first, so that the measured ones meet code the JIT has
-    // compiled, as on a server that has been up for a while. Their memory stays counted: the idle
-    // figure above was read before them. Rounds: a server that has been up has seen tables seat,
-    // play, end and leave many times over, mixed. After one round the JIT had compiled play for
-    // play alone; the leaving and seating that followed threw much of it away, so the measured start
-    // recompiled it (in one trace 30% of the node's CPU in its first 250 ms). A second round
-    // compiles code that has seen the whole cycle.
-    for (let round = 0; round < WARMUP_ROUNDS && WARMUP_GAMES > 0; round++) {
-      say(`warming up (round ${round + 1} of ${WARMUP_ROUNDS}) with ${WARMUP_GAMES} games of ${WARMUP_HOLES} holes...`);
-      const warmup = await seatTables(url, WARMUP_GAMES, WARMUP_HOLES, newTotals(), `Warm${round}`);
-      await playTables(warmup, RAMP_MS);
-      await Promise.all(warmup.flat().map((bot) => bot.room.leave(true).catch(() => undefined)));
-      await sleep(500);
-    }
-
-    const totals = newTotals();
-    say(`seating ${GAMES} games of 2 players (${HOLES} holes each) on ${scratch ? "PostgreSQL" : "PGlite"}...`);
-    const tables = await seatTables(url, GAMES, HOLES, totals, "");
-    const bots = tables.flat();
-
-    let peakRssMb = rssMb(pid);
+    let peakRssMb = serverRssMb(pid);
     const sampler = setInterval(() => {
-      peakRssMb = Math.max(peakRssMb, rssMb(pid));
+      peakRssMb = Math.max(peakRssMb, serverRssMb(pid));
     }, 100);
-    const loadAtStart = os.loadavg()[0]!;
-    const metricsBefore = await (await fetch(`${url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text();
+    const loadAtStart = loadAverage();
+    const metricsBefore = await fetchMetrics(url);
     const serverCpuBefore = cpuSeconds(pid);
     const benchCpuBefore = process.cpuUsage();
-    const bytesBefore = bots.reduce((sum, bot) => sum + bot.bytesRead, 0);
-    const startedAt = performance.now();
-    say("playing...");
-    await playTables(tables, RAMP_MS, flags.json ? undefined : () => say(`  ${totals.moves} moves, ${tables.filter(([host]) => host.state.phase === "gameOver").length} games over`));
-    const seconds = (performance.now() - startedAt) / 1000;
-    const bytes = bots.reduce((sum, bot) => sum + bot.bytesRead, 0) - bytesBefore;
+    const played = await playMeasured(url, GOLF, ` on ${database.url ? "PostgreSQL" : "PGlite"}`);
+    const { seconds, totals } = played;
     clearInterval(sampler);
-    peakRssMb = Math.max(peakRssMb, rssMb(pid));
+    peakRssMb = Math.max(peakRssMb, serverRssMb(pid));
     const serverCpu = cpuSeconds(pid) - serverCpuBefore;
     const benchCpu = process.cpuUsage(benchCpuBefore);
-    const metricsAfter = await (await fetch(`${url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text();
+    const metricsAfter = await fetchMetrics(url);
     // The games are over but their rooms and clients are still there.
     const retainedAfterMb = await retainedHeapMb(pid, url);
     // Means over the run: the setup's joins are in both snapshots and cancel out.
-    const meanOver = (name: string) => {
-      const after = histogramMean(metricsAfter, name);
-      const before = histogramMean(metricsBefore, name);
-      const countOf = (text: string) => text.split("\n").filter((line) => line.startsWith(`${name}_count`)).reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
-      const [n1, n0] = [countOf(metricsAfter), countOf(metricsBefore)];
-      return ((after * n1 - (Number.isNaN(before) ? 0 : before * n0)) / (n1 - n0)) * 1000;
+    const meanMsOver = (name: string) => {
+      const [before, after] = [histogramTotals(metricsBefore, name), histogramTotals(metricsAfter, name)];
+      return ((after.sum - before.sum) / (after.count - before.count)) * 1000;
     };
-
-    const counterDelta = (name: string) => counterValue(metricsAfter, name) - counterValue(metricsBefore, name);
-    const sorted = totals.latencies.sort((a, b) => a - b);
-    result = {
+    const counterDelta = (name: string) => metricValue(metricsAfter, name) - metricValue(metricsBefore, name);
+    const { cpus, cpuModel, memoryGb, node } = machine();
+    const result: Result = {
       games: GAMES,
-      clients: bots.length,
+      clients: played.bots.length,
       holes: HOLES,
       seconds: round(seconds, 2),
       moves: totals.moves,
       movesPerSecond: Math.round(totals.moves / seconds),
-      moveP50Ms: round(percentile(sorted, 50), 2),
-      moveP99Ms: round(percentile(sorted, 99), 2),
-      bytesPerMovePerClient: Math.round(bytes / (totals.moves * 2)),
+      moveP50Ms: round(totals.latencies.percentile(50), 2),
+      moveP99Ms: round(totals.latencies.percentile(99), 2),
+      bytesPerMovePerClient: played.bytesPerMovePerClient,
       idleRssMb: round(idleRssMb),
       serverRssMb: round(peakRssMb),
       mbPerGameOverIdle: round((peakRssMb - idleRssMb) / GAMES, 3),
@@ -481,65 +355,92 @@ async function main(): Promise<void> {
       heapMbAfterRun: round(gaugeMb(metricsAfter, "golf_node_nodejs_heap_size_used_bytes")),
       retainedHeapMbPerGame: round((retainedAfterMb - idleRetainedMb) / GAMES, 3),
       // Where the time goes: inside the server (receive to effect sent; of it, the commit) and CPU use.
-      serverActionMeanMs: round(meanOver("golf_action_latency_seconds"), 2),
-      appendMeanMs: round(meanOver("golf_event_append_latency_seconds"), 2),
+      serverActionMeanMs: round(meanMsOver("golf_action_latency_seconds"), 2),
+      appendMeanMs: round(meanMsOver("golf_event_append_latency_seconds"), 2),
       // How many games shared a commit (one statement, one round trip) on average.
       appendsPerBatch: round(counterDelta("golf_event_commit_appends_total") / counterDelta("golf_event_commit_batches_total"), 1),
       serverCpuPercent: Math.round((100 * serverCpu) / seconds),
       serverCpuUsPerMove: Math.round((1e6 * serverCpu) / totals.moves),
       benchCpuPercent: Math.round((100 * (benchCpu.user + benchCpu.system)) / 1e6 / seconds),
       // Diagnostics: how many moves of each type, and their p50 / p99 in ms.
-      moveMsByType: Object.fromEntries(
-        [...totals.latenciesByType].map(([type, latencies]) => {
-          const ordered = latencies.sort((a, b) => a - b);
-          return [type, { moves: ordered.length, p50: round(percentile(ordered, 50), 1), p99: round(percentile(ordered, 99), 1) }];
-        }),
-      ),
+      moveMsByType: Object.fromEntries([...totals.latenciesByType].map(([type, latencies]) => [type, { moves: latencies.count, p50: round(latencies.percentile(50), 1), p99: round(latencies.percentile(99), 1) }])),
       rateLimited: totals.rateLimited,
       otherErrors: Object.fromEntries(totals.otherErrors),
-      database: scratch ? "postgresql" : "pglite",
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? "unknown",
-        memoryGb: round(os.totalmem() / 2 ** 30),
-        node: process.version,
-        // Other work on the machine skews every figure: the 1-minute load average as the run began.
-        loadAverageAtStart: round(loadAtStart, 2),
-      },
+      database: database.url ? "postgresql" : "pglite",
+      // Other work on the machine skews every figure: the 1-minute load average as the run began.
+      machine: { cpus, cpuModel, memoryGb, node, loadAverageAtStart: loadAtStart },
     };
-    tracedMoves = totals.trace;
-    for (const bot of bots) void bot.room.leave(true).catch(() => undefined);
-    await sleep(200);
+    await leaveAll(played.bots);
+    return { result, pid, trace: totals.trace };
   } finally {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once("exit", resolve));
-      server.kill("SIGTERM");
-      await Promise.race([exited, sleep(15_000)]);
-      if (server.exitCode === null) server.kill("SIGKILL");
+    await stopServerProcess(server);
+  }
+}
+
+/** The reference room under the same players, warm-up and load: its moves/s, p99 and bytes. */
+async function measureReference(database: { url?: string; dataDir?: string }): Promise<{ movesPerSecond: number; moveP99Ms: number; bytesPerMovePerClient: number }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let server: ChildProcess | null = null;
+  try {
+    server = await startReferenceServer(port, database);
+    await sleep(1000);
+    say("the reference room (bench/reference/):");
+    await warmUp(url, REFERENCE);
+    const played = await playMeasured(url, REFERENCE, " in the reference room");
+    const errors = played.totals.rateLimited + played.totals.otherErrors.size;
+    if (errors > 0) say(`the reference room refused moves: ${JSON.stringify(Object.fromEntries(played.totals.otherErrors))}`);
+    await leaveAll(played.bots);
+    return { movesPerSecond: Math.round(played.moves / played.seconds), moveP99Ms: round(played.totals.latencies.percentile(99), 2), bytesPerMovePerClient: played.bytesPerMovePerClient };
+  } finally {
+    await stopServerProcess(server);
+  }
+}
+
+async function main(): Promise<void> {
+  // Before anything of the run exists, so a failing gauge leaves nothing behind.
+  const simBefore = flags["no-host-gauge"] ? undefined : hostGauge();
+  const adminUrl = flags["database-url"] ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const scratch = flags.pglite ? null : await scratchDatabase(adminUrl, "golf_bench");
+  const dataDir = flags.pglite ? mkdtempSync(path.join(os.tmpdir(), "golf-bench-")) : undefined;
+  const database = { url: scratch?.url, dataDir };
+  const profileDir = flags["cpu-prof"] ? path.resolve(flags["cpu-prof"]) : undefined;
+  let ours: Awaited<ReturnType<typeof measureOurs>> | undefined;
+  try {
+    ours = await measureOurs(database, profileDir);
+    if (!flags["no-reference"]) {
+      const reference = await measureReference(database);
+      const ratio = (a: number, b: number) => round(a / b, 3);
+      ours.result.reference = reference;
+      ours.result.ratio = {
+        throughput: ratio(ours.result.movesPerSecond, reference.movesPerSecond),
+        p99: ratio(ours.result.moveP99Ms, reference.moveP99Ms),
+        bytes: ratio(ours.result.bytesPerMovePerClient, reference.bytesPerMovePerClient),
+      };
     }
+  } finally {
     await scratch?.drop().catch((error) => say(`could not drop the scratch database: ${(error as Error).message}`));
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
-  if (result) {
-    // The host's speed (see the top of this file): before the server started and after it stopped.
-    if (simBefore !== undefined) result.machine.simHolesPerSecond = { before: simBefore, after: hostGauge() };
-    if (flags.json) console.log(JSON.stringify(result));
-    else console.log(JSON.stringify(result, null, 2));
-  }
+  const { result } = ours;
+  // The host's speed (see the top of this file): before the servers started and after they stopped.
+  if (simBefore !== undefined) result.machine.simHolesPerSecond = { before: simBefore, after: hostGauge() };
+  if (flags.json) console.log(JSON.stringify(result));
+  else console.log(JSON.stringify(result, null, 2));
   if (TRACE_FILE && GC_EVENTS_FILE) {
     const gc = JSON.parse(readFileSync(GC_EVENTS_FILE, "utf8")) as unknown;
     rmSync(GC_EVENTS_FILE, { force: true });
-    writeFileSync(TRACE_FILE, JSON.stringify({ moves: tracedMoves, gc, playersGc }));
+    writeFileSync(TRACE_FILE, JSON.stringify({ moves: ours.trace, gc, playersGc }));
     say(`moves and GC events written to ${TRACE_FILE}`);
   }
-  if (profileDir && serverPid) {
+  if (profileDir) {
     // One profile per thread (tsx runs a loader thread): the server's is the busiest.
     const profiles = readdirSync(profileDir)
-      .filter((name) => name.endsWith(".cpuprofile") && name.includes(`.${serverPid}.`))
+      .filter((name) => name.endsWith(".cpuprofile") && name.includes(`.${ours.pid}.`))
       .map((name) => path.join(profileDir, name));
     const busiest = profiles.map((file) => ({ file, busy: busyMicros(file) })).sort((a, b) => b.busy - a.busy)[0];
     if (busiest) for (const line of summarizeProfile(busiest.file)) say(line);
-    else say(`no .cpuprofile of process ${serverPid} was written in ${profileDir}`);
+    else say(`no .cpuprofile of process ${ours.pid} was written in ${profileDir}`);
   }
 }
 

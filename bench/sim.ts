@@ -26,6 +26,7 @@ import {
 } from "../shared/golf/index.ts";
 import { rulesPatchSchema } from "../shared/protocol/index.ts";
 import { BLUNDER_KINDS, blundersOf, type BlunderKind } from "./blunder-check.ts";
+import { percentilesOf } from "./lib/histogram.ts";
 
 const { values } = parseArgs({
   options: {
@@ -137,25 +138,20 @@ async function runInWorkers(count: number): Promise<{ tallies: Tally[]; seconds:
   return { tallies, seconds };
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const index = (sorted.length - 1) * q;
-  const low = Math.floor(index);
-  const high = Math.ceil(index);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (index - low);
-}
+/** Hole scores are whole numbers, some below zero: the nearest-rank percentiles `ps` of `scores`. */
+const scorePercentiles = (scores: number[], ps: number[]) => percentilesOf(scores, ps, { unit: 1, lowest: -1000 });
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const mean = (list: number[]) => list.reduce((sum, value) => sum + value, 0) / list.length;
 
 function report(tallies: Tally[], seconds: number): void {
   const scoresByProfile = Object.fromEntries(CPU_PROFILES.map((profile) => [profile.name, tallies.flatMap((tally) => tally.scoresByProfile[profile.name]!)]));
   const sortedAll = Object.values(scoresByProfile).flat().sort((a, b) => a - b);
+  const [median, p25, p75] = scorePercentiles(sortedAll, [50, 25, 75]);
   const personalities = Object.fromEntries(
     Object.entries(scoresByProfile)
       .filter(([, scores]) => scores.length > 0)
       .map(([name, scores]) => {
-        const sorted = scores.slice().sort((a, b) => a - b);
-        return [name, { holes: sorted.length, mean: round(mean(sorted)), median: quantile(sorted, 0.5) }];
+        return [name, { holes: scores.length, mean: round(mean(scores)), median: scorePercentiles(scores, [50])[0]! }];
       }),
   );
   const blunders = Object.fromEntries(BLUNDER_KINDS.map((kind) => [kind, tallies.reduce((sum, tally) => sum + tally.blunders[kind], 0)])) as Record<BlunderKind, number>;
@@ -169,9 +165,9 @@ function report(tallies: Tally[], seconds: number): void {
     warmupGamesPerWorker: WARMUP_GAMES,
     overall: {
       mean: round(mean(sortedAll)),
-      median: quantile(sortedAll, 0.5),
-      p25: quantile(sortedAll, 0.25),
-      p75: quantile(sortedAll, 0.75),
+      median,
+      p25,
+      p75,
       min: sortedAll[0],
       max: sortedAll.at(-1),
     },

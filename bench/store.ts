@@ -19,6 +19,7 @@ import pg from "pg";
 import { pino } from "pino";
 import { openStore, type Store, type StoreOptions } from "../server/store/index.ts";
 import { positiveInt } from "./args.ts";
+import { Histogram } from "./lib/histogram.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -51,11 +52,6 @@ function eventFor(gameIndex: number, seq: number) {
     seat: seq % 4,
     data: { from: "deck", card: { rank: String((seq % 13) + 1), suit: "SHDC"[gameIndex % 4] }, slot: seq % 6 },
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -193,7 +189,7 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const statsAfter = store.log.commitStats;
 
-    const sorted = Array.from(latencies).sort((a, b) => a - b);
+    const appendMs = new Histogram().recordAll(latencies);
     const events = games * eventsPerGame;
     const eventsPerSecond = events / seconds;
     const result = {
@@ -201,8 +197,8 @@ async function main(): Promise<void> {
       events,
       seconds: round(seconds, 3),
       eventsPerSecond: Math.round(eventsPerSecond),
-      appendP50Ms: round(percentile(sorted, 50), 2),
-      appendP99Ms: round(percentile(sorted, 99), 2),
+      appendP50Ms: round(appendMs.percentile(50), 2),
+      appendP99Ms: round(appendMs.percentile(99), 2),
       rawBatchRowsPerSecond: Math.round(rawRate),
       ratio: round(eventsPerSecond / rawRate, 3),
       backend: usePglite ? "pglite" : "postgresql",

@@ -20,10 +20,13 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { cli, type Options } from "@colyseus/loadtest";
 import { Client, type Room } from "@colyseus/sdk";
-import { CPU_PROFILES, cpuCommand, legalCommands, mixSeed, seededRng, type Command, type CpuTraits, type Rng } from "../shared/golf/index.ts";
+import { CPU_PROFILES, mixSeed, seededRng, type CpuTraits, type Rng } from "../shared/golf/index.ts";
+import { cpuPolicyMove } from "../bench/lib/moves.ts";
+import { sleep } from "../bench/lib/time.ts";
 import { endpointIndex, groupSize, isLoopbackHost, PACES, seatOf, type Pace } from "./plan.ts";
 import { viewFromSyncedState, type TableState } from "../shared/golf/index.ts";
-import type { ErrorMessage, EventMessage, PlayAgainAnswer, Welcome } from "../shared/protocol/index.ts";
+import type { ErrorMessage, EventMessage, PlayAgainAnswer, Rid } from "../shared/protocol/index.ts";
+import { Bot, type Answer, type Move } from "../bench/lib/bot.ts";
 import { addCount, emptyStats, LatencyHistogram, type ProcessStats } from "./stats.ts";
 
 const { values: args } = parseArgs({
@@ -74,7 +77,7 @@ let measuring = true;
 let measureStartedAt = performance.now();
 let stopped = false;
 let statsWritten = false;
-const bots = new Set<Bot>();
+const bots = new Set<LoadBot>();
 
 /** Where a game's members find its current code: set by its creator, and again at every play-again. */
 class Table {
@@ -101,14 +104,6 @@ class Table {
 }
 const tables = new Map<number, Table>();
 
-type Answer = { ok: true } | { ok: false; code: string };
-interface Pending {
-  rid: number;
-  type: string;
-  sentAt: number;
-  timer: NodeJS.Timeout;
-}
-
 /** The raw WebSocket under an SDK room (the `ws` package's, as @colyseus/loadtest reads it too). */
 interface RawSocket {
   readyState: number;
@@ -123,30 +118,38 @@ function byteLength(data: unknown): number {
   return 0;
 }
 
-class Bot {
-  private room: Room | null = null;
-  /** The seat the welcome named; the bot's seat in play is found by its player id (seatIn). */
-  private seat = -1;
-  private playerId = "";
+type TableView = TableState & { gameId: string };
+
+/** The pause before a move: human pace thinks 1 to 3 s; fast pace keeps under FAST_RATE a second. */
+function pacer(rng: Rng): (paused: boolean) => number {
+  let allowance = FAST_RATE;
+  let allowanceAt = performance.now();
+  return (paused) => {
+    if (pace !== "fast") return paused ? 0 : THINK_MIN_MS + rng() * THINK_SPAN_MS;
+    const now = performance.now();
+    allowance = Math.min(FAST_RATE, allowance + ((now - allowanceAt) / 1000) * FAST_RATE);
+    allowanceAt = now;
+    if (allowance < 1) return ((1 - allowance) / FAST_RATE) * 1000;
+    allowance -= 1;
+    return 0;
+  };
+}
+
+/**
+ * One load-test client: the one bot (bench/lib/bot.ts) with the CPU policy's moves (or the host's
+ * start, next hole and play again) at the run's pace, counting into this process's stats, following
+ * its table from game to game and coming back with its token when sent away.
+ */
+class LoadBot extends Bot<TableView> {
   private role: "player" | "spectator" = "player";
   private lastEventSeq = 0;
-  private gameId = "";
-  private token = "";
-  /** The node the last join went through. */
-  private via: Client;
-  private pending: Pending | null = null;
-  private thinking: NodeJS.Timeout | null = null;
-  private nextRid = 1;
   private askedPlayAgainFor = "";
   private moving = false;
   /** What the bot was doing when a join failed: create, join, watch, or the next game's. */
   private step = "join";
-  /** Token bucket of the fast pace, like the server's (but slower). */
-  private allowance = FAST_RATE;
-  private allowanceAt = performance.now();
-  private readonly traits: CpuTraits;
-  private readonly rng: Rng;
-  private readonly name: string;
+  /** The policy's last choice was not legal, so a random legal move stands in (counted when sent). */
+  private fellBack = false;
+  private answerTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly index: number,
@@ -156,17 +159,27 @@ class Bot {
     /** The node this bot talks to first (an index into `clients`). */
     private readonly home: number,
   ) {
-    this.via = clients[home]!;
-    this.traits = CPU_PROFILES[index % CPU_PROFILES.length]!.traits;
-    this.rng = seededRng(mixSeed(index, 0x10ad));
-    this.name = `bot${index}`;
+    const traits = CPU_PROFILES[index % CPU_PROFILES.length]!.traits;
+    const rng = seededRng(mixSeed(index, 0x10ad));
+    const self: { bot?: LoadBot } = {};
+    super(clients[home]!, `bot${index}`, {
+      chooseMove: (state, seat) => self.bot!.choose(state, seat, traits, rng),
+      pace: pacer(rng),
+      rid: (n) => n,
+      // After a refusal the bot thinks again from what it sees (at the next change: the refusal is one).
+      afterError: "change",
+      sdkReconnection: true,
+      onAnswer: (answer) => self.bot!.answered(answer),
+    });
+    self.bot = this;
   }
 
   hasInFlight(): boolean {
-    return this.pending !== null;
+    return this.inFlight !== null;
   }
 
-  async start(): Promise<void> {
+  /** Takes its place at its table: creates the game, or joins or watches it once it exists. */
+  async enterTable(): Promise<void> {
     if (this.creator) {
       const options =
         pace === "spectator"
@@ -178,7 +191,7 @@ class Bot {
         this.table.fail(error as Error);
         throw error;
       }
-      this.table.publish(this.room!.roomId);
+      this.table.publish(this.room.roomId);
     } else {
       let code: string;
       try {
@@ -193,9 +206,8 @@ class Bot {
   }
 
   stop(): void {
-    if (this.thinking) clearTimeout(this.thinking);
-    this.thinking = null;
-    if (this.pending) clearTimeout(this.pending.timer);
+    this.pause();
+    if (this.answerTimer) clearTimeout(this.answerTimer);
   }
 
   private joinFailed(error: unknown, counted = true): Error {
@@ -204,83 +216,80 @@ class Bot {
     stats.failedJoins++;
     // Which step and node, and the SDK's error name and code (a close code when the socket closed).
     const code = (error as { code?: unknown })?.code;
-    const node = `${this.via.settings.hostname}:${this.via.settings.port}`;
+    const node = `${this.client.settings.hostname}:${this.client.settings.port}`;
     const short = `${this.step} via ${node}: ${error instanceof Error ? error.name : "Error"}${code !== undefined ? ` ${code}` : ""}: ${message.slice(0, 160)}`;
     if (stats.joinErrors.length < 10 && !stats.joinErrors.includes(short)) stats.joinErrors.push(short);
     return error instanceof Error ? error : new Error(message);
   }
 
   /**
-   * Joins (or creates), hooks the byte counters and handlers, and waits for `welcome`. A rejoin
-   * keeps the last event seq it saw (the server resends what came after it); `countFailure` false
-   * leaves a failure uncounted (an attempt that will be retried).
+   * Joins (or creates) and waits for `welcome`, like a client behind one address for all nodes: a
+   * node that refuses connections is skipped. A rejoin keeps the last event seq it saw (the server
+   * resends what came after it); `countFailure` false leaves a failure uncounted (an attempt that
+   * will be retried).
    */
   private async join(step: string, connect: (client: Client) => Promise<Room>, options: { rejoin?: boolean; countFailure?: boolean } = {}): Promise<void> {
     const counted = options.countFailure ?? true;
     this.step = step;
     if (counted) stats.joins++;
-    let room: Room | null = null;
-    // Like a client behind one address for all nodes: a node that refuses connections is skipped.
-    for (let offset = 0; !room; offset++) {
-      this.via = clients[(this.home + offset) % clients.length]!;
+    this.welcomeSeat = -1;
+    if (!options.rejoin) this.lastEventSeq = 0;
+    for (let offset = 0; ; offset++) {
+      this.client = clients[(this.home + offset) % clients.length]!;
       try {
-        room = await connect(this.via);
+        await this.enter(connect);
+        break;
       } catch (error) {
         const unreachable = /ECONNREFUSED|fetch failed/.test(`${(error as { code?: unknown })?.code} ${(error as Error)?.message}`);
         if (!unreachable || offset + 1 >= clients.length) throw this.joinFailed(error, counted);
       }
     }
-    this.room = room;
-    this.seat = -1;
-    this.playerId = "";
-    if (!options.rejoin) this.lastEventSeq = 0;
-    this.hookBytes(room);
-    let welcomed!: (message: Welcome) => void;
-    const welcome = new Promise<Welcome>((resolve) => (welcomed = resolve));
-    room.onMessage("welcome", (message) => welcomed(message));
-    room.onMessage("event", (message) => this.room === room && this.onEvent(message));
-    room.onMessage("error", (message) => this.room === room && this.onError(message));
-    room.onMessage("playAgain", (message) => this.room === room && this.onPlayAgain(message));
-    room.onMessage("*", () => undefined); // timerWarning and anything else: nothing to do
-    room.onStateChange(() => this.room === room && this.consider());
+    if (this.role === "player") this.play();
+  }
+
+  protected override async ready(welcome: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), WELCOME_TIMEOUT_MS)));
+    const welcomed = await Promise.race([welcome.then(() => true), timeout]);
+    clearTimeout(timer);
+    if (!welcomed) throw new Error("no welcome after joining");
+    if (this.welcome!.role !== this.kind) throw new Error(`joined as ${this.welcome!.role}, expected ${this.kind}`);
+    this.role = this.welcome!.role;
+  }
+
+  protected override onAttach(room: Room): void {
+    const ws = (room.connection.transport as unknown as { ws: RawSocket }).ws;
+    ws.addEventListener("message", (event) => {
+      if (measuring) stats.bytesIn += byteLength(event.data);
+    });
+    const send = ws.send;
+    ws.send = function (data: unknown, ...rest: unknown[]) {
+      if (measuring && ws.readyState === 1) stats.bytesOut += byteLength(data);
+      return send.call(ws, data, ...rest);
+    };
     // A drop (the SDK then tries to reconnect) or a leave the bot did not ask for.
     const dropped = (code: number) => {
-      if (this.room !== room || stopped) return;
+      if (this.room !== room || stopped || this.moving) return false;
       stats.drops++;
       addCount(stats.dropsByCode, String(code));
+      return true;
     };
     room.onDrop((code) => dropped(code));
     room.onLeave((code) => {
-      dropped(code);
       // Sent away (the game moved to another node, or the node is going): come back as a client
       // would, with the seat's token, through the matchmaker.
-      if (this.room === room && !stopped && !this.moving) void this.rejoin(room.roomId);
+      if (dropped(code)) void this.rejoin(room.roomId);
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), WELCOME_TIMEOUT_MS)));
-    const greeting = await Promise.race([welcome, timeout]);
-    clearTimeout(timer);
-    if (!greeting) throw this.joinFailed(new Error("no welcome after joining"), counted);
-    if (greeting.role !== this.kind) throw this.joinFailed(new Error(`joined as ${greeting.role}, expected ${this.kind}`), counted);
-    this.seat = greeting.seat;
-    this.playerId = greeting.playerId;
-    this.role = greeting.role;
-    this.gameId = greeting.gameId;
-    this.token = greeting.token;
-    this.consider();
   }
 
   /** Back into the same game after being sent away: a few attempts, the last one counted. */
   private async rejoin(code: string): Promise<void> {
     this.moving = true;
     this.stop();
-    if (this.pending) stats.lostInDrops++;
-    this.pending = null;
-    this.room = null;
     const options = this.kind === "spectator" ? { spectate: true } : { name: this.name, token: this.token, sinceSeq: this.lastEventSeq };
     try {
       for (let attempt = 1; attempt <= REJOIN_ATTEMPTS && !stopped; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, REJOIN_DELAY_MS * attempt));
+        await sleep(REJOIN_DELAY_MS * attempt);
         try {
           await this.join("rejoin", (client) => client.joinById(code, options), { rejoin: true, countFailure: attempt === REJOIN_ATTEMPTS });
           stats.rejoins++;
@@ -291,20 +300,8 @@ class Bot {
       }
     } finally {
       this.moving = false;
-      this.consider();
+      this.drive();
     }
-  }
-
-  private hookBytes(room: Room): void {
-    const ws = (room.connection.transport as unknown as { ws: RawSocket }).ws;
-    ws.addEventListener("message", (event) => {
-      if (measuring) stats.bytesIn += byteLength(event.data);
-    });
-    const send = ws.send;
-    ws.send = function (data: unknown, ...rest: unknown[]) {
-      if (measuring && ws.readyState === 1) stats.bytesOut += byteLength(data);
-      return send.call(ws, data, ...rest);
-    };
   }
 
   /** To the table's next game: leave this one, join that one by code. */
@@ -312,10 +309,8 @@ class Bot {
     if (stopped || this.moving || this.room?.roomId === code) return;
     this.moving = true;
     this.stop();
-    this.pending = null;
     const old = this.room;
-    this.room = null;
-    if (old) await Promise.race([old.leave(true), new Promise((resolve) => setTimeout(resolve, LEAVE_TIMEOUT_MS))]);
+    if (old && this.connected) await Promise.race([old.leave(true), sleep(LEAVE_TIMEOUT_MS)]);
     try {
       if (!stopped) await this.join("next game", (client) => client.joinById(code, { name: this.name, spectate: this.kind === "spectator" || undefined }));
     } catch {
@@ -325,124 +320,90 @@ class Bot {
     }
   }
 
-  private onEvent(message: EventMessage): void {
+  protected override onEvent(message: EventMessage): void {
     if (message.seq > this.lastEventSeq) this.lastEventSeq = message.seq;
     if (measuring && this.creator && this.role === "player") {
       if (message.type === "holeEnded") stats.holesFinished++;
       if (message.type === "gameEnded") stats.gamesFinished++;
     }
-    if (this.pending && message.rid === this.pending.rid) this.answered({ ok: true });
-    this.consider();
   }
 
-  private onError(message: ErrorMessage): void {
-    if (this.pending && message.rid === this.pending.rid) this.answered({ ok: false, code: message.code });
-    else if (measuring) {
+  protected override onError(message: ErrorMessage): void {
+    if (this.inFlight && message.rid === this.inFlight.rid) return; // an answer: counted in `answered`
+    if (measuring) {
       stats.otherErrors++;
       addCount(stats.errorsByCode, message.code);
     }
-    this.consider();
   }
 
-  private onPlayAgain(message: PlayAgainAnswer): void {
-    if (this.pending && message.rid === this.pending.rid) this.answered({ ok: true });
-    if (this.creator) this.table.publish(message.code);
-    void this.moveTo(message.code);
+  protected override onOtherMessage(type: string | number, message: unknown): void {
+    if (type !== "playAgain") return; // timerWarning and anything else: nothing to do
+    const answer = message as PlayAgainAnswer;
+    this.takeAnswer(answer.rid);
+    if (this.creator) this.table.publish(answer.code);
+    void this.moveTo(answer.code);
   }
 
-  private answered(answer: Answer): void {
-    const pending = this.pending!;
-    this.pending = null;
-    clearTimeout(pending.timer);
+  protected override onClosed(_code: number, inFlight: { rid: unknown } | null): void {
+    // Cut off with an action unanswered: whether it took effect is not known.
+    if (inFlight) stats.lostInDrops++;
+  }
+
+  /** Every message may be what lets the bot act (the last event of a patch): look again. */
+  protected override changed(): void {
+    this.drive();
+  }
+
+  override sendAction(type: string, payload: Record<string, unknown>): Rid {
+    if (this.fellBack) stats.policyFallbacks++;
+    if (type === "playAgain") this.askedPlayAgainFor = this.gameId;
+    const rid = super.sendAction(type, payload);
+    if (this.answerTimer) clearTimeout(this.answerTimer);
+    this.answerTimer = setTimeout(() => {
+      if (this.inFlight?.rid !== rid) return;
+      this.inFlight = null;
+      if (measuring) stats.timedOut++;
+      this.drive();
+    }, ANSWER_TIMEOUT_MS);
+    return rid;
+  }
+
+  answered(answer: Answer): void {
+    if (this.answerTimer) clearTimeout(this.answerTimer);
+    this.answerTimer = null;
     if (!measuring) return;
-    latency.record(performance.now() - pending.sentAt);
-    if (answer.ok) {
+    latency.record(answer.latencyMs);
+    if (answer.error === undefined) {
       stats.actions++;
-      addCount(stats.actionsByType, pending.type);
+      addCount(stats.actionsByType, answer.type);
     } else {
       // Every action a bot sends is one it checked as legal from what it sees.
       stats.rejectedLegal++;
-      addCount(stats.errorsByCode, answer.code);
+      addCount(stats.errorsByCode, answer.error);
     }
   }
 
-  /** Called on every change: if the bot has something to do, it thinks, then acts. */
-  private consider(): void {
-    if (stopped || this.moving || !this.room || this.role !== "player" || this.seat < 0 || this.pending || this.thinking) return;
-    const state = this.room.state as unknown as TableState & { gameId: string };
-    // Act only on a state whose events have all arrived (the patch comes just before them).
-    if (!state?.phase || this.lastEventSeq < state.lastSeq) return;
-    if (!this.choose(state, false)) return;
-    this.thinking = setTimeout(() => {
-      this.thinking = null;
-      this.act();
-    }, this.thinkMs());
-  }
-
-  private thinkMs(): number {
-    if (pace !== "fast") return THINK_MIN_MS + this.rng() * THINK_SPAN_MS;
-    const now = performance.now();
-    this.allowance = Math.min(FAST_RATE, this.allowance + ((now - this.allowanceAt) / 1000) * FAST_RATE);
-    this.allowanceAt = now;
-    return this.allowance >= 1 ? 0 : ((1 - this.allowance) / FAST_RATE) * 1000;
-  }
-
-  private act(): void {
-    if (stopped || !this.room) return;
-    const state = this.room.state as unknown as TableState;
-    const command = this.lastEventSeq >= state.lastSeq ? this.choose(state, true) : null;
-    if (!command) return this.consider();
-    const { type, ...payload } = command;
-    const rid = this.nextRid++;
-    this.pending = { rid, type, sentAt: performance.now(), timer: setTimeout(() => this.timedOut(rid), ANSWER_TIMEOUT_MS) };
-    if (pace === "fast") this.allowance -= 1;
-    if (type === "playAgain") this.askedPlayAgainFor = this.gameId;
-    this.room.send(type, { ...payload, rid });
-  }
-
-  private timedOut(rid: number): void {
-    if (this.pending?.rid !== rid) return;
-    this.pending = null;
-    if (measuring) stats.timedOut++;
-    this.consider();
-  }
-
-  /** Our seat in the state: the one our player id names, wherever the start moved it (the welcome's in a game logged before player ids). */
-  private seatIn(seats: { playerId: string }[]): number {
-    const found = this.playerId ? seats.findIndex((seat) => seat.playerId === this.playerId) : -1;
-    return found >= 0 ? found : this.seat;
-  }
-
-  /** The bot's next action from what it sees, or null. `final`: the one it sends (counts fallbacks). */
-  private choose(state: TableState, final: boolean): ({ type: string } & Record<string, unknown>) | null {
+  /** The bot's next action from what it sees, or null: only on a state whose events have all arrived. */
+  choose(state: TableView, seat: number, traits: CpuTraits, rng: Rng): Move | null {
+    this.fellBack = false;
+    if (stopped || this.moving || this.role !== "player" || !state?.phase || this.lastEventSeq < state.lastSeq) return null;
     const seats = Array.from(state.seats);
-    const seat = this.seatIn(seats);
     const me = seats[seat];
     if (!me) return null;
     switch (state.phase) {
       case "lobby":
-        return me.host && seats.length > 0 && seats.every((seat) => seat.kind !== "empty") ? { type: "start" } : null;
+        return me.host && seats.length > 0 && seats.every((other) => other.kind !== "empty") ? { type: "start", payload: {} } : null;
       case "holeOver":
-        return me.host ? { type: "nextHole" } : null;
+        return me.host ? { type: "nextHole", payload: {} } : null;
       case "gameOver":
-        return me.host && this.askedPlayAgainFor !== this.gameId ? { type: "playAgain" } : null;
+        return me.host && this.askedPlayAgainFor !== this.gameId ? { type: "playAgain", payload: {} } : null;
     }
-    const view = viewFromSyncedState(state, seat);
-    const legal = legalCommands(view);
-    if (legal.length === 0) return null;
-    let command: Command | null = cpuCommand(view, this.traits, this.rng);
-    if (!command || !legal.some((move) => sameCommand(move, command!))) {
-      if (final) stats.policyFallbacks++;
-      command = legal[Math.floor(this.rng() * legal.length)]!;
-    }
-    return command as { type: string } & Record<string, unknown>;
+    const choice = cpuPolicyMove(viewFromSyncedState(state, seat), traits, rng);
+    if (!choice) return null;
+    this.fellBack = choice.fallback;
+    const { type, ...payload } = choice.command;
+    return { type, payload };
   }
-}
-
-/** Equal commands; initial flips in any order (the policy picks columns at random). */
-function sameCommand(a: Command, b: Command): boolean {
-  if (a.type === "flipInitial" && b.type === "flipInitial") return [...a.positions].sort().join() === [...b.positions].sort().join();
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 // --- the process: counters, runner messages, stats file -------------------------------------------
@@ -502,10 +463,10 @@ async function main(options: Options): Promise<void> {
   let table = tables.get(game);
   if (!table) tables.set(game, (table = new Table()));
   const kind = pace === "spectator" && member > 0 ? "spectator" : "player";
-  const bot = new Bot(index, kind, creator, table, endpointIndex(index, size, clients.length));
+  const bot = new LoadBot(index, kind, creator, table, endpointIndex(index, size, clients.length));
   bots.add(bot);
   bot
-    .start()
+    .enterTable()
     .catch(() => undefined) // counted as a failed join
     .finally(() => {
       joinsRunning--;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { mirrorState } from "../server/room/mirror.ts";
 import { newGolfState } from "../server/room/schema.ts";
 import { createdEvent, decide, EMPTY_STATE, evolve, legalCommands, mixSeed, seededRng, STANDARD_RULES, view, viewFromSyncedState, type GameState, type TableState } from "../shared/golf/index.ts";
-import { bucketsDelta, gauge, histogramBuckets, percentileBound } from "./proc.ts";
+import { bucketsDelta, histogramBuckets, metricValue, percentileBound } from "../bench/lib/prometheus.ts";
 import { endpointIndex, groupSize, isLoopbackHost, seatOf, spreadClients } from "./plan.ts";
 import { LatencyHistogram, mergeStats, emptyStats } from "./stats.ts";
 
@@ -125,7 +125,8 @@ describe("reading a node's metrics", () => {
   it("reads gauges and the percentile bounds of a window", () => {
     const before = metrics([1, 2, 2, 2], [0, 0, 0, 0]);
     const after = metrics([1, 50, 90, 100], [0, 0, 99, 100]);
-    expect(gauge(after, "golf_rooms")).toBe(12);
+    expect(metricValue(after, "golf_rooms")).toBe(12);
+    expect(metricValue(after, "golf_missing")).toBeNaN();
     const window = bucketsDelta(histogramBuckets(before, "golf_action_latency_seconds"), histogramBuckets(after, "golf_action_latency_seconds"));
     expect(window.get("+Inf")).toBe(198);
     expect(percentileBound(window, 20)).toBe(5);

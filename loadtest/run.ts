@@ -19,7 +19,9 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { scratchDatabase } from "../server/testing.ts";
 import { groupSize, isLoopbackHost, PACES, spreadClients, type Pace } from "./plan.ts";
-import { bucketsDelta, cpuTicks, runQueueWaitMs, gauge, histogramBuckets, machine, machineTicks, percentileBound, pidsNamed, rssMb, TICKS_PER_SECOND } from "./proc.ts";
+import { bucketsDelta, histogramBuckets, metricValue, percentileBound } from "../bench/lib/prometheus.ts";
+import { cpuTicks, machine, machineTicks, pidsNamed, rssMb, runQueueWaitMs, TICKS_PER_SECOND } from "../bench/lib/proc.ts";
+import { sleep } from "../bench/lib/time.ts";
 import { LatencyHistogram, mergeStats, type ProcessStats } from "./stats.ts";
 import { freePort } from "../server/free-port.ts";
 import { SETTING_CHECKS } from "../shared/golf/index.ts";
@@ -82,7 +84,6 @@ for (const [option, text] of [["--database-url", values["database-url"]!], ["--r
 const log = (message: string) => {
   if (!values.json) console.error(`[loadtest] ${message}`);
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // --- children and cleanup --------------------------------------------------------------------------
 
@@ -192,6 +193,12 @@ async function startPrivateRedis(runDir: string): Promise<string> {
     await sleep(100);
   }
   return `redis://127.0.0.1:${port}`;
+}
+
+/** A gauge of a node's metrics, null when the node did not report it. */
+function gaugeOrNull(text: string, name: string): number | null {
+  const value = metricValue(text, name);
+  return Number.isNaN(value) ? null : value;
 }
 
 async function fetchText(url: string): Promise<string | null> {
@@ -375,8 +382,8 @@ async function run() {
       const metrics = (await fetchText(`http://${node.address}/metrics`)) ?? "";
       return {
         address: node.address,
-        rooms: gauge(metrics, "golf_rooms"),
-        clients: gauge(metrics, "golf_clients"),
+        rooms: gaugeOrNull(metrics, "golf_rooms"),
+        clients: gaugeOrNull(metrics, "golf_clients"),
         rssMb: 0,
         cpuPercent: percentOfCore(before.nodes, after.nodes)[index]!,
         serverActionP50MsAtMost: percentileBound(bucketsDelta(histogramsBefore[index]!.action, histogramsAfter[index]!.action), 50),

@@ -1,47 +1,21 @@
-// Figures a load process collects and the runner merges. Round trips go into a sparse histogram of
-// 10 µs buckets: exact enough for percentiles, small enough to write as JSON, and mergeable across
-// processes by adding counts.
+// Figures a load process collects and the runner merges. Round trips go into a latency histogram
+// (bench/lib/histogram.ts) that each process writes into its stats file as text and the runner
+// merges.
+import { Histogram } from "../bench/lib/histogram.ts";
 
-/** Bucket width: 1/100 ms. */
-const BUCKETS_PER_MS = 100;
-
-export class LatencyHistogram {
-  private counts = new Map<number, number>();
-  count = 0;
-  maxMs = 0;
-
-  record(ms: number): void {
-    const bucket = Math.max(0, Math.round(ms * BUCKETS_PER_MS));
-    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
-    this.count++;
-    if (ms > this.maxMs) this.maxMs = ms;
+/** Round trips in ms; a percentile of nothing is 0 here, as the load test's report prints it. */
+export class LatencyHistogram extends Histogram {
+  override percentile(p: number): number {
+    return this.count === 0 ? 0 : super.percentile(p);
   }
 
-  /** Adds another histogram's JSON form (see toJSON). */
-  merge(buckets: Record<string, number>): void {
-    for (const [key, value] of Object.entries(buckets)) {
-      const bucket = Number(key);
-      this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + value);
-      this.count += value;
-      const ms = bucket / BUCKETS_PER_MS;
-      if (ms > this.maxMs) this.maxMs = ms;
-    }
+  get maxMs(): number {
+    return this.max;
   }
 
-  /** Nearest-rank percentile in ms (0 when empty). */
-  percentile(p: number): number {
-    if (this.count === 0) return 0;
-    const rank = Math.max(1, Math.ceil((p / 100) * this.count));
-    let seen = 0;
-    for (const bucket of [...this.counts.keys()].sort((a, b) => a - b)) {
-      seen += this.counts.get(bucket)!;
-      if (seen >= rank) return bucket / BUCKETS_PER_MS;
-    }
-    return this.maxMs;
-  }
-
-  toJSON(): Record<string, number> {
-    return Object.fromEntries(this.counts);
+  /** The form a stats file carries (see Histogram.encode); `merge` reads it. */
+  toJSON(): string {
+    return this.encode();
   }
 }
 
@@ -84,7 +58,7 @@ export interface ProcessStats {
   bytesIn: number;
   bytesOut: number;
   /** Round trips of the answered and rejected actions, see LatencyHistogram.toJSON. */
-  latency: Record<string, number>;
+  latency: string;
   measuredMs: number;
   /** This process's event-loop delay in the window (ms): how late it noticed what arrived. */
   eventLoopDelayP99Ms: number;
@@ -115,7 +89,7 @@ export function emptyStats(process: number, pace: string, clients: number): Proc
     holesFinished: 0,
     bytesIn: 0,
     bytesOut: 0,
-    latency: {},
+    latency: "",
     measuredMs: 0,
     eventLoopDelayP99Ms: 0,
     eventLoopDelayMaxMs: 0,

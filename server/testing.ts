@@ -1,10 +1,13 @@
 // For tests and benchmarks: a real node in-process (embedded PGlite in a temp dir, or the PostgreSQL of
-// TEST_DATABASE_URL in a scratch database of its own, on a free port), and a plain legal bot move.
+// TEST_DATABASE_URL in a scratch database of its own, on a free port), and a finished game as an
+// export document. The bots' moves are bench/lib/moves.ts's.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { createdEvent, cpuCommand, decide, EMPTY_STATE, evolve, findProfile, mergeRules, mixSeed, seededRng, STANDARD_RULES, view, type Actor, type Command, type GameEvent, type GameState } from "../shared/golf/index.ts";
 import { createNode, type GolfNode, type NodeOptions } from "./node.ts";
+import type { GolfExport } from "./store/index.ts";
 import { RELAXED_LIMITS } from "./limits.ts";
 
 export interface TestNode extends GolfNode {
@@ -55,43 +58,51 @@ export async function startTestNode(options: NodeOptions & { postgres?: boolean 
   };
 }
 
-/** The parts of the synchronized state (docs/protocol.md) that plainMove reads. */
-export interface PlainTable {
-  phase: string;
-  rules: string;
-  turn: number;
-  mustFlip: string;
-  drawnFrom: string;
-  seats: { host: boolean; cards: { faceUp: boolean }[] }[];
+/** A whole game of CPU players (personalities by seat) through the engine: its log and its final state. */
+export function playedCpuGame(seed: number, options: { seats?: number; holes?: number } = {}): { events: GameEvent[]; state: GameState } {
+  const seats = options.seats ?? 3;
+  const events: GameEvent[] = [createdEvent({ tableSize: seats, rules: mergeRules(STANDARD_RULES, {}), holes: options.holes ?? 1, decks: null, turnSeconds: 0, seed })];
+  let state: GameState = evolve(EMPTY_STATE, events[0]!);
+  const play = (actor: Actor, command: Command) => {
+    const decision = decide(state, actor, command);
+    if (!decision.ok) throw new Error(`${JSON.stringify(command)} by ${actor} refused: ${decision.error.reason} ${decision.error.message}`);
+    state = decision.state;
+    events.push(...decision.events);
+  };
+  for (let seat = 0; seat < seats; seat++) play("system", { type: "addCpu" });
+  play("system", { type: "start" });
+  const rngs = state.seats.map((_, seat) => seededRng(mixSeed(seed, seat, 0x5eed)));
+  while (state.phase !== "gameOver") {
+    if (state.phase === "holeOver") play("system", { type: "nextHole" });
+    else {
+      const seat = state.phase === "initialFlip" ? state.seats.findIndex((s) => !s.initialFlipDone) : state.turn;
+      const command = cpuCommand(view(state, seat), findProfile(state.seats[seat]!.profile)!.traits, rngs[seat]!);
+      if (!command) throw new Error(`the CPU at seat ${seat} has no move in phase ${state.phase}`);
+      play(seat, command);
+    }
+  }
+  return { events, state };
 }
 
-/**
- * The next move of a plain, legal strategy for `seat`, read from the synchronized state alone: flip
- * the first face-down cards, draw from the deck, swap into the first face-down slot. Null when it is
- * not this seat's to move. Used by the recovery tests and the game-server benchmark.
- */
-export function plainMove(state: PlainTable, seat: number): { type: string; payload: Record<string, unknown> } | null {
-  const me = state.seats[seat];
-  if (!me) return null;
-  const faceDown = [...me.cards.keys()].filter((position) => !me.cards[position]!.faceUp);
-  switch (state.phase) {
-    case "initialFlip": {
-      const wanted = (JSON.parse(state.rules) as { initialFlips: number }).initialFlips;
-      // Face-up cards at this point are our own initial flips: none yet means we still owe them.
-      if (6 - faceDown.length >= wanted) return null;
-      return { type: "flipInitial", payload: { positions: faceDown.slice(0, wanted) } };
-    }
-    case "playing":
-    case "finalTurn":
-      if (state.turn !== seat) return null;
-      if (state.mustFlip === "required") return { type: "flip", payload: { position: faceDown[0] } };
-      if (state.mustFlip === "optional") return { type: "skipFlip", payload: {} };
-      if (state.drawnFrom === "deck") return faceDown.length > 0 ? { type: "swap", payload: { position: faceDown[0] } } : { type: "discard", payload: {} };
-      if (state.drawnFrom === "discard") return { type: "swap", payload: { position: faceDown[0] ?? 0 } };
-      return { type: "draw", payload: { source: "deck" } };
-    case "holeOver":
-      return me.host ? { type: "nextHole", payload: {} } : null;
-    default:
-      return null;
-  }
+/** playedCpuGame's game (one hole by default), exported as a node exports it: one second between events. */
+export function finishedExport(seed: number, options: { seats?: number; holes?: number } = {}): GolfExport {
+  const { events, state } = playedCpuGame(seed, options);
+  const createdAt = Date.now() - events.length * 1000 - 60_000;
+  return {
+    format: "golf-game",
+    version: 1,
+    game: {
+      id: "00000000-0000-4000-8000-000000000000",
+      code: "ABCDE",
+      createdAt: new Date(createdAt).toISOString(),
+      endedAt: new Date(createdAt + (events.length - 1) * 1000).toISOString(),
+      rules: { ...state.rules } as unknown as Record<string, unknown>,
+      holes: state.holes,
+      decks: state.decks,
+      seats: state.seats.map(({ name, kind, profile }) => ({ name, kind, profile })),
+      totals: state.seats.map((seat) => seat.total),
+      winners: [...state.winners],
+    },
+    events: events.map((event, i) => ({ seq: i + 1, type: event.type, seat: event.seat ?? null, at: i * 1000, data: event.data })),
+  } as GolfExport;
 }

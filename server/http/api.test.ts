@@ -13,11 +13,12 @@ import express from "express";
 import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cpuCommand, findProfile, mixSeed, seededRng, view, type GameEvent, type GameState } from "../../shared/golf/index.ts";
-import { play, startedCpuGame } from "../../shared/golf/test-support.ts";
+import type { GameEvent, GameState } from "../../shared/golf/index.ts";
+import { metricValue } from "../../bench/lib/prometheus.ts";
 import { createMetrics } from "../metrics.ts";
 import { openStore, type Store, type StoreOptions, type GolfExport } from "../store/index.ts";
 import { limitsFromEnv, RELAXED_LIMITS } from "../limits.ts";
+import { playedCpuGame } from "../testing.ts";
 import { createApiRouter, IMPORT_LIMIT_BYTES } from "./api.ts";
 import type { LiveGame } from "../../shared/protocol/index.ts";
 
@@ -66,26 +67,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("HTTP API on PostgreSQL", () => 
   });
 });
 
-/** Plays a whole game of CPU players through the engine: its log and its final state. */
+/** Plays a whole game of CPU players through the engine (two holes unless told): its log and its final state. */
 function playCpuGame(seed: number, options: { seats?: number; holes?: number } = {}): { events: GameEvent[]; state: GameState } {
-  const started = startedCpuGame({ seats: options.seats ?? 3, holes: options.holes ?? 2, seed });
-  const events = [...started.events];
-  let state = started.state;
-  const rngs = state.seats.map((_, seat) => seededRng(mixSeed(seed, seat, 0x5eed)));
-  while (state.phase !== "gameOver") {
-    let step;
-    if (state.phase === "holeOver") {
-      step = play(state, "system", { type: "nextHole" });
-    } else {
-      const seat = state.phase === "initialFlip" ? state.seats.findIndex((s) => !s.initialFlipDone) : state.turn;
-      const command = cpuCommand(view(state, seat), findProfile(state.seats[seat]!.profile)!.traits, rngs[seat]!);
-      if (!command) throw new Error(`the CPU at seat ${seat} has no move in phase ${state.phase}`);
-      step = play(state, seat, command);
-    }
-    events.push(...step.events);
-    state = step.state;
-  }
-  return { events, state };
+  return playedCpuGame(seed, { seats: options.seats, holes: options.holes ?? 2 });
 }
 
 function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> }) {
@@ -230,8 +214,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
   it("counts the store's commit batches and the appends they carried in the metrics", async () => {
     const counters = async () => {
       const text = await (await get("/metrics", { authorization: `Bearer ${METRICS_TOKEN}` })).text();
-      const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1]);
-      return { batches: value("golf_event_commit_batches_total"), appends: value("golf_event_commit_appends_total") };
+      return { batches: metricValue(text, "golf_event_commit_batches_total"), appends: metricValue(text, "golf_event_commit_appends_total") };
     };
     const before = await counters();
     expect(before.batches).toBeGreaterThanOrEqual(0);

@@ -8,7 +8,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { projectEvent, type GameEvent } from "../../shared/golf/index.ts";
 import { scratchDatabase } from "../testing.ts";
 import { LOCAL_METRICS_HEADERS } from "../limits.ts";
-import { auditGame, NodeProcess, Player, RedisServer, sleep, ThrowawayPostgres, until, type Audit, type ExportLog, type NodeSettings } from "./cluster-support.ts";
+import { auditGame, Player, type Audit, type ExportLog } from "../../bench/lib/audit-player.ts";
+import { NodeProcess, RedisServer, type NodeSettings } from "../../bench/lib/cluster.ts";
+import { metricValue } from "../../bench/lib/prometheus.ts";
+import { sleep, until } from "../../bench/lib/time.ts";
+import { ThrowawayPostgres } from "../store/test/throwaway-postgres.ts";
 import type { GolfExport } from "../../shared/protocol/index.ts";
 
 /** Liveness bounds, not performance claims. */
@@ -189,7 +193,7 @@ describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)("
       await vi.waitFor(async () => expect((await a.live()).filter((game) => game.gameId === ann.gameId)).toHaveLength(1), WAIT);
       // One game, one room on the node.
       const metrics = await (await fetch(`${a.url}/metrics`, { headers: LOCAL_METRICS_HEADERS })).text();
-      expect(Number(/^golf_rooms (\d+)/m.exec(metrics)?.[1])).toBe(1);
+      expect(metricValue(metrics, "golf_rooms")).toBe(1);
       await finish([ann, ben]);
       expect([...ann.errors, ...ben.errors]).toEqual([]);
       expectClean(auditGame(await exportFrom(a, ann.gameId), [ann, ben]));

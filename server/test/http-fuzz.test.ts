@@ -5,8 +5,8 @@
 import fc from "fast-check";
 import { Client } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTestNode, type TestNode } from "../testing.ts";
-import { finishedExport, rawRequest, storeSnapshot, type RawAnswer } from "./http-support.ts";
+import { finishedExport, startTestNode, type TestNode } from "../testing.ts";
+import { rawRequest, storeSnapshot, type RawAnswer } from "./http-support.ts";
 
 const RUNS = Number(process.env.HTTP_FUZZ_RUNS ?? 400);
 const TIME_LIMIT_MS = 40_000;

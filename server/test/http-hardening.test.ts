@@ -3,8 +3,8 @@
 import net from "node:net";
 import { Client } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestNode, type TestNode } from "../testing.ts";
-import { finishedExport, rawRequest, storeSnapshot } from "./http-support.ts";
+import { finishedExport, startTestNode, type TestNode } from "../testing.ts";
+import { rawRequest, storeSnapshot } from "./http-support.ts";
 
 const post = (node: TestNode, path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(node.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });

@@ -5,10 +5,12 @@ import { Client, type Room } from "@colyseus/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { projectEvent, verifyLog, type GameEvent } from "../../shared/golf/index.ts";
 import type { ErrorMessage, EventMessage, GolfExport, SyncedState, Welcome } from "../../shared/protocol/index.ts";
-import { plainMove, startTestNode, type TestNode } from "../testing.ts";
+import { Bot } from "../../bench/lib/bot.ts";
+import { plainMove } from "../../bench/lib/moves.ts";
+import { startTestNode, type TestNode } from "../testing.ts";
 import { freePort } from "../free-port.ts";
 import { databaseBackends, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
-import { Bot } from "./support.ts";
+import { Bot as SdkPlayer } from "./support.ts";
 
 // --- a scripted player --------------------------------------------------------------------------
 
@@ -24,17 +26,12 @@ interface Ack {
 }
 
 /**
- * One human at the table through the real SDK. While `playing`, it makes its next move as soon as
- * the state says it may, one action at a time, each tagged with a rid. It remembers every event it
- * was ever shown, by seq, across connections.
+ * One human at the table through the real SDK: the one bot (bench/lib/bot.ts) with the plain moves,
+ * recording what it is shown. While `playing`, it makes its next move as soon as the state says it
+ * may, one action at a time, each tagged with a rid. It remembers every event it was ever shown, by
+ * seq, across connections.
  */
-class Player {
-  client: Client;
-  room!: Room;
-  seat = -1;
-  token = "";
-  code = "";
-  gameId = "";
+class Player extends Bot<SyncedState> {
   /** What this connection received, in order. */
   inbox: Received[] = [];
   /** Every event shown to this player, by seq, over all its connections. */
@@ -47,22 +44,23 @@ class Player {
   synced = false;
   /** The close code of the current connection once it is gone. */
   closedWith: number | null = null;
-  inFlight: { rid: string; action: string } | null = null;
-  private playing = false;
-  private ridCount = 0;
-  private retry: NodeJS.Timeout | null = null;
+  /** A resumed connection gets no welcome: `ready` waits for the state instead. */
+  private resuming = false;
   /** The server said it is going away: a client stops sending until it rejoins. */
-  private toldToGo = false;
+  private readonly told: { toGo: boolean };
 
   constructor(
     private url: string,
-    readonly name: string,
+    name: string,
   ) {
-    this.client = new Client(url);
-  }
-
-  get state(): SyncedState {
-    return this.room.state as SyncedState;
+    const told = { toGo: false };
+    super(new Client(url), name, {
+      chooseMove: (state, seat) => (told.toGo ? null : plainMove(state, seat)),
+      // Nothing changed after a refusal, so no patch will wake us: look again shortly (rate limits pass).
+      retryMs: 100,
+      rid: (n) => `${name}-${n}`,
+    });
+    this.told = told;
   }
 
   get lastSeen(): number {
@@ -70,13 +68,11 @@ class Player {
   }
 
   async create(options: Record<string, unknown>): Promise<void> {
-    this.attach(await this.client.create("golf", { name: this.name, ...options }));
-    await this.welcomed();
+    await this.connect((client) => client.create("golf", { name: this.name, ...options }));
   }
 
   async join(code: string, options: Record<string, unknown> = {}): Promise<void> {
-    this.attach(await this.client.joinById(code, { name: this.name, ...options }));
-    await this.welcomed();
+    await this.connect((client) => client.joinById(code, { name: this.name, ...options }));
   }
 
   /** Rejoins by code and token, asking for everything after the last event it saw. */
@@ -90,9 +86,13 @@ class Player {
 
   /** Resumes the dropped connection itself (Colyseus reconnection, inside the window). */
   async reconnect(): Promise<void> {
-    this.attach(await this.client.reconnect(this.room.reconnectionToken));
-    // A resumed connection gets no welcome: wait for the full state instead.
-    await vi.waitFor(() => expect(this.synced).toBe(true), WAIT);
+    const token = this.room.reconnectionToken;
+    this.resuming = true;
+    try {
+      await this.connect((client) => client.reconnect(token));
+    } finally {
+      this.resuming = false;
+    }
   }
 
   /** Cuts the socket without a goodbye, as a lost network would. */
@@ -102,17 +102,8 @@ class Player {
     else socket.close();
   }
 
-  play(): void {
-    this.playing = true;
-    this.drive();
-  }
-
-  pause(): void {
-    this.playing = false;
-  }
-
   async act(type: string, payload: Record<string, unknown> = {}): Promise<Ack> {
-    const rid = this.send(type, payload);
+    const rid = String(this.sendAction(type, payload));
     await vi.waitFor(() => expect(this.answered(rid)).toBe(true), WAIT);
     const ack = this.acks.find((a) => a.rid === rid);
     if (!ack) throw new Error(`${type} refused: ${JSON.stringify(this.refusals.find((r) => r.rid === rid))}`);
@@ -128,76 +119,51 @@ class Player {
     return this.state.seats.findIndex((seat) => seat.name === this.name && seat.kind === "human");
   }
 
-  private send(type: string, payload: Record<string, unknown>): string {
-    const rid = `${this.name}-${++this.ridCount}`;
-    this.inFlight = { rid, action: type };
-    this.room.send(type, { ...payload, rid });
-    return rid;
-  }
-
-  private attach(room: Room): void {
-    this.room = room;
+  private async connect(join: (client: Client) => Promise<Room>): Promise<void> {
     this.inbox = [];
-    this.toldToGo = false;
+    this.told.toGo = false;
     this.synced = false;
     this.closedWith = null;
-    this.inFlight = null;
-    // The tests reconnect on purpose, so the SDK must not do it behind their back.
-    room.reconnection.enabled = false;
-    room.onMessage("welcome", (data: Welcome) => {
-      this.inbox.push({ kind: "welcome", data });
-      this.seat = data.seat;
-      this.token = data.token || this.token;
-      this.code = data.code;
-      this.gameId = data.gameId;
-    });
-    room.onMessage("event", (data: EventMessage) => {
-      this.inbox.push({ kind: "event", data });
-      const earlier = this.seen.get(data.seq);
-      if (earlier && (earlier.type !== data.type || (earlier.seat ?? null) !== (data.seat ?? null))) {
-        this.conflicts.push(`seq ${data.seq}: first ${earlier.type}/${earlier.seat}, then ${data.type}/${data.seat}`);
-      }
-      if (!earlier) this.seen.set(data.seq, data);
-      if (this.inFlight && data.rid === this.inFlight.rid) {
-        this.acks.push({ rid: data.rid, action: this.inFlight.action, seq: data.seq, type: data.type, seat: data.seat ?? null });
-        this.inFlight = null;
-        this.drive();
-      }
-    });
-    room.onMessage("error", (data: ErrorMessage) => {
-      this.inbox.push({ kind: "error", data });
-      this.refusals.push(data);
-      if (data.code === "UNAVAILABLE" && data.rid === undefined) this.toldToGo = true;
-      if (this.inFlight && data.rid === this.inFlight.rid) {
-        this.inFlight = null;
-        // Nothing changed, so no patch will wake us: look again shortly (rate limits pass).
-        this.retry ??= setTimeout(() => {
-          this.retry = null;
-          this.drive();
-        }, 100);
-      }
-    });
-    room.onMessage("timerWarning", () => undefined);
-    room.onMessage("playAgain", () => undefined);
-    room.onStateChange(() => {
-      this.synced = true;
-      this.drive();
-    });
-    room.onLeave((code: number) => {
-      this.closedWith = code;
-    });
+    await this.enter(join);
   }
 
-  private async welcomed(): Promise<void> {
-    await vi.waitFor(() => expect(this.inbox.some((m) => m.kind === "welcome")).toBe(true), WAIT);
+  // --- the record, through the bot's hooks -------------------------------------------------------
+
+  protected override async ready(): Promise<void> {
+    if (this.resuming) await vi.waitFor(() => expect(this.synced).toBe(true), WAIT);
+    else await vi.waitFor(() => expect(this.inbox.some((m) => m.kind === "welcome")).toBe(true), WAIT);
   }
 
-  private drive(): void {
-    if (!this.playing || this.inFlight || this.toldToGo || this.closedWith !== null || !this.room.connection.isOpen) return;
-    if (this.state.phase === "lobby" || this.state.phase === "gameOver") return;
-    const seat = this.mySeat();
-    const move = seat >= 0 ? plainMove(this.state, seat) : null;
-    if (move) this.send(move.type, move.payload);
+  protected override moverSeat(): number {
+    return this.mySeat();
+  }
+
+  protected override onWelcome(message: Welcome): void {
+    this.inbox.push({ kind: "welcome", data: message });
+  }
+
+  protected override onEvent(data: EventMessage): void {
+    this.inbox.push({ kind: "event", data });
+    const earlier = this.seen.get(data.seq);
+    if (earlier && (earlier.type !== data.type || (earlier.seat ?? null) !== (data.seat ?? null))) {
+      this.conflicts.push(`seq ${data.seq}: first ${earlier.type}/${earlier.seat}, then ${data.type}/${data.seat}`);
+    }
+    if (!earlier) this.seen.set(data.seq, data);
+    if (this.inFlight && data.rid === this.inFlight.rid) this.acks.push({ rid: String(data.rid), action: this.inFlight.type, seq: data.seq, type: data.type, seat: data.seat ?? null });
+  }
+
+  protected override onError(data: ErrorMessage): void {
+    this.inbox.push({ kind: "error", data });
+    this.refusals.push(data);
+    if (data.code === "UNAVAILABLE" && data.rid === undefined) this.told.toGo = true;
+  }
+
+  protected override onState(): void {
+    this.synced = true;
+  }
+
+  protected override onClosed(code: number): void {
+    this.closedWith = code;
   }
 }
 
@@ -550,29 +516,29 @@ describe.each(backends)("the server process stops mid-game ($name)", ({ open }) 
 // recorded in the log, not a seat index: nothing has to move it).
 
 /** A seated client that never plays by itself, and whose SDK does not reconnect behind the test's back. */
-function scriptedBot(bot: Bot): Bot {
+function scriptedBot(bot: SdkPlayer): SdkPlayer {
   bot.room.reconnection.enabled = false;
   return bot;
 }
 
 /** The first `welcome` exactly as the server sent it. */
-function sentWelcome(bot: Bot): Welcome {
+function sentWelcome(bot: SdkPlayer): Welcome {
   const welcome = bot.messages.find((m) => m.type === "welcome");
   expect(welcome, `${bot.name} got a welcome`).toBeDefined();
   return welcome!.message as Welcome;
 }
 
-function lastSeqOf(bot: Bot): number {
+function lastSeqOf(bot: SdkPlayer): number {
   return Math.max(0, ...bot.events.map((e) => e.seq));
 }
 
-async function acceptedEvent(bot: Bot, type: string, payload: Record<string, unknown> = {}): Promise<EventMessage> {
+async function acceptedEvent(bot: SdkPlayer, type: string, payload: Record<string, unknown> = {}): Promise<EventMessage> {
   const reply = await bot.act(type, payload);
   expect(reply, `${bot.name}'s ${type} is accepted`).toMatchObject({ ok: true });
   return (reply as { ok: true; event: EventMessage }).event;
 }
 
-function initialFlipsOf(bot: Bot): number[] {
+function initialFlipsOf(bot: SdkPlayer): number[] {
   const wanted = (JSON.parse(bot.state.rules) as { initialFlips: number }).initialFlips;
   return Array.from({ length: wanted }, (_, position) => position);
 }
@@ -580,7 +546,7 @@ function initialFlipsOf(bot: Bot): number[] {
 describe.each(backends)("seats closed up at the start, then the server process killed ($name)", ({ open }) => {
   let database: Database;
   let server: ServerProcess | null = null;
-  const bots: Bot[] = [];
+  const bots: SdkPlayer[] = [];
   beforeAll(async () => {
     database = await open();
   });
@@ -601,12 +567,12 @@ describe.each(backends)("seats closed up at the start, then the server process k
     server = await startServerProcess(port, database.location);
 
     // A table of three (public: gameIsLive reads the live list), no CPUs: Ann (host, seat 0), Ben (seat 1), Cy (seat 2).
-    const ann = scriptedBot(await Bot.create(server.url, { name: "Ann", seats: 3, cpus: 0, holes: 2, turnSeconds: 0 }, { autoplay: false }));
+    const ann = scriptedBot(await SdkPlayer.create(server.url, { name: "Ann", seats: 3, cpus: 0, holes: 2, turnSeconds: 0 }, { autoplay: false }));
     bots.push(ann);
     const code = ann.code;
-    const ben = scriptedBot(await Bot.joinById(server.url, code, { name: "Ben" }, { autoplay: false }));
+    const ben = scriptedBot(await SdkPlayer.joinById(server.url, code, { name: "Ben" }, { autoplay: false }));
     bots.push(ben);
-    const cy = scriptedBot(await Bot.joinById(server.url, code, { name: "Cy" }, { autoplay: false }));
+    const cy = scriptedBot(await SdkPlayer.joinById(server.url, code, { name: "Cy" }, { autoplay: false }));
     bots.push(cy);
     expect([sentWelcome(ann), sentWelcome(ben), sentWelcome(cy)].map((w) => [w.seat, w.role])).toEqual([
       [0, "player"],
@@ -669,7 +635,7 @@ describe.each(backends)("seats closed up at the start, then the server process k
     await gameIsLive(server.url, code);
 
     // Cy's token gives back seat 1, with Cy's name and Cy's cards.
-    const cyAgain = scriptedBot(await Bot.joinById(server.url, code, { name: "Cy", token: tokens.cy, sinceSeq: seenBefore.cy }, { autoplay: false }));
+    const cyAgain = scriptedBot(await SdkPlayer.joinById(server.url, code, { name: "Cy", token: tokens.cy, sinceSeq: seenBefore.cy }, { autoplay: false }));
     bots.push(cyAgain);
     expect(sentWelcome(cyAgain)).toMatchObject({ code, gameId: ann.welcome!.gameId, seat: 1, role: "player", token: tokens.cy });
     expect(cyAgain.state.phase).toBe("initialFlip");
@@ -681,7 +647,7 @@ describe.each(backends)("seats closed up at the start, then the server process k
     await cyAgain.until(() => cyAgain.state.seats[1]!.connected, WAIT.timeout, "Cy's seat to show connected");
 
     // The host's token gives back seat 0.
-    const annAgain = scriptedBot(await Bot.joinById(server.url, code, { name: "Ann", token: tokens.ann, sinceSeq: seenBefore.ann }, { autoplay: false }));
+    const annAgain = scriptedBot(await SdkPlayer.joinById(server.url, code, { name: "Ann", token: tokens.ann, sinceSeq: seenBefore.ann }, { autoplay: false }));
     bots.push(annAgain);
     expect(sentWelcome(annAgain)).toMatchObject({ code, seat: 0, role: "player", token: tokens.ann });
     expect(annAgain.state.seats[0]).toMatchObject({ name: "Ann", kind: "human", host: true });
@@ -694,7 +660,7 @@ describe.each(backends)("seats closed up at the start, then the server process k
     const turn = annAgain.state.turn;
     expect([0, 1]).toContain(turn);
     const [actor, other] = turn === 0 ? [annAgain, cyAgain] : [cyAgain, annAgain];
-    const watcher = scriptedBot(await Bot.joinById(server.url, code, { spectate: true }, { autoplay: false }));
+    const watcher = scriptedBot(await SdkPlayer.joinById(server.url, code, { spectate: true }, { autoplay: false }));
     bots.push(watcher);
     expect(sentWelcome(watcher)).toMatchObject({ seat: -1, role: "spectator", token: "", playerId: "" });
     const drew = await acceptedEvent(actor, "draw", { source: "deck" });

@@ -5,8 +5,11 @@ import { Client, Protocol, type Room } from "@colyseus/sdk";
 import { decode, Reflection, type Decoder, type Iterator } from "@colyseus/schema";
 import { PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
 import { unpack } from "msgpackr";
-import { legalCommands, seededRng, viewFromSyncedState, type Command, type GameEvent, type GameView, type Rng } from "../../shared/golf/index.ts";
+import { seededRng, viewFromSyncedState, type Command, type GameEvent, type GameView, type Rng } from "../../shared/golf/index.ts";
 import type { ErrorMessage, EventMessage, GolfExport, SyncedState, Welcome } from "../../shared/protocol/index.ts";
+import { Bot as SdkBot } from "../../bench/lib/bot.ts";
+import { chooseMove, type PolicyOptions } from "../../bench/lib/moves.ts";
+import { sleep } from "../../bench/lib/time.ts";
 
 // --- frames ----------------------------------------------------------------------------------
 
@@ -23,8 +26,6 @@ export interface Frame {
  */
 export class RecordingClient extends Client {
   readonly frames: Frame[] = [];
-  /** Called with each room before it connects (handlers registered here miss nothing). */
-  onRoom?: (room: Room) => void;
 
   protected override createRoom<T>(roomName: string, rootSchema?: never): Room<any, T> {
     const room = super.createRoom<T>(roomName, rootSchema);
@@ -36,7 +37,6 @@ export class RecordingClient extends Client {
       frames.push({ at: Date.now(), bytes: Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data) });
       dispatch.call(this, event);
     };
-    this.onRoom?.(room as unknown as Room);
     return room;
   }
 }
@@ -94,43 +94,6 @@ export function viewFromState(state: SyncedState, seat: number): GameView {
   return viewFromSyncedState(state, seat);
 }
 
-export interface PolicyOptions {
-  /** Chance of playing a random legal move instead of the plain one (default 0.2). */
-  randomness?: number;
-  /** Chance of swapping a card drawn from the deck into a face-down slot (default 1). */
-  swapChance?: number;
-  /** Play a slow table (hardly ever turning a card over) until the deck ran out once this hole. */
-  slowUntilReshuffle?: boolean;
-}
-
-/**
- * A plain player: flips the first cards, draws from the deck, swaps into the first face-down slot
- * (else keeps low cards, else discards), flips the first face-down card when it must, knocks when it
- * may; now and then any legal move instead, so every kind of move gets played.
- */
-export function chooseMove(view: GameView, rng: Rng, options: PolicyOptions = {}): Command | null {
-  const legal = legalCommands(view);
-  if (legal.length === 0) return null;
-  if (rng() < (options.randomness ?? 0.2)) return legal[Math.floor(rng() * legal.length)]!;
-  const me = view.seats[view.viewer as number]!;
-  const faceDown = me.cards.flatMap((slot, position) => (slot.faceUp ? [] : [position]));
-  const find = (type: Command["type"]) => legal.find((command) => command.type === type);
-  if (view.phase === "initialFlip") return legal[0]!;
-  if (view.mustFlip) return legal.find((command) => command.type === "flip") ?? legal[0]!;
-  if (view.drawnFrom) {
-    const swapChance = options.swapChance ?? 1;
-    if (faceDown.length > 0 && rng() < swapChance) return { type: "swap", position: faceDown[0]! };
-    const drawn = view.drawn;
-    if (drawn && ["A", "2", "K", "JK"].includes(drawn.rank)) {
-      const worst = me.cards.findIndex((slot) => slot.card && ["10", "J", "Q", "9", "8"].includes(slot.card.rank));
-      if (worst >= 0) return { type: "swap", position: worst };
-    }
-    return find("discard") ?? find("cancelDraw") ?? legal[0]!;
-  }
-  if (rng() < 0.5 && find("knock")) return find("knock")!;
-  return legal.find((command) => command.type === "draw" && command.source === "deck") ?? legal[0]!;
-}
-
 // --- messages --------------------------------------------------------------------------------
 
 export type Reply = { ok: true; event: EventMessage } | { ok: false; error: ErrorMessage };
@@ -148,132 +111,120 @@ export interface BotOptions {
 
 let botCounter = 0;
 
+/** A token bucket of 10 filling at `rate` a second: how long until it has a token, 0 taking one. */
+function tokenBucket(rate: number): () => number {
+  let allowance = 10;
+  let allowanceAt = Date.now();
+  return () => {
+    const now = Date.now();
+    allowance = Math.min(10, allowance + ((now - allowanceAt) / 1000) * rate);
+    allowanceAt = now;
+    if (allowance < 1) return Math.ceil(((1 - allowance) * 1000) / rate);
+    allowance -= 1;
+    return 0;
+  };
+}
+
+/** The plain policy's move for `seat` (bench/lib/moves.ts's chooseMove), or null. */
+function policyMove(state: SyncedState, seat: number, rng: Rng, policy: PolicyOptions): Command | null {
+  if (!state.seats[seat] || state.seats[seat]!.cards.length !== 6) return null;
+  return chooseMove(viewFromState(state, seat), rng, policy);
+}
+
 /**
- * One client of the real server: a seat (or a spectator). Keeps every message it receives, in order,
- * and every raw frame. With autoplay on it plays its seat from the synchronized state, one action at
- * a time: each with a unique rid, the next only after that one's event or error came back.
+ * One client of the real server: a seat (or a spectator), the one bot (bench/lib/bot.ts) with the
+ * plain policy's moves under the rate limit, keeping every message it receives, in order, and every
+ * raw frame. With autoplay on it plays its seat from the synchronized state, one action at a time:
+ * each with a unique rid, the next only after that one's event or error came back.
  */
-export class Bot {
-  readonly client: RecordingClient;
-  room!: Room;
-  welcome?: Welcome;
+export class Bot extends SdkBot<SyncedState> {
+  declare client: RecordingClient;
   readonly messages: { type: string | number; message: unknown }[] = [];
-  readonly events: EventMessage[] = [];
-  readonly errors: ErrorMessage[] = [];
+  readonly events: EventMessage[];
+  readonly errors: ErrorMessage[];
   /** Errors answering this bot's own autoplay moves (a correct bot gets none). */
-  readonly moveErrors: ErrorMessage[] = [];
+  readonly moveErrors: ErrorMessage[];
   /** Close codes of the room connection (leave or drop), and transport errors. */
   readonly closes: { code: number; reason?: string; kind: "leave" | "drop" | "error" }[] = [];
-  readonly id = ++botCounter;
-  moves = 0;
-  private autoplay: boolean;
-  private readonly rng: Rng;
-  private readonly policy: PolicyOptions;
+  readonly id: number;
+  private readonly tally: { moves: number };
   private readonly replyTimeoutMs: number;
-  private ridCounter = 0;
-  private busy = false;
-  private readonly maxRate: number;
-  private allowance = 10;
-  private allowanceAt = Date.now();
+  private readonly pace: () => number;
+  private readonly nextRid: () => string;
   private readonly waiting = new Map<string | number, (reply: Reply) => void>();
   private readonly listeners = new Set<() => void>();
 
-  private constructor(
-    readonly url: string,
-    readonly name: string,
-    options: BotOptions,
-  ) {
-    this.client = new RecordingClient(url);
-    this.client.onRoom = (room) => this.attach(room);
-    this.autoplay = options.autoplay ?? true;
-    this.rng = seededRng(options.seed ?? this.id * 7919);
-    this.policy = options.policy ?? {};
+  private constructor(url: string, name: string, options: BotOptions) {
+    const id = ++botCounter;
+    const rng = seededRng(options.seed ?? id * 7919);
+    const policy = options.policy ?? {};
+    const events: EventMessage[] = [];
+    const pace = tokenBucket(options.maxRate ?? 25);
+    let rids = 0;
+    const nextRid = () => `b${id}-${++rids}`;
+    const moveErrors: ErrorMessage[] = [];
+    const errors: ErrorMessage[] = [];
+    const tally = { moves: 0 };
+    super(new RecordingClient(url), name, {
+      chooseMove: (state, seat) => {
+        let now = policy;
+        if (now.slowUntilReshuffle) {
+          const deal = events.findLastIndex((e) => e.type === "holeStarted");
+          const reshuffled = events.slice(deal + 1).some((e) => e.type === "reshuffled");
+          if (!reshuffled) now = { randomness: 0.05, swapChance: 0.03 };
+        }
+        const command = policyMove(state, seat, rng, now);
+        if (!command) return null;
+        const { type, ...payload } = command;
+        return { type, payload };
+      },
+      pace: () => pace(),
+      rid: nextRid,
+      // Nothing changed after a refused move: the bot moves again when something does.
+      afterError: "change",
+      onAnswer: (answer) => {
+        tally.moves++;
+        if (answer.error !== undefined) moveErrors.push(errors.at(-1)!);
+      },
+    });
+    this.id = id;
+    this.tally = tally;
+    this.events = events;
+    this.errors = errors;
+    this.moveErrors = moveErrors;
+    this.pace = pace;
+    this.nextRid = nextRid;
     this.replyTimeoutMs = options.replyTimeoutMs ?? 30_000;
-    this.maxRate = options.maxRate ?? 25;
+    this.playing = options.autoplay ?? true;
   }
 
   static async create(url: string, options: Record<string, unknown> & { name: string }, bot: BotOptions = {}): Promise<Bot> {
     const b = new Bot(url, options.name, bot);
-    await b.client.create("golf", options);
-    return b.ready();
+    await b.enter((client) => client.create("golf", options));
+    return b;
   }
 
   static async joinById(url: string, code: string, options: Record<string, unknown>, bot: BotOptions = {}): Promise<Bot> {
     const b = new Bot(url, String(options.name ?? "spectator"), { autoplay: !options.spectate, ...bot });
-    await b.client.joinById(code, options);
-    return b.ready();
+    await b.enter((client) => client.joinById(code, options));
+    return b;
   }
 
   static async joinOrCreate(url: string, options: Record<string, unknown> & { name: string }, bot: BotOptions = {}): Promise<Bot> {
     const b = new Bot(url, options.name, bot);
-    await b.client.joinOrCreate("golf", options);
-    return b.ready();
+    await b.enter((client) => client.joinOrCreate("golf", options));
+    return b;
   }
 
-  private attach(room: Room): void {
-    this.room = room;
-    room.onMessage("*", (type: string | number, message: unknown) => this.receive(type, message));
-    room.onStateChange(() => this.changed());
-    const closed = (kind: "leave" | "drop" | "error") => (code: number, reason?: string) => {
-      this.closes.push({ code, reason, kind });
-      this.changed();
-    };
-    room.onLeave(closed("leave"));
-    room.onDrop(closed("drop"));
-    room.onError(closed("error"));
+  /** Autoplay moves answered. */
+  get moves(): number {
+    return this.tally.moves;
   }
-
-  private async ready(): Promise<Bot> {
-    await this.until(() => this.welcome !== undefined && this.room.state !== undefined && stateOf(this.room).code !== undefined);
-    this.changed();
-    return this;
-  }
-
-  /** Our seat now: the one whose player id the welcome named (it moves when the start closes up the seats). */
-  get seat(): number {
-    if (!this.welcome || this.welcome.role !== "player") return -1;
-    const seats = this.welcome.playerId && this.room?.state ? stateOf(this.room).seats : [];
-    const found = seats.findIndex((seat) => seat.playerId === this.welcome!.playerId);
-    return found >= 0 ? found : this.welcome.seat;
-  }
-  get token(): string {
-    return this.welcome?.token ?? "";
-  }
-  get state(): SyncedState {
+  override get state(): SyncedState {
     return stateOf(this.room);
   }
   get frames(): Frame[] {
     return this.client.frames;
-  }
-  get code(): string {
-    return this.welcome!.code;
-  }
-
-  private receive(type: string | number, message: unknown): void {
-    this.messages.push({ type, message });
-    if (type === "welcome") this.welcome = message as Welcome;
-    else if (type === "event") {
-      const e = message as EventMessage;
-      this.events.push(e);
-      if (e.rid !== undefined) this.settle(e.rid, { ok: true, event: e });
-    } else if (type === "error") {
-      const error = message as ErrorMessage;
-      this.errors.push(error);
-      if (error.rid !== undefined) this.settle(error.rid, { ok: false, error });
-    }
-    this.changed();
-  }
-
-  private settle(rid: string | number, reply: Reply): void {
-    const resolve = this.waiting.get(rid);
-    if (!resolve) return;
-    this.waiting.delete(rid);
-    resolve(reply);
-  }
-
-  private changed(): void {
-    for (const listener of [...this.listeners]) listener();
-    if (this.autoplay && !this.busy) setImmediate(() => void this.play());
   }
 
   /** Resolves once `check` holds (checked after every message and state change). */
@@ -298,32 +249,23 @@ export class Bot {
   }
 
   newRid(): string {
-    return `b${this.id}-${++this.ridCounter}`;
+    return this.nextRid();
   }
 
   /** Waits until sending one more message keeps this client under its rate. */
-  private async pace(): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      this.allowance = Math.min(10, this.allowance + ((now - this.allowanceAt) / 1000) * this.maxRate);
-      this.allowanceAt = now;
-      if (this.allowance >= 1) {
-        this.allowance -= 1;
-        return;
-      }
-      await sleep(Math.ceil(((1 - this.allowance) * 1000) / this.maxRate));
-    }
+  private async paced(): Promise<void> {
+    for (let wait = this.pace(); wait > 0; wait = this.pace()) await sleep(wait);
   }
 
   /** Sends any message, paced under the rate limit; answers land in `errors` / `events`. */
   async send(type: string | number, payload?: unknown): Promise<void> {
-    await this.pace();
+    await this.paced();
     this.room.send(type as string, payload);
   }
 
   /** Sends an action with a fresh rid (paced under the rate limit); resolves with its first event, or its error. */
   async act(type: string, payload: Record<string, unknown> = {}): Promise<Reply> {
-    await this.pace();
+    await this.paced();
     const rid = this.newRid();
     const reply = new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -340,55 +282,65 @@ export class Bot {
   }
 
   startPlaying(): void {
-    this.autoplay = true;
-    this.changed();
+    this.play();
   }
   stopPlaying(): void {
-    this.autoplay = false;
+    this.pause();
   }
   /** Resolves once the bot is not in the middle of an action. */
   async idle(): Promise<void> {
-    await this.until(() => !this.busy, 30_000, "the bot to be idle");
+    await this.until(() => this.inFlight === null, 30_000, "the bot to be idle");
   }
 
-  /** The move the bot would make now, or null. */
-  nextMove(): Command | null {
-    const seat = this.seat;
-    if (seat < 0 || !this.room.state) return null;
-    const state = this.state;
-    if (!state.seats[seat] || state.seats[seat]!.cards.length !== 6) return null;
-    let policy = this.policy;
-    if (policy.slowUntilReshuffle) {
-      const deal = this.events.findLastIndex((e) => e.type === "holeStarted");
-      const reshuffled = this.events.slice(deal + 1).some((e) => e.type === "reshuffled");
-      if (!reshuffled) policy = { randomness: 0.05, swapChance: 0.03 };
-    }
-    return chooseMove(viewFromState(state, seat), this.rng, policy);
+  // --- the record, through the bot's hooks -------------------------------------------------------
+
+  protected override async ready(): Promise<void> {
+    await this.until(() => this.welcome !== null && this.room.state !== undefined && stateOf(this.room).code !== undefined);
+    this.changed();
   }
 
-  private async play(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      while (this.autoplay) {
-        const move = this.nextMove();
-        if (!move) break;
-        const { type, ...payload } = move;
-        const reply = await this.act(type, payload);
-        this.moves++;
-        if (!reply.ok) {
-          this.moveErrors.push(reply.error);
-          break;
-        }
-      }
-    } finally {
-      this.busy = false;
-    }
+  protected override onAttach(room: Room): void {
+    const closed = (kind: "leave" | "drop" | "error") => (code: number, reason?: string) => {
+      this.closes.push({ code, reason, kind });
+      this.changed();
+    };
+    room.onLeave(closed("leave"));
+    room.onDrop(closed("drop"));
+    room.onError(closed("error"));
   }
 
-  async leave(): Promise<void> {
-    this.autoplay = false;
-    if (this.room?.connection?.isOpen) await this.room.leave(true);
+  protected override onWelcome(message: Welcome): void {
+    this.messages.push({ type: "welcome", message });
+  }
+
+  protected override onEvent(e: EventMessage): void {
+    this.messages.push({ type: "event", message: e });
+    this.events.push(e);
+    if (e.rid !== undefined) this.answer(e.rid, { ok: true, event: e });
+  }
+
+  protected override onError(error: ErrorMessage): void {
+    this.messages.push({ type: "error", message: error });
+    this.errors.push(error);
+    if (error.rid !== undefined) this.answer(error.rid, { ok: false, error });
+  }
+
+  protected override onOtherMessage(type: string | number, message: unknown): void {
+    this.messages.push({ type, message });
+  }
+
+  protected override changed(): void {
+    for (const listener of [...this.listeners]) listener();
+    // A refused move waits for the next change (afterError "change"): this is one.
+    if (this.playing && this.connected && this.welcome) setImmediate(() => this.drive());
+  }
+
+  /** Resolves the `act` waiting for this rid, if any. */
+  private answer(rid: string | number, reply: Reply): void {
+    const resolve = this.waiting.get(rid);
+    if (!resolve) return;
+    this.waiting.delete(rid);
+    resolve(reply);
   }
 }
 
@@ -410,6 +362,4 @@ export function logOf(doc: GolfExport): GameEvent[] {
   return doc.events.map((e) => ({ type: e.type, seat: e.seat, data: e.data }) as GameEvent);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep };

@@ -1,5 +1,6 @@
-// What the runner reads about processes and the machine from /proc (Linux), and from a node's
-// Prometheus text. Every reader returns null (or skips) where the information is not there.
+// What the benches and the load test read about processes and the machine: memory and CPU time of a
+// process from /proc (Linux), and the machine's facts every result carries. Every /proc reader
+// returns null where the information is not there (another system, a process gone meanwhile).
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 
@@ -13,7 +14,10 @@ export function rssMb(pid: number): number | null {
   }
 }
 
-/** CPU time (user + system) a process has used, in clock ticks (1/100 s on Linux). */
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+export const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) a process has used, in clock ticks. */
 export function cpuTicks(pid: number): number | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -71,9 +75,17 @@ export function machineTicks(): { busy: number; total: number } | null {
   }
 }
 
-export const TICKS_PER_SECOND = 100;
+export interface Machine {
+  /** Cores this process may use. */
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  node: string;
+  platform: string;
+}
 
-export function machine(): { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string } {
+/** The machine a figure was measured on. */
+export function machine(): Machine {
   return {
     cpus: os.availableParallelism(),
     cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
@@ -83,36 +95,7 @@ export function machine(): { cpus: number; cpuModel: string; memoryGb: number; n
   };
 }
 
-/** The value of an unlabelled gauge in Prometheus text. */
-export function gauge(text: string, name: string): number | null {
-  const match = new RegExp(`^${name} ([0-9.eE+-]+)$`, "m").exec(text);
-  return match ? Number(match[1]) : null;
-}
-
-/** A Prometheus histogram's cumulative bucket counts by `le`, summed over its other labels. */
-export function histogramBuckets(text: string, name: string): Map<string, number> {
-  const cumulative = new Map<string, number>();
-  const pattern = new RegExp(`^${name}_bucket\\{([^}]*)\\} ([0-9.eE+-]+)$`, "gm");
-  for (const match of text.matchAll(pattern)) {
-    const le = /le="([^"]+)"/.exec(match[1]!)?.[1];
-    if (le) cumulative.set(le, (cumulative.get(le) ?? 0) + Number(match[2]));
-  }
-  return cumulative;
-}
-
-/** What a histogram counted between two readings. */
-export function bucketsDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
-  return new Map([...after].map(([le, count]) => [le, count - (before.get(le) ?? 0)]));
-}
-
-/**
- * The upper bound (ms) of the bucket holding the p-th percentile: the node's own view of its
- * latency. Its buckets are coarse, so this is an "at most" figure (Infinity: above the last bound).
- */
-export function percentileBound(buckets: Map<string, number>, p: number): number | null {
-  const total = buckets.get("+Inf") ?? 0;
-  if (total === 0) return null;
-  const bounds = [...buckets.keys()].filter((le) => le !== "+Inf").sort((a, b) => Number(a) - Number(b));
-  for (const le of bounds) if (buckets.get(le)! >= (p / 100) * total) return Number(le) * 1000;
-  return Infinity;
+/** The 1-minute load average now, to 2 decimals: other work on the machine skews every figure. */
+export function loadAverage(): number {
+  return Math.round(os.loadavg()[0]! * 100) / 100;
 }
