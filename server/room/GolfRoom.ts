@@ -49,8 +49,6 @@ export class GolfRoom extends Room implements HostedGame {
   private readonly services: RoomServices;
   private readonly seating: Seating;
   private readonly viewers: Map<string, Viewer>;
-  private readonly seatClients: Map<number, Client>;
-  private readonly disconnectedSeats: Set<number>;
   private readonly gameLog: GameLog;
   /** Every state change runs through this queue, one at a time, in arrival order. */
   private readonly tasks: TaskQueue;
@@ -80,10 +78,8 @@ export class GolfRoom extends Room implements HostedGame {
   constructor(services: RoomServices) {
     super();
     this.services = services;
-    this.seating = new Seating(services.store.tokens, () => this.gameId);
+    this.seating = new Seating(services.store.tokens, () => this.gameId, () => this.game);
     this.viewers = this.seating.viewers;
-    this.seatClients = this.seating.seatClients;
-    this.disconnectedSeats = this.seating.disconnectedSeats;
     this.gameLog = new GameLog({ log: services.store.log, metrics: services.metrics, gameId: () => this.gameId, logger: () => this.log_, closing: () => this.closing });
     this.listing = new Listing(() => this.gameId, services.nodeId);
     this.tasks = new TaskQueue((error, what) => this.log_?.error({ err: error }, what));
@@ -163,14 +159,14 @@ export class GolfRoom extends Room implements HostedGame {
     this.game = recovered.game;
     // Its players are not connected yet: the clock keeps their seats until they rejoin.
     this.game.seats.forEach((seat, index) => {
-      if (seat.kind === "human") this.disconnectedSeats.add(index);
+      if (seat.kind === "human") this.seating.markGone(index);
     });
     if (this.game.phase !== "lobby") await this.setPrivate(true);
     this.mirror();
     // Its players get the usual reconnection window; after it a CPU plays for whoever is still away.
     this.timers.after(() => {
       void this.enqueue(async () => {
-        for (const seat of this.disconnectedSeats) {
+        for (const seat of this.seating.goneSeats()) {
           const player = this.game.seats[seat];
           if (player && !player.away && this.game.phase !== "lobby" && this.game.phase !== "gameOver") await this.apply(seat, { type: "setAway", away: true });
         }
@@ -195,7 +191,9 @@ export class GolfRoom extends Room implements HostedGame {
       const { seat, token, joined } =
         auth.kind === "join" ? await this.seatNewPlayer(auth.name) : auth.kind === "rejoin" ? { seat: auth.seat, token: auth.token, joined: [] } : { seat: -1, token: "", joined: [] };
       const viewer = this.seating.connect(client, seat, this.services.limits.messagesPerSecond, this.state);
-      reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: viewer.role, token });
+      // playerId: the client finds its seat by it in the state, wherever the start puts the seat.
+      const playerId = viewer.player ? (this.game.seats[seat]?.playerId ?? "") : "";
+      reply(client, "welcome", { gameId: this.gameId, code: this.code, seat, role: viewer.role, token, playerId });
       await sendSince(client, viewer, sinceSeq, { firstSeq: seqBefore + 1, events: joined }, { log: this.services.store.log, gameId: this.gameId, upTo: this.game.seq, logger: this.log_ });
       if (seat >= 0) await this.seatReturned(seat);
       this.lastHumanActionAt = Date.now();
@@ -229,7 +227,7 @@ export class GolfRoom extends Room implements HostedGame {
 
   /** A returning player: connected again, back from away (unless conceded), timer extended. */
   private async seatReturned(seat: number): Promise<void> {
-    const wasDisconnected = this.disconnectedSeats.delete(seat);
+    const wasDisconnected = this.seating.markBack(seat);
     const player = this.game.seats[seat];
     if (player && player.away && !player.conceded) await this.apply(seat, { type: "setAway", away: false });
     this.timeouts.delete(seat);
@@ -239,10 +237,9 @@ export class GolfRoom extends Room implements HostedGame {
   override async onDrop(client: Client): Promise<void> {
     const viewer = this.viewers.get(client.sessionId);
     if (!viewer || viewer.seat < 0 || this.game.phase === "lobby" || this.game.phase === "gameOver") return;
-    const seat = viewer.seat;
     await this.enqueue(async () => {
-      if (this.seatClients.get(seat) === client) {
-        this.disconnectedSeats.add(seat);
+      if (this.seating.holds(viewer.player, client)) {
+        this.seating.markGone(viewer.seat);
         this.afterChange();
       }
     });
@@ -257,8 +254,7 @@ export class GolfRoom extends Room implements HostedGame {
     const viewer = this.viewers.get(client.sessionId);
     if (!viewer || viewer.seat < 0) return;
     await this.enqueue(async () => {
-      viewer.client = client;
-      this.seatClients.set(viewer.seat, client);
+      this.seating.reconnect(viewer, client);
       await this.seatReturned(viewer.seat);
       this.afterChange();
     });
@@ -268,21 +264,21 @@ export class GolfRoom extends Room implements HostedGame {
     this.services.metrics.clients.dec();
     const viewer = this.viewers.get(client.sessionId);
     this.viewers.delete(client.sessionId);
-    if (!viewer || viewer.seat < 0) {
+    if (!viewer || !viewer.player) {
       if (!this.closing) this.enqueue(async () => this.afterChange());
       return;
     }
-    const seat = viewer.seat;
     await this.enqueue(async () => {
-      if (this.seatClients.get(seat) !== client) return; // a newer connection holds the seat
-      this.seatClients.delete(seat);
+      if (!this.seating.holds(viewer.player, client)) return; // a newer connection holds the seat
+      const seat = viewer.seat;
+      this.seating.release(viewer.player);
       if (this.closing) return;
       if (this.game.phase === "lobby") {
         const playerId = this.game.seats[seat]?.playerId ?? "";
         // Once the seat is freed its player id names no seat: the token opens nothing.
         if ((await this.apply(seat, { type: "leave" })).ok) await this.seating.forgetTokens(playerId, seat);
-      } else if (this.game.phase !== "gameOver") {
-        this.disconnectedSeats.add(seat);
+      } else if (this.game.phase !== "gameOver" && seat >= 0) {
+        this.seating.markGone(seat);
         const player = this.game.seats[seat]!;
         if (!player.away) await this.apply(seat, { type: "setAway", away: true });
       }
@@ -426,10 +422,10 @@ export class GolfRoom extends Room implements HostedGame {
     this.timeouts.delete(seat);
     this.lastHumanActionAt = Date.now();
     const player = this.game.seats[seat];
-    if (player?.away && !player.conceded && !this.disconnectedSeats.has(seat)) {
+    if (player?.away && !player.conceded && !this.seating.isGone(seat)) {
       void this.enqueue(async () => {
         const now = this.game.seats[seat];
-        if (now?.away && !now.conceded && !this.disconnectedSeats.has(seat)) await this.apply(seat, { type: "setAway", away: false });
+        if (now?.away && !now.conceded && !this.seating.isGone(seat)) await this.apply(seat, { type: "setAway", away: false });
         this.afterChange();
       });
     }
@@ -460,8 +456,6 @@ export class GolfRoom extends Room implements HostedGame {
   private applyCommitted(state: GameState, events: GameEvent[], origin?: Origin): void {
     this.game = state;
     this.mirror();
-    const started = events.find((e) => e.type === "started");
-    if (started) this.seating.reattachViews((started.data as { order: number[] }).order, this.state);
     sendEvents(this.viewers, events, this.game.seq - events.length + 1, () => this.broadcastPatch(), origin);
     this.recordMilestones(events);
   }
@@ -497,6 +491,8 @@ export class GolfRoom extends Room implements HostedGame {
     this.state.gameId = this.gameId;
     mirrorState(this.state, this.game, this.tableExtras, this.mirrored);
     this.mirrored = this.game;
+    // Each player's view follows the player's seat (it moves when the start closes up the seats).
+    this.seating.followPlayers(this.state);
   }
   private readonly tableExtras = { connected: (seat: number) => this.seating.isConnected(seat) };
   /** The game state last mirrored into the schema (mirrorState skips the seats it left unchanged). */
@@ -548,7 +544,7 @@ export class GolfRoom extends Room implements HostedGame {
       reply(client, "error", { code: next.code, message: next.message, action: "playAgain", rid });
       return;
     }
-    if (next.first) for (const seated of this.seatClients.values()) if (seated !== client) reply(seated, "playAgain", { code: next.code });
+    if (next.first) for (const seated of this.seating.playerClients()) if (seated !== client) reply(seated, "playAgain", { code: next.code });
     reply(client, "playAgain", { code: next.code, rid });
   }
 
@@ -556,7 +552,7 @@ export class GolfRoom extends Room implements HostedGame {
 
   /** Who is at the table, as the table policy reads it. */
   private tablePresence(): TablePresence {
-    return { seatsWithClient: this.seatClients, lastHumanActionAt: this.lastHumanActionAt, cpuRetryAt: this.cpuRetryAt };
+    return { seatsWithClient: this.seating.seatsWithClient(), lastHumanActionAt: this.lastHumanActionAt, cpuRetryAt: this.cpuRetryAt };
   }
 
   private tableSettings(): TableSettings {
@@ -579,7 +575,7 @@ export class GolfRoom extends Room implements HostedGame {
 
   private mirrorConnections(): void {
     this.state.seats.forEach((seat, index) => {
-      const connected = seat.kind === "cpu" || (this.seatClients.has(index) && !this.disconnectedSeats.has(index));
+      const connected = seat.kind === "cpu" || this.seating.isConnected(index);
       if (seat.connected !== connected) seat.connected = connected;
     });
   }
