@@ -232,7 +232,7 @@ class LoadBot extends Bot<TableView> {
     const counted = options.countFailure ?? true;
     this.step = step;
     if (counted) stats.joins++;
-    this.seat = -1;
+    this.welcomeSeat = -1;
     if (!options.rejoin) this.lastEventSeq = 0;
     for (let offset = 0; ; offset++) {
       this.client = clients[(this.home + offset) % clients.length]!;
@@ -322,8 +322,6 @@ class LoadBot extends Bot<TableView> {
 
   protected override onEvent(message: EventMessage): void {
     if (message.seq > this.lastEventSeq) this.lastEventSeq = message.seq;
-    // Starting drops empty seats and re-indexes the rest: follow our seat.
-    if (message.type === "started" && this.seat >= 0) this.seat = (message.data?.order as number[]).indexOf(this.seat);
     if (measuring && this.creator && this.role === "player") {
       if (message.type === "holeEnded") stats.holesFinished++;
       if (message.type === "gameEnded") stats.gamesFinished++;

@@ -54,7 +54,7 @@ export interface BotOptions<State> {
 export class Bot<State = unknown> {
   room!: Room;
   /** The seat the last welcome named (-1 for a spectator). */
-  seat = -1;
+  welcomeSeat = -1;
   code = "";
   gameId = "";
   /** The seat's token, kept across connections. */
@@ -80,6 +80,22 @@ export class Bot<State = unknown> {
     return this.room.state as State;
   }
 
+  /**
+   * Our seat now: the one whose player id the welcome named, looked up in the synchronized state, so
+   * it follows us when the start closes up the seats (nothing renumbers it). The welcome's seat in a
+   * game logged before player ids; -1 for a spectator.
+   */
+  get seat(): number {
+    const playerId = this.welcome?.playerId;
+    const seats = playerId ? (this.room?.state as { seats?: Iterable<{ playerId?: string }> } | undefined)?.seats : undefined;
+    let index = 0;
+    for (const seat of seats ?? []) {
+      if (seat.playerId === playerId) return index;
+      index++;
+    }
+    return this.welcomeSeat;
+  }
+
   /** Bytes read by this client's socket so far (raw WebSocket frames). */
   get bytesRead(): number {
     const socket = (this.room.connection.transport as unknown as { ws: { _socket?: net.Socket } }).ws._socket;
@@ -103,7 +119,7 @@ export class Bot<State = unknown> {
     room.onMessage("welcome", (message: Welcome) => {
       if (this.room !== room) return;
       this.welcome = message;
-      this.seat = message.seat;
+      this.welcomeSeat = message.seat;
       this.code = message.code;
       this.gameId = message.gameId;
       this.token = message.token || this.token;

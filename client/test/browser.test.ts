@@ -129,6 +129,30 @@ describe.skipIf(!process.env.TEST_CHROMIUM_PATH)("browser client against a real 
     await watcher.shot("next-game");
   }, 300_000);
 
+  it("a player whose seat moves at the start (the seat before it freed) plays the seat it moved to, by clicks", async () => {
+    const ann = await open(`${node.url}/`, "Ann", "closed-up-ann");
+    // Three seats: Ann, one CPU (Sofia: the default Maya toggled off) and a free one.
+    await createGame(ann, ["seats-3", "cpu-Maya", "holes-1", "timer-0", "speed-instant"]);
+    const code = (await ann.state())!.code;
+    const bob = await open(`${node.url}/?join=${code}`, "Bob", "closed-up-bob");
+    await bob.type("field:name", "Bob");
+    await bob.click("button:join");
+    await bob.waitFor(async () => (await bob.scene()) === "table", "Bob at the table");
+    await ann.waitForState((s) => s.seats[2]?.name === "Bob", "Bob in seat 2");
+    // The host removes the CPU between them: the start closes up the empty seat, so Bob plays seat 1.
+    await ann.click("button:removeCpu-1");
+    await ann.waitForState((s) => s.seats[1]?.kind === "empty", "seat 1 freed");
+    await ann.click("button:start");
+    const dealt = await bob.waitForState((s) => s.phase === "initialFlip", "the deal");
+    expect(dealt.seats.map((seat) => seat.name)).toEqual(["Ann", "Bob"]);
+    expect(bob.mySeat(dealt)).toBe(1);
+    // Bob's clicks act on seat 1 only if his client found its seat there (no timer would play for him).
+    const [annEnd, bobEnd] = await Promise.all([ann.playToEnd(), bob.playToEnd()]);
+    expect(bobEnd.phase).toBe("gameOver");
+    expect(bobEnd.seats.map((seat) => seat.total)).toEqual(annEnd.seats.map((seat) => seat.total));
+    await bob.shot("finished");
+  }, 300_000);
+
   it("a player's connection drops and comes back into the same seat", async () => {
     const proxy = await faultyProxy(node.port);
     try {

@@ -74,7 +74,7 @@ export class GolfRoom extends Room implements HostedGame {
     this.services = services;
     const gameId = () => this.gameId;
     const logger = () => this.log_;
-    this.seating = new Seating(services.store.tokens, gameId);
+    this.seating = new Seating(services.store.tokens, gameId, () => this.game);
     this.viewers = this.seating.viewers;
     this.gameLog = new GameLog({ log: services.store.log, metrics: services.metrics, gameId, logger, closing: () => this.closing });
     this.tasks = new TaskQueue((error, what) => this.log_?.error({ err: error }, what));
@@ -84,7 +84,7 @@ export class GolfRoom extends Room implements HostedGame {
     const table = { game: () => this.game, closing: () => this.closing, apply: (actor: Actor, command: Command) => this.apply(actor, command), logger };
     const scheduled = {
       ...table,
-      seatsWithClient: () => this.seating.seatClients,
+      seatsWithClient: () => this.seating.seatsWithClient(),
       settings: () => ({ quickPlay: this.table.isQuickPlay, cpuDelayMs: this.table.cpuDelayMs, holeIntervalMs, lobbyIdleMs, abandonAfterMs }),
       run: (task: () => Promise<void | "quiet">) => this.tasks.enqueue(async () => this.changed(await task())),
       warn: (seat: number, endsAt: number) => this.broadcast("timerWarning", { seat, endsAt }),
@@ -141,7 +141,7 @@ export class GolfRoom extends Room implements HostedGame {
     this.table = recovered.table;
     this.game = recovered.game;
     // Its players are not connected yet: the clock keeps their seats until they rejoin.
-    this.game.seats.forEach((seat, index) => seat.kind === "human" && this.seating.disconnectedSeats.add(index));
+    this.game.seats.forEach((seat, index) => seat.kind === "human" && this.seating.markGone(index));
     if (this.game.phase !== "lobby") await this.setPrivate(true);
     this.mirror();
     // Its players get the usual reconnection window; after it a CPU plays for whoever is still away.
@@ -167,8 +167,7 @@ export class GolfRoom extends Room implements HostedGame {
   override async onDrop(client: Client): Promise<void> {
     const viewer = this.viewers.get(client.sessionId);
     if (!viewer || viewer.seat < 0 || this.game.phase === "lobby" || this.game.phase === "gameOver") return;
-    const seat = viewer.seat;
-    await this.tasks.enqueue(async () => this.changed(this.attendance.dropped(seat, client)));
+    await this.tasks.enqueue(async () => this.changed(this.attendance.dropped(viewer, client)));
     try {
       await this.allowReconnection(client, this.services.reconnectSeconds);
     } catch {
@@ -183,9 +182,9 @@ export class GolfRoom extends Room implements HostedGame {
 
   override async onLeave(client: Client): Promise<void> {
     this.services.metrics.clients.dec();
-    const seat = this.viewers.get(client.sessionId)?.seat ?? -1;
+    const viewer = this.viewers.get(client.sessionId);
     this.viewers.delete(client.sessionId);
-    if (seat >= 0) await this.tasks.enqueue(async () => this.changed(await this.attendance.left(seat, client)));
+    if (viewer?.player) await this.tasks.enqueue(async () => this.changed(await this.attendance.left(viewer, client)));
     else if (!this.closing) void this.tasks.enqueue(async () => this.afterChange());
   }
 
@@ -292,7 +291,7 @@ export class GolfRoom extends Room implements HostedGame {
     // Any action brings an away player back and resets their timeouts.
     this.scheduler.humanActed(seat);
     const player = this.game.seats[seat];
-    if (player?.away && !player.conceded && !this.seating.disconnectedSeats.has(seat)) {
+    if (player?.away && !player.conceded && !this.seating.isGone(seat)) {
       void this.tasks.enqueue(() => this.attendance.backFromAway(seat).then(() => this.afterChange()));
     }
     this.afterChange();
@@ -302,7 +301,7 @@ export class GolfRoom extends Room implements HostedGame {
   private async playAgain(client: Client, rid: string | number | undefined): Promise<void> {
     const next = await this.nextGame.answer(this.game, this.table, this.owner);
     if (!next.ok) return reply(client, "error", { code: next.code, message: next.message, action: "playAgain", rid });
-    if (next.first) for (const seated of this.seating.seatClients.values()) if (seated !== client) reply(seated, "playAgain", { code: next.code });
+    if (next.first) for (const seated of this.seating.playerClients()) if (seated !== client) reply(seated, "playAgain", { code: next.code });
     reply(client, "playAgain", { code: next.code, rid });
   }
 
@@ -335,8 +334,6 @@ export class GolfRoom extends Room implements HostedGame {
     this.mirror();
     if (!this.closing) this.scheduler.scheduleTurn();
     this.showTable();
-    const started = events.find((e) => e.type === "started");
-    if (started) this.seating.reattachViews((started.data as { order: number[] }).order, this.state);
     sendEvents(this.viewers, events, this.game.seq - events.length + 1, () => this.broadcastPatch(), origin);
     this.recordMilestones(events);
   }
@@ -382,6 +379,8 @@ export class GolfRoom extends Room implements HostedGame {
     this.state.gameId = this.gameId;
     mirrorState(this.state, this.game, { connected: (seat) => this.seating.isConnected(seat) }, this.mirrored);
     this.mirrored = this.game;
+    // Each player's view follows the player's seat (it moves when the start closes up the seats).
+    this.seating.followPlayers(this.state);
   }
 
   /** What the table shows beyond the game: the turn deadline, the spectators, who is connected. */

@@ -51,7 +51,9 @@ export class Attendance {
     client.view = new StateView();
     const { seat, token, joined } = await this.seat(auth, where.table);
     const viewer = this.seating.connect(client, seat, where.messagesPerSecond, where.state);
-    reply(client, "welcome", { gameId: where.catchUp.gameId, code: where.code, seat, role: viewer.role, token });
+    // playerId: the client finds its seat by it in the state, wherever the start puts the seat.
+    const playerId = viewer.player ? (this.table.game().seats[seat]?.playerId ?? "") : "";
+    reply(client, "welcome", { gameId: where.catchUp.gameId, code: where.code, seat, role: viewer.role, token, playerId });
     await sendSince(client, viewer, sinceSeq, { firstSeq: seqBefore + 1, events: joined }, { ...where.catchUp, upTo: this.table.game().seq });
     if (seat >= 0) await this.returned(seat);
     this.scheduler.humanActed();
@@ -99,7 +101,7 @@ export class Attendance {
 
   /** A returning player: connected again, back from away (unless conceded), timer extended. */
   async returned(seat: number): Promise<void> {
-    const wasDisconnected = this.seating.disconnectedSeats.delete(seat);
+    const wasDisconnected = this.seating.markBack(seat);
     const player = this.table.game().seats[seat];
     if (player && player.away && !player.conceded) await this.table.apply(seat, { type: "setAway", away: false });
     this.scheduler.playerReturned(seat, wasDisconnected);
@@ -107,15 +109,14 @@ export class Attendance {
 
   /** A reconnected client (within its window) holds its seat again. */
   async reconnected(viewer: Viewer, client: Client): Promise<void> {
-    viewer.client = client;
-    this.seating.seatClients.set(viewer.seat, client);
+    this.seating.reconnect(viewer, client);
     await this.returned(viewer.seat);
   }
 
   /** A seated client's connection dropped during a game; "quiet" when a newer connection holds the seat. */
-  dropped(seat: number, client: Client): "quiet" | void {
-    if (this.seating.seatClients.get(seat) !== client) return "quiet";
-    this.seating.disconnectedSeats.add(seat);
+  dropped(viewer: Viewer, client: Client): "quiet" | void {
+    if (!this.seating.holds(viewer.player, client)) return "quiet";
+    this.seating.markGone(viewer.seat);
   }
 
   /**
@@ -123,16 +124,17 @@ export class Attendance {
    * game the seat is away, played by a CPU until its player rejoins. The host passes on if it was
    * theirs. "quiet" when a newer connection holds the seat or the room is closing.
    */
-  async left(seat: number, client: Client): Promise<"quiet" | void> {
-    if (this.seating.seatClients.get(seat) !== client) return "quiet";
-    this.seating.seatClients.delete(seat);
+  async left(viewer: Viewer, client: Client): Promise<"quiet" | void> {
+    if (!this.seating.holds(viewer.player, client)) return "quiet";
+    const seat = viewer.seat;
+    this.seating.release(viewer.player);
     if (this.table.closing()) return "quiet";
     const game = this.table.game();
     if (game.phase === "lobby") {
       const playerId = game.seats[seat]?.playerId ?? "";
       if ((await this.table.apply(seat, { type: "leave" })).ok) await this.seating.forgetTokens(playerId, seat);
-    } else if (game.phase !== "gameOver") {
-      this.seating.disconnectedSeats.add(seat);
+    } else if (game.phase !== "gameOver" && seat >= 0) {
+      this.seating.markGone(seat);
       if (!game.seats[seat]!.away) await this.table.apply(seat, { type: "setAway", away: true });
     }
     await this.scheduler.passHostIfGone();
@@ -141,12 +143,12 @@ export class Attendance {
   /** A player's move brings them back from away, unless they conceded or their connection is gone. */
   async backFromAway(seat: number): Promise<void> {
     const player = this.table.game().seats[seat];
-    if (player?.away && !player.conceded && !this.seating.disconnectedSeats.has(seat)) await this.table.apply(seat, { type: "setAway", away: false });
+    if (player?.away && !player.conceded && !this.seating.isGone(seat)) await this.table.apply(seat, { type: "setAway", away: false });
   }
 
   /** After a recovery, a seat still away when the reconnection window passes is played by a CPU. */
   async awayAfterRecovery(): Promise<void> {
-    for (const seat of this.seating.disconnectedSeats) {
+    for (const seat of this.seating.goneSeats()) {
       const game = this.table.game();
       const player = game.seats[seat];
       if (player && !player.away && game.phase !== "lobby" && game.phase !== "gameOver") await this.table.apply(seat, { type: "setAway", away: true });

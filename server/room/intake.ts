@@ -20,7 +20,10 @@ export const HOLDING_MESSAGE = "the database is unavailable: nothing was changed
 export interface Viewer {
   /** Held from the start of the join: Colyseus lists a client in `clients` only after onJoin. */
   client: Client;
-  seat: number;
+  /** The player this connection holds (seating.ts's playerAt); "" for a spectator. */
+  readonly player: string;
+  /** The seat that player holds now, looked up in the game's state (-1: none, or a spectator). */
+  readonly seat: number;
   role: "player" | "spectator";
   /** A token bucket for the rate limit (MESSAGES_PER_SECOND). */
   allowance: number;

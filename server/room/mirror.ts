@@ -53,8 +53,8 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
   mirrorList(target.results, table.results, previous?.results, resultSchema);
   mirrorList(target.winners, table.winners, previous?.winners, (seat) => seat);
 
-  // The lobby lists every table seat; from the start only the seats in play (the room re-attaches
-  // each owner's view when seats are re-indexed).
+  // The lobby lists every table seat; from the start only the seats in play (each owner's view
+  // follows its player: seating.ts).
   const seats = target.seats;
   while (seats.length > game.seats.length) seats.pop();
   while (seats.length < game.seats.length) seats.push(newSeatSchema());
@@ -74,6 +74,7 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
     into.name = shown.name;
     into.kind = shown.kind;
     into.profile = shown.profile;
+    into.playerId = shown.playerId;
     into.away = shown.away;
     into.conceded = shown.conceded;
     into.initialFlipDone = shown.initialFlipDone;

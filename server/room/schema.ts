@@ -28,6 +28,7 @@ export const SeatSchema = schema(
     name: t.string(),
     kind: t.string(),
     profile: t.string(),
+    playerId: t.string(),
     connected: t.boolean(),
     away: t.boolean(),
     host: t.boolean(),
@@ -91,7 +92,7 @@ export type GolfStateSchema = SchemaType<typeof GolfStateSchema>;
 
 export function newSeatSchema(): SeatSchema {
   const seat = new SeatSchema();
-  Object.assign(seat, { name: "", kind: "empty", profile: "", connected: false, away: false, host: false, total: 0, holeScore: 0, holesWon: 0, conceded: false, initialFlipDone: false });
+  Object.assign(seat, { name: "", kind: "empty", profile: "", playerId: "", connected: false, away: false, host: false, total: 0, holeScore: 0, holesWon: 0, conceded: false, initialFlipDone: false });
   seat.drawn = Object.assign(new CardSchema(), { rank: "", suit: "" });
   return seat;
 }

@@ -1,6 +1,8 @@
-// Who is connected to a room and which seat each connection plays: the viewers, the client holding
-// each seat, the seats whose player is away from the table, the seat tokens, and what each client's
-// StateView shows (its own seat's hidden cards and drawn card).
+// Who is connected to a room and which player each connection holds: the viewers, the client of
+// each player at the table, the players away from the table, the seat tokens, and what each client's
+// StateView shows (its own seat's hidden cards and drawn card). Connections follow players, not seat
+// indices: a seat index is looked up in the engine's state whenever it is needed, so when the start
+// closes up the seats (the engine's `started` event) nothing here has to be renumbered.
 import { StateView } from "@colyseus/schema";
 import { ServerError, type Client } from "@colyseus/core";
 import type { GameState } from "../../shared/golf/index.ts";
@@ -8,24 +10,50 @@ import type { SeatTokens } from "../store/index.ts";
 import { hashToken, newSeatToken } from "./codes.ts";
 import type { Viewer } from "./intake.ts";
 import { describeIssues, joinOptionsSchema } from "../../shared/protocol/index.ts";
-import type { GolfStateSchema } from "./schema.ts";
+import type { GolfStateSchema, SeatSchema } from "./schema.ts";
 
 /** What a join is: a new player (who takes a free seat), a player back with their token, or a spectator. */
 export type JoinAuth = { kind: "join"; name: string } | { kind: "rejoin"; seat: number; token: string } | { kind: "spectator" };
 
+const LEGACY_SEAT = "seat ";
+
+/**
+ * The player a seat holds, as the room follows them: the player id its `seatTaken` event named or,
+ * in a game logged before player ids, the seat's index ("seat 2"), as its seat-indexed tokens name
+ * it (such a game still in its lobby when it is recovered does not move its old players' connections
+ * at the start). "" when the seat holds no human.
+ */
+export function playerAt(game: GameState, seat: number): string {
+  const player = game.seats[seat];
+  if (!player || player.kind !== "human") return "";
+  return player.playerId || LEGACY_SEAT + seat;
+}
+
+/** The seat a player holds now, or -1. */
+export function seatOf(game: GameState, player: string): number {
+  if (player.startsWith(LEGACY_SEAT)) {
+    const seat = Number(player.slice(LEGACY_SEAT.length));
+    return playerAt(game, seat) === player ? seat : -1;
+  }
+  return player ? game.seats.findIndex((seat) => seat.kind === "human" && seat.playerId === player) : -1;
+}
+
 export class Seating {
   /** Every connection, by session id. */
   readonly viewers = new Map<string, Viewer>();
-  /** The client that holds each seat. */
-  readonly seatClients = new Map<number, Client>();
-  /** Seats whose player's connection is gone (dropped, or not back yet after a recovery). */
-  readonly disconnectedSeats = new Set<number>();
+  /** The client of each player at the table (playerAt). */
+  private readonly clients = new Map<string, Client>();
+  /** Players whose connection is gone (dropped, or not back yet after a recovery). */
+  private readonly gone = new Set<string>();
+  /** The seat schema each player's view shows: a player whose seat moved gets a view of the new one. */
+  private readonly viewing = new Map<string, SeatSchema>();
   /** Token hashes seen so far, and the player each one names. */
   private readonly tokens = new Map<string, string>();
 
   constructor(
     private readonly tokenStore: SeatTokens,
     private readonly gameId: () => string,
+    private readonly game: () => GameState,
   ) {}
 
   /** What a join asks for, from its options and the table (BAD_OPTIONS, BAD_TOKEN: refused). */
@@ -47,27 +75,98 @@ export class Seating {
   }
 
   /**
-   * A joined client becomes a viewer of `seat` (-1: a spectator); a newer connection takes a seat
-   * over from an older one, which is closed.
+   * A joined client becomes a viewer of the player at `seat` (-1: a spectator); a newer connection
+   * takes a player over from an older one, which is closed.
    */
   connect(client: Client, seat: number, allowance: number, state: GolfStateSchema): Viewer {
-    const previous = this.seatClients.get(seat);
-    if (seat >= 0 && previous && previous !== client) {
+    const player = seat >= 0 ? playerAt(this.game(), seat) : "";
+    const previous = player ? this.clients.get(player) : undefined;
+    if (previous && previous !== client) {
       this.viewers.delete(previous.sessionId);
       previous.leave(4000, "this seat was taken over by a newer connection");
     }
-    const viewer: Viewer = { client, seat, role: seat >= 0 ? "player" : "spectator", allowance, lastMessageAt: Date.now() };
+    const seating = this;
+    const viewer: Viewer = {
+      client,
+      player,
+      role: player ? "player" : "spectator",
+      allowance,
+      lastMessageAt: Date.now(),
+      get seat() {
+        return seating.seatOf(player);
+      },
+    };
     this.viewers.set(client.sessionId, viewer);
-    if (seat >= 0) {
-      this.seatClients.set(seat, client);
-      this.attachView(client, seat, state);
+    if (player) {
+      this.clients.set(player, client);
+      this.attachView(client, player, state);
     }
     return viewer;
   }
 
+  /** The seat a player holds now, or -1 (a spectator's "" holds none). */
+  seatOf(player: string): number {
+    return seatOf(this.game(), player);
+  }
+
+  /** The client of the seat's player, if one is connected or within its reconnection window. */
+  clientAt(seat: number): Client | undefined {
+    const player = playerAt(this.game(), seat);
+    return player ? this.clients.get(player) : undefined;
+  }
+
+  /** The seats a client holds (connected, or within its reconnection window), as the table policy reads them. */
+  seatsWithClient(): { has(seat: number): boolean; readonly size: number } {
+    return { has: (seat) => this.clientAt(seat) !== undefined, size: this.clients.size };
+  }
+
+  /** The client of every player at the table. */
+  playerClients(): IterableIterator<Client> {
+    return this.clients.values();
+  }
+
   /** Whether the seat's player is here. */
   isConnected(seat: number): boolean {
-    return this.seatClients.has(seat) && !this.disconnectedSeats.has(seat);
+    const player = playerAt(this.game(), seat);
+    return player !== "" && this.clients.has(player) && !this.gone.has(player);
+  }
+
+  /** Whether the seat's player's connection is gone. */
+  isGone(seat: number): boolean {
+    return this.gone.has(playerAt(this.game(), seat));
+  }
+
+  /** The seats whose player's connection is gone. */
+  goneSeats(): number[] {
+    return [...this.gone].map((player) => this.seatOf(player)).filter((seat) => seat >= 0);
+  }
+
+  /** The seat's player is away from the table: dropped, or not back yet after a recovery. */
+  markGone(seat: number): void {
+    const player = playerAt(this.game(), seat);
+    if (player) this.gone.add(player);
+  }
+
+  /** The seat's player is back; whether they had been gone. */
+  markBack(seat: number): boolean {
+    return this.gone.delete(playerAt(this.game(), seat));
+  }
+
+  /** Whether `client` is the one that holds `player` (not replaced by a newer connection). */
+  holds(player: string, client: Client): boolean {
+    return player !== "" && this.clients.get(player) === client;
+  }
+
+  /** A player's connection came back within its window (Colyseus carries its view over). */
+  reconnect(viewer: Viewer, client: Client): void {
+    viewer.client = client;
+    if (viewer.player) this.clients.set(viewer.player, client);
+  }
+
+  /** A player's client left for good: the player holds no connection any more. */
+  release(player: string): void {
+    this.clients.delete(player);
+    this.viewing.delete(player);
   }
 
   spectatorCount(): number {
@@ -112,32 +211,27 @@ export class Seating {
     else await this.tokenStore.clearSeatToken(this.gameId(), seat).catch(() => undefined);
   }
 
-  /** Lets the seat's client see what only the seat's player sees. */
-  attachView(client: Client, seat: number, state: GolfStateSchema): void {
-    const seatSchema = state.seats[seat];
+  /**
+   * Each player's view shows the seat schema at the player's seat. The schema keeps one entry per
+   * index, so when the start closes up the seats, a player whose index changed is shown the entry at
+   * the new one; a player whose index did not change keeps the view it has.
+   */
+  followPlayers(state: GolfStateSchema): void {
+    for (const [player, client] of this.clients) {
+      const seatSchema = state.seats[this.seatOf(player)];
+      if (seatSchema && this.viewing.get(player) !== seatSchema) {
+        client.view = new StateView();
+        this.attachView(client, player, state);
+      }
+    }
+  }
+
+  /** Lets the player's client see what only the player sees: its seat's drawn card. */
+  private attachView(client: Client, player: string, state: GolfStateSchema): void {
+    const seatSchema = state.seats[this.seatOf(player)];
     if (!seatSchema || !client.view) return;
     client.view.add(seatSchema);
     client.view.add(seatSchema.drawn);
-  }
-
-  /** After `started` the seats are re-indexed (empty seats dropped): follow each player to its new index. */
-  reattachViews(order: number[], state: GolfStateSchema): void {
-    const moved = new Map<number, Client>();
-    const reseated: [number, Client][] = [];
-    order.forEach((oldSeat, newSeat) => {
-      const client = this.seatClients.get(oldSeat);
-      if (client) moved.set(newSeat, client);
-      if (client && newSeat !== oldSeat) reseated.push([newSeat, client]);
-    });
-    // Tokens name players, not seat indices: nothing to move.
-    this.seatClients.clear();
-    for (const [seat, client] of moved) this.seatClients.set(seat, client);
-    // A player whose index is unchanged keeps its view: it still holds the same seat's schema.
-    for (const [seat, client] of reseated) {
-      const viewer = this.viewers.get(client.sessionId);
-      if (viewer) viewer.seat = seat;
-      client.view = new StateView();
-      this.attachView(client, seat, state);
-    }
+    this.viewing.set(player, seatSchema);
   }
 }

@@ -90,6 +90,46 @@ async function checkFinishedGame(players: Bot[], watchers: Bot[], holes: number)
 }
 
 describe("full games", () => {
+  it("the start closes up a freed seat: the player moved from seat 2 plays seat 1, its view follows it, and the game finishes", async () => {
+    const ann = track(await Bot.create(node.url, { name: "Ann", seats: 3, cpus: 0, holes: 1, turnSeconds: 0 }, { autoplay: false }));
+    const ben = await Bot.joinById(node.url, ann.code, { name: "Ben" }, { autoplay: false });
+    const cy = track(await Bot.joinById(node.url, ann.code, { name: "Cy" }, { autoplay: false }));
+    expect([ann.seat, ben.seat, cy.seat]).toEqual([0, 1, 2]);
+    await ben.leave();
+    await ann.until(() => ann.state.seats[1]?.kind === "empty", 30_000, "seat 1 to be freed");
+    const watcher = await spectate(ann.code);
+    expect(await ann.act("start")).toMatchObject({ ok: true, event: { type: "started", data: { order: [0, 2] } } });
+    await cy.until(() => cy.state.phase === "initialFlip", 30_000, "the deal");
+    // Nothing renumbered Cy's connection: its welcome still says seat 2, the state names its player at seat 1.
+    expect(cy.welcome).toMatchObject({ seat: 2, role: "player" });
+    expect(cy.state.seats.map((seat) => [seat.name, seat.playerId])).toEqual([
+      ["Ann", ann.welcome!.playerId],
+      ["Cy", cy.welcome!.playerId],
+    ]);
+    expect(cy.seat).toBe(1);
+    for (const bot of [ann, cy]) {
+      const wanted = (JSON.parse(bot.state.rules) as { initialFlips: number }).initialFlips;
+      expect(await bot.act("flipInitial", { positions: Array.from({ length: wanted }, (_, position) => position) })).toMatchObject({ ok: true, event: { seat: bot.seat } });
+    }
+    // Each player in turn draws from the deck: the card shows in the drawer's own seat only, for the
+    // player whose index moved as for the one whose did not.
+    for (let turn = 0; turn < 2; turn++) {
+      await ann.until(() => ann.state.phase === "playing" && ann.state.drawnFrom === "", 30_000, "a turn to begin");
+      const seat = ann.state.turn;
+      const [actor, other] = seat === ann.seat ? [ann, cy] : [cy, ann];
+      expect(await actor.act("draw", { source: "deck" })).toMatchObject({ ok: true, event: { type: "drew", seat } });
+      await actor.until(() => (actor.state.seats[seat]!.drawn?.rank ?? "") !== "", 30_000, "the drawn card in the drawer's view");
+      for (const bot of [other, watcher]) {
+        await bot.until(() => bot.state.drawnFrom === "deck", 30_000, "the draw");
+        expect(bot.state.seats.map((shown) => shown.drawn?.rank ?? "")).toEqual(["", ""]);
+      }
+      expect(await actor.act("discard")).toMatchObject({ ok: true });
+    }
+    ann.startPlaying();
+    cy.startPlaying();
+    await checkFinishedGame([ann, cy], [watcher], 1);
+  });
+
   it("moves sent without waiting for their answers: each is decided on top of the one before, and answered in order", async () => {
     const host = track(await Bot.create(node.url, { name: "Quick", seats: 2, holes: 1, private: true, turnSeconds: 0 }, { autoplay: false }));
     const guest = track(await Bot.joinById(node.url, host.code, { name: "Steady" }, { autoplay: false }));

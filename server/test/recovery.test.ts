@@ -10,6 +10,7 @@ import { plainMove } from "../../bench/lib/moves.ts";
 import { startTestNode, type TestNode } from "../testing.ts";
 import { freePort } from "../free-port.ts";
 import { databaseBackends, gameIsLive, startServerProcess, WAIT, type Database, type ServerProcess } from "./node-process.ts";
+import { Bot as SdkPlayer } from "./support.ts";
 
 // --- a scripted player --------------------------------------------------------------------------
 
@@ -504,5 +505,172 @@ describe.each(backends)("the server process stops mid-game ($name)", ({ open }) 
       expect(player.inbox.slice(goodbye + 1).filter((m) => m.kind === "event")).toEqual([]);
     }
     await restartAndFinish(port, ann, ben);
+  });
+});
+
+// --- seats closed up at the start, then kill -9 -------------------------------------------------------
+// A table of three where the middle seat was freed in the lobby starts with two seats: the player of
+// seat 2 plays seat 1. The engine's `started` event is the only place that moves seats: connections,
+// views and the client find their seat by the player id the welcome named, and after kill -9 and a
+// restart on the same database that player's token gives back seat 1 (a token names a player id,
+// recorded in the log, not a seat index: nothing has to move it).
+
+/** A seated client that never plays by itself, and whose SDK does not reconnect behind the test's back. */
+function scriptedBot(bot: SdkPlayer): SdkPlayer {
+  bot.room.reconnection.enabled = false;
+  return bot;
+}
+
+/** The first `welcome` exactly as the server sent it. */
+function sentWelcome(bot: SdkPlayer): Welcome {
+  const welcome = bot.messages.find((m) => m.type === "welcome");
+  expect(welcome, `${bot.name} got a welcome`).toBeDefined();
+  return welcome!.message as Welcome;
+}
+
+function lastSeqOf(bot: SdkPlayer): number {
+  return Math.max(0, ...bot.events.map((e) => e.seq));
+}
+
+async function acceptedEvent(bot: SdkPlayer, type: string, payload: Record<string, unknown> = {}): Promise<EventMessage> {
+  const reply = await bot.act(type, payload);
+  expect(reply, `${bot.name}'s ${type} is accepted`).toMatchObject({ ok: true });
+  return (reply as { ok: true; event: EventMessage }).event;
+}
+
+function initialFlipsOf(bot: SdkPlayer): number[] {
+  const wanted = (JSON.parse(bot.state.rules) as { initialFlips: number }).initialFlips;
+  return Array.from({ length: wanted }, (_, position) => position);
+}
+
+describe.each(backends)("seats closed up at the start, then the server process killed ($name)", ({ open }) => {
+  let database: Database;
+  let server: ServerProcess | null = null;
+  const bots: SdkPlayer[] = [];
+  beforeAll(async () => {
+    database = await open();
+  });
+  afterEach(async () => {
+    for (const bot of bots.splice(0)) bot.stopPlaying();
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill("SIGKILL");
+      await server.exited;
+    }
+    server = null;
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it("the player moved from seat 2 to seat 1 rejoins seat 1 by token after kill -9, the host seat 0, and play goes on", { timeout: 240_000 }, async () => {
+    const port = await freePort();
+    server = await startServerProcess(port, database.location);
+
+    // A table of three (public: gameIsLive reads the live list), no CPUs: Ann (host, seat 0), Ben (seat 1), Cy (seat 2).
+    const ann = scriptedBot(await SdkPlayer.create(server.url, { name: "Ann", seats: 3, cpus: 0, holes: 2, turnSeconds: 0 }, { autoplay: false }));
+    bots.push(ann);
+    const code = ann.code;
+    const ben = scriptedBot(await SdkPlayer.joinById(server.url, code, { name: "Ben" }, { autoplay: false }));
+    bots.push(ben);
+    const cy = scriptedBot(await SdkPlayer.joinById(server.url, code, { name: "Cy" }, { autoplay: false }));
+    bots.push(cy);
+    expect([sentWelcome(ann), sentWelcome(ben), sentWelcome(cy)].map((w) => [w.seat, w.role])).toEqual([
+      [0, "player"],
+      [1, "player"],
+      [2, "player"],
+    ]);
+    expect(new Set([ann.token, ben.token, cy.token]).size).toBe(3);
+    await ann.until(() => ann.state.seats.map((s) => s.kind).join() === "human,human,human", WAIT.timeout, "three humans seated");
+
+    // The middle player leaves the lobby: seat 1 is free, seats 0 and 2 are taken.
+    await ben.leave();
+    await ann.until(() => ann.state.seats[1]?.kind === "empty", WAIT.timeout, "seat 1 to be freed");
+    expect(ann.state.seats.map((s) => [s.name, s.kind])).toEqual([
+      ["Ann", "human"],
+      ["", "empty"],
+      ["Cy", "human"],
+    ]);
+
+    // The host starts: the empty seat is dropped and Cy's seat 2 becomes seat 1.
+    const started = await acceptedEvent(ann, "start");
+    expect(started.type).toBe("started");
+    expect((started.data as { order: number[] }).order).toEqual([0, 2]);
+    for (const bot of [ann, cy]) {
+      await bot.until(() => bot.state.phase === "initialFlip", WAIT.timeout, "the game to start");
+      expect(bot.state.seats.map((s) => [s.name, s.kind])).toEqual([
+        ["Ann", "human"],
+        ["Cy", "human"],
+      ]);
+    }
+    // Nothing renumbers a connection: each finds its seat by the player id its welcome named.
+    expect(sentWelcome(cy).seat).toBe(2);
+    expect(cy.state.seats[1]!.playerId).toBe(sentWelcome(cy).playerId);
+    expect(ann.state.seats[0]!.playerId).toBe(sentWelcome(ann).playerId);
+    expect(cy.seat).toBe(1);
+    expect(ann.seat).toBe(0);
+
+    // Cy plays as seat 1 before the crash: its initial flips, seen as its own face-up cards.
+    const flipped = await acceptedEvent(cy, "flipInitial", { positions: initialFlipsOf(cy) });
+    expect(flipped.seat).toBe(1);
+    await cy.until(() => initialFlipsOf(cy).every((position) => cy.state.seats[1]!.cards[position]!.faceUp), WAIT.timeout, "Cy's flips to show");
+    const cyCards = cy.state.seats[1]!.cards.map((slot) => ({ ...slot }));
+    expect(cyCards.filter((slot) => slot.faceUp && slot.rank !== "")).toHaveLength(initialFlipsOf(cy).length);
+
+    // The record says "running" as soon as `started` is committed (one statement writes both):
+    // the public export endpoint names the status of an unfinished game.
+    await vi.waitFor(async () => {
+      const response = await fetch(`${server!.url}/api/games/${ann.welcome!.gameId}/export`);
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: string }).error).toMatch(/\(it is running\)/);
+    }, WAIT);
+
+    // kill -9, then a new process on the same database.
+    const seenBefore = { ann: lastSeqOf(ann), cy: lastSeqOf(cy) };
+    const tokens = { ann: ann.token, cy: cy.token };
+    server.child.kill("SIGKILL");
+    expect((await server.exited).signal).toBe("SIGKILL");
+    await vi.waitFor(() => expect(ann.closes.length).toBeGreaterThan(0), WAIT);
+    await vi.waitFor(() => expect(cy.closes.length).toBeGreaterThan(0), WAIT);
+    server = await startServerProcess(port, database.location);
+    await gameIsLive(server.url, code);
+
+    // Cy's token gives back seat 1, with Cy's name and Cy's cards.
+    const cyAgain = scriptedBot(await SdkPlayer.joinById(server.url, code, { name: "Cy", token: tokens.cy, sinceSeq: seenBefore.cy }, { autoplay: false }));
+    bots.push(cyAgain);
+    expect(sentWelcome(cyAgain)).toMatchObject({ code, gameId: ann.welcome!.gameId, seat: 1, role: "player", token: tokens.cy });
+    expect(cyAgain.state.phase).toBe("initialFlip");
+    expect(cyAgain.state.seats.map((s) => [s.name, s.kind])).toEqual([
+      ["Ann", "human"],
+      ["Cy", "human"],
+    ]);
+    expect(cyAgain.state.seats[1]!.cards.map((slot) => ({ ...slot }))).toEqual(cyCards);
+    await cyAgain.until(() => cyAgain.state.seats[1]!.connected, WAIT.timeout, "Cy's seat to show connected");
+
+    // The host's token gives back seat 0.
+    const annAgain = scriptedBot(await SdkPlayer.joinById(server.url, code, { name: "Ann", token: tokens.ann, sinceSeq: seenBefore.ann }, { autoplay: false }));
+    bots.push(annAgain);
+    expect(sentWelcome(annAgain)).toMatchObject({ code, seat: 0, role: "player", token: tokens.ann });
+    expect(annAgain.state.seats[0]).toMatchObject({ name: "Ann", kind: "human", host: true });
+    expect(annAgain.state.seats[1]!.cards.map((slot) => ({ ...slot }))).toEqual(cyCards);
+
+    // Play goes on: Ann's initial flips are accepted as seat 0's, then whoever is to act draws.
+    const annFlipped = await acceptedEvent(annAgain, "flipInitial", { positions: initialFlipsOf(annAgain) });
+    expect(annFlipped).toMatchObject({ type: "flippedInitial", seat: 0 });
+    await annAgain.until(() => annAgain.state.phase === "playing", WAIT.timeout, "the first turn");
+    const turn = annAgain.state.turn;
+    expect([0, 1]).toContain(turn);
+    const [actor, other] = turn === 0 ? [annAgain, cyAgain] : [cyAgain, annAgain];
+    const watcher = scriptedBot(await SdkPlayer.joinById(server.url, code, { spectate: true }, { autoplay: false }));
+    bots.push(watcher);
+    expect(sentWelcome(watcher)).toMatchObject({ seat: -1, role: "spectator", token: "", playerId: "" });
+    const drew = await acceptedEvent(actor, "draw", { source: "deck" });
+    expect(drew).toMatchObject({ type: "drew", seat: turn });
+    // The drawn card shows in the drawer's own seat only: each view is attached to the right seat.
+    await actor.until(() => (actor.state.seats[turn]!.drawn?.rank ?? "") !== "", WAIT.timeout, "the drawn card in the drawer's view");
+    await other.until(() => other.state.drawnFrom === "deck", WAIT.timeout, "the draw in the other player's view");
+    expect(other.state.seats[turn]!.drawn?.rank ?? "").toBe("");
+    await watcher.until(() => watcher.state.drawnFrom === "deck", WAIT.timeout, "the draw in the spectator's view");
+    expect(watcher.state.seats.map((seat) => seat.drawn?.rank ?? "")).toEqual(["", ""]);
+    expect([...annAgain.errors, ...cyAgain.errors]).toEqual([]);
   });
 });

@@ -316,12 +316,6 @@ export class Bot extends SdkBot<SyncedState> {
   protected override onEvent(e: EventMessage): void {
     this.messages.push({ type: "event", message: e });
     this.events.push(e);
-    // Seats are re-indexed at the start: follow our own seat to its index in play.
-    if (e.type === "started" && this.welcome && this.welcome.seat >= 0) {
-      const order = (e.data as { order: number[] }).order;
-      this.welcome = { ...this.welcome, seat: order.indexOf(this.welcome.seat) };
-      this.seat = this.welcome.seat;
-    }
     if (e.rid !== undefined) this.answer(e.rid, { ok: true, event: e });
   }
 

@@ -18,6 +18,7 @@ export interface SeatLike {
   name: string;
   kind: string;
   profile: string;
+  playerId: string;
   away: boolean;
   host: boolean;
   total: number;
@@ -109,6 +110,7 @@ export function viewFromSyncedState(state: TableState, me: number): GameView {
       name: seat.name,
       kind: seat.kind as SeatKind,
       profile: seat.profile,
+      playerId: seat.playerId,
       away: seat.away,
       conceded: seat.conceded,
       initialFlipDone: seat.initialFlipDone,

@@ -18,6 +18,8 @@ export interface SeatView {
   name: string;
   kind: SeatKind;
   profile: string;
+  /** The player a human seat names (public: it opens nothing); "" for CPUs and empty seats. */
+  playerId: string;
   away: boolean;
   conceded: boolean;
   initialFlipDone: boolean;
@@ -68,6 +70,7 @@ export function seatView(seat: SeatState): SeatView {
     name: seat.name,
     kind: seat.kind,
     profile: seat.profile,
+    playerId: seat.playerId,
     away: seat.away,
     conceded: seat.conceded,
     initialFlipDone: seat.initialFlipDone,

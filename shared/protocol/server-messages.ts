@@ -13,6 +13,12 @@ export interface Welcome {
   role: Role;
   /** Keep it: it takes this seat back on a later join. */
   token: string;
+  /**
+   * The player this seat names (public, opens nothing): your seat is the one in the state whose
+   * `playerId` is this, wherever the start moves it. "" for a spectator, and in a game logged before
+   * player ids (there `seat` holds, as such a game is recovered in play order).
+   */
+  playerId: string;
 }
 
 /** One game event, projected for the viewer (what it may not see removed). */

@@ -17,6 +17,8 @@ export interface SyncedSeat {
   name: string;
   kind: SeatKind;
   profile: string;
+  /** The player a human seat names (docs/events.md, "Player ids"); "" for CPUs and empty seats. */
+  playerId: string;
   connected: boolean;
   /** A CPU is playing for this human. */
   away: boolean;

@@ -30,8 +30,10 @@ export interface LiveTableOptions {
 export class LiveTable implements SurfaceProvider {
   private readonly session: TableSession = newTableSession();
   private readonly hud: TableHud;
-  /** Seat indices change at the start (seats close up in play order): lobby indices until then. */
-  private lobbyIndexing = true;
+  /** Who we play at this table (welcome): our seat is the one whose playerId this is, wherever it is. */
+  private playerId = "";
+  /** The seat the welcome named: ours in a game logged before player ids, whose seats do not move. */
+  private welcomeSeat = -1;
   private readonly queue: EventMessage[] = [];
   /** The seq a state announced ahead of the events received: its events are on their way (0: none). */
   private eventsDue = 0;
@@ -135,10 +137,19 @@ export class LiveTable implements SurfaceProvider {
   private adoptWelcome(): void {
     const welcome = this.link.welcome!;
     this.session.role = welcome.role;
-    this.session.me = welcome.role === "player" ? welcome.seat : -1;
-    this.lobbyIndexing = (this.link.snapshot?.phase ?? "lobby") === "lobby";
+    this.playerId = welcome.role === "player" ? welcome.playerId : "";
+    this.welcomeSeat = welcome.role === "player" ? welcome.seat : -1;
+    this.session.me = this.ownSeat();
     document.title = `Golf · ${welcome.code}`;
     if (this.link.snapshot) this.onState();
+  }
+
+  /** Our seat in the synchronized state (-1 when watching): found by our player id, so it follows us when the start closes up the seats. */
+  private ownSeat(): number {
+    if (this.session.role !== "player") return -1;
+    const seats = this.link.snapshot?.seats ?? [];
+    const found = this.playerId ? seats.findIndex((seat) => seat.playerId === this.playerId) : -1;
+    return found >= 0 ? found : this.welcomeSeat;
   }
 
   private model(snap: GolfSnapshot): TableModel {
@@ -161,11 +172,6 @@ export class LiveTable implements SurfaceProvider {
         if ("turnSeconds" in data) this.session.turnSeconds = data.turnSeconds as number;
         break;
       case "started":
-        if (this.lobbyIndexing) {
-          const order = (data.order as number[]) ?? [];
-          if (this.session.me >= 0) this.session.me = order.indexOf(this.session.me);
-          this.lobbyIndexing = false;
-        }
         this.hud.forgetLobbyPanel();
         break;
       case "holeStarted":
@@ -192,6 +198,7 @@ export class LiveTable implements SurfaceProvider {
   private onState(): void {
     const snap = this.link.snapshot;
     if (!snap) return;
+    this.session.me = this.ownSeat();
     // A turn that just came to us: a soft chime.
     const myTurn = this.session.me >= 0 && snap.turn === this.session.me && (snap.phase === "playing" || snap.phase === "finalTurn");
     if (myTurn && this.lastTurnSeen !== this.session.me) play("turn");

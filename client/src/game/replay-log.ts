@@ -30,6 +30,7 @@ export function snapshotFromEngine(state: GameState, viewpoint: Viewpoint, doc: 
       name: seat.name,
       kind: seat.kind,
       profile: seat.profile,
+      playerId: state.seats[index]?.playerId ?? "",
       connected: true,
       away: seat.away,
       host: seat.host,

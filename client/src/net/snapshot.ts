@@ -53,6 +53,7 @@ export function snapshotOf(state: Loose): GolfSnapshot {
       name: str(seat?.name),
       kind: str(seat?.kind, "empty") as SeatSnap["kind"],
       profile: str(seat?.profile),
+      playerId: str(seat?.playerId),
       connected: bool(seat?.connected),
       away: bool(seat?.away),
       host: bool(seat?.host),
