@@ -9,7 +9,8 @@
 // - `TaskQueue` runs the room's state changes one at a time, in arrival order; each move is answered
 //   only after its own commit, in order, and other tasks wait until every move before them is.
 import type pino from "pino";
-import { decide, type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
+import { decide, fold, type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
+import type { Cluster } from "../cluster/cluster.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import { CommitUnknownError, ConflictError, StoreUnavailableError, type EventLog, type NewEvent, type RecordPatch, type SeatInfo, type StoredEvent } from "../store/index.ts";
 
@@ -69,6 +70,30 @@ export function failedAppend(error: unknown): FailedMove {
   }
   const message = error instanceof StoreUnavailableError ? "the database is unavailable: nothing was changed, try again" : `the move was not saved: ${(error as Error).message}`;
   return { refusal: { ok: false, code: "UNAVAILABLE", message }, catchUp: false };
+}
+
+/** What catching up with the log came to: another node runs the game, or the events this room missed and the state they lead to. */
+export type CatchUp = { kind: "givenUp" } | { kind: "missed"; state: GameState; events: GameEvent[] } | { kind: "nothing" };
+
+/**
+ * The log holds events this room has not applied (a conflict). Another node holding the game's
+ * lease runs it: give it up. Otherwise (one node, or the lease is still this node's) nobody else
+ * runs it: the room applies the log's events and goes on from them.
+ */
+export async function catchUpWithLog(source: { log: EventLog; cluster?: Cluster; gameId: string; game: GameState; logger?: pino.Logger }): Promise<CatchUp> {
+  const { log, cluster, gameId, game, logger } = source;
+  if (cluster && !(await cluster.acquire(gameId).catch(() => false))) return { kind: "givenUp" };
+  let stored: StoredEvent[];
+  try {
+    stored = await log.loadSince(gameId, game.seq);
+  } catch (error) {
+    logger?.warn({ err: error }, "could not catch up with the log; the next conflict retries");
+    return { kind: "nothing" };
+  }
+  if (stored.length === 0) return { kind: "nothing" };
+  logger?.warn({ from: game.seq + 1, events: stored.length }, "catching up with events this room had not applied");
+  const events = stored.map(toGameEvent);
+  return { kind: "missed", state: fold(events, game), events };
 }
 
 interface GameLogContext {

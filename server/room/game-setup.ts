@@ -7,7 +7,7 @@ import { CodeTakenError, StoreUnavailableError } from "../store/index.ts";
 import { addressOf } from "./address.ts";
 import { newJoinCode } from "../../shared/protocol/index.ts";
 import { newSeed } from "./codes.ts";
-import { seatInfos, toGameEvent } from "./commit.ts";
+import { failedAppend, seatInfos, toGameEvent, type GameLog } from "./commit.ts";
 import { createOptionsSchema, describeIssues, joinOptionsSchema, type CreateOptions } from "../../shared/protocol/index.ts";
 import { claimRoom, roomsHeld } from "./owners.ts";
 import type { RoomServices } from "./services.ts";
@@ -159,6 +159,31 @@ export async function openGame(services: RoomServices, gameId: string, plan: Gam
   throw new ServerError(503, "UNAVAILABLE: could not find a free join code");
 }
 
+/** A new game, opened and its first event committed. */
+export interface CreatedGame {
+  code: string;
+  game: GameState;
+  table: TableOptions;
+  owner: string | null;
+  /** How long its lobby waits for a human to sit down before it is abandoned. */
+  claimMs: number;
+}
+
+/**
+ * Creates the game a room was asked for under `gameId` (planned, opened, its `created` event
+ * committed). Its creator has the seat reservation's time (`reservationSeconds`) to sit down; a
+ * table asked for by playAgain waits the reconnection window, for its players to follow.
+ */
+export async function createGame(services: RoomServices, gameId: string, options: Record<string, unknown>, gameLog: GameLog, reservationSeconds: number): Promise<CreatedGame> {
+  const plan = planGame(options, services.defaultCpuDelayMs);
+  const code = await openGame(services, gameId, plan);
+  const committed = await gameLog.append([plan.created], 0);
+  if (!committed.ok) throw new ServerError(503, `UNAVAILABLE: ${failedAppend(committed.error).refusal.message}`);
+  const { reconnectSeconds, unclaimedLobbyMs } = services;
+  const claimMs = plan.forPlayAgain ? reconnectSeconds * 1000 : (unclaimedLobbyMs ?? (reservationSeconds + 5) * 1000);
+  return { code, game: fold([plan.created]), table: plan.table, owner: plan.owner, claimMs };
+}
+
 /** An unfinished game brought back from its log. */
 export interface RecoveredGame {
   code: string;
@@ -205,6 +230,12 @@ export async function recoverGame(services: RoomServices, gameId: string): Promi
 /** The next game of a finished one: its table again, created once whoever asks and however often. */
 export class NextGame {
   private created: Promise<string> | null = null;
+
+  /** The answer to a playAgain sent at `game`: the next game's code, refused before the game is over. */
+  answer(game: GameState, table: TableOptions, owner: string | null): Promise<{ ok: true; code: string; first: boolean } | { ok: false; code: string; message: string }> {
+    if (game.phase !== "gameOver") return Promise.resolve({ ok: false, code: "WRONG_PHASE", message: "play again after the game is over" });
+    return this.code(() => createNextGame(game, table, owner));
+  }
 
   /** The next game's code, or the refusal to send; `first`: this request created it. */
   async code(create: () => Promise<string>): Promise<{ ok: true; code: string; first: boolean } | { ok: false; code: string; message: string }> {

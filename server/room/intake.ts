@@ -2,7 +2,11 @@
 // (docs/protocol.md) in the order the contract answers them. Frames reach the room through
 // frame-guard.ts; these functions return what to do, and the room does it.
 import type { Client } from "@colyseus/core";
+import type pino from "pino";
 import type { Command, GameState } from "../../shared/golf/index.ts";
+import type { Limits } from "../limits.ts";
+import type { NodeMetrics } from "../metrics.ts";
+import { reply } from "./replies.ts";
 import { CLOSE_CODES, commandFor, describeIssues, messageSchemas, ridOf, type MessageType } from "../../shared/protocol/index.ts";
 
 /** The close code of a client cut off for sending far over its rate (FLOOD_MESSAGES_PER_SECOND). */
@@ -97,4 +101,24 @@ export function screenUnknown(viewer: Viewer | undefined, type: unknown, payload
   const rid = ridOf(payload);
   if (viewer && !takeAllowance(viewer, messagesPerSecond)) return { code: "RATE_LIMITED", message: `at most ${messagesPerSecond} messages a second`, action, rid, rateLimited: true };
   return { code: "UNKNOWN_MESSAGE", message: `unknown message type ${action}`, action, rid, rateLimited: false };
+}
+
+/** A refusal, counted in the metrics and sent. */
+export function refuse(client: Client, refused: Refused, metrics: NodeMetrics): void {
+  metrics.actions.inc({ type: refused.action, outcome: refused.code });
+  reply(client, "error", { ...refused });
+}
+
+/** A message of no known type: refused (UNKNOWN_MESSAGE, or RATE_LIMITED when over the rate). */
+export function refuseUnknown(client: Client, viewer: Viewer | undefined, type: unknown, payload: unknown, services: { limits: Limits; metrics: NodeMetrics }): void {
+  const { rateLimited, ...refused } = screenUnknown(viewer, type, payload, services.limits.messagesPerSecond);
+  if (!rateLimited) services.metrics.actions.inc({ type: "unknown", outcome: "UNKNOWN_MESSAGE" });
+  reply(client, "error", { ...refused });
+}
+
+/** A client far over its rate: closed with FLOOD_CLOSE_CODE. A player's seat is kept, as for a dropped connection. */
+export function cutOff(client: Client, services: { limits: Limits; metrics: NodeMetrics }, logger: pino.Logger | undefined): void {
+  logger?.warn({ sessionId: client.sessionId, limit: services.limits.floodMessagesPerSecond }, "client cut off: message flood");
+  services.metrics.actions.inc({ type: "flood", outcome: "DISCONNECTED" });
+  client.leave(FLOOD_CLOSE_CODE, "too many messages");
 }

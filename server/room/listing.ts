@@ -28,3 +28,23 @@ export class Listing {
     return { metadata, private: isPrivate || phase !== "lobby" || players === game.seats.length };
   }
 }
+
+/** The room's presence writes (its listing after the start), in order, off the action path. */
+export class ListingWrites {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly onFailure: (error: unknown, what: string) => void) {}
+
+  /** Queues a write after the ones before it; a failure is reported, not thrown. */
+  add(what: string, write: () => Promise<unknown>): void {
+    this.chain = this.chain.then(write).then(
+      () => undefined,
+      (error) => this.onFailure(error, what),
+    );
+  }
+
+  /** Resolves once every write queued so far is done (disposal and shutdown wait for them). */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+}

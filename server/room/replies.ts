@@ -20,6 +20,11 @@ export function reply(client: Client, type: string, message: Record<string, unkn
   client.send(type, message);
 }
 
+/** Tells each client that its game goes on elsewhere or later: an UNAVAILABLE error saying to rejoin with its token. */
+export function sendRejoin(clients: Iterable<Client>, message: string): void {
+  for (const client of clients) reply(client, "error", { code: "UNAVAILABLE", message });
+}
+
 /** Who a viewer is, for projectEvent: its seat, or a spectator. */
 function seenBy(viewer: Viewer | undefined): number | "spectator" {
   return viewer && viewer.seat >= 0 ? viewer.seat : "spectator";

@@ -35,7 +35,7 @@ import {
   type Rng,
 } from "../../shared/golf/index.ts";
 import { checkExport } from "../http/verify-import.ts";
-import { GolfRoom } from "../room/GolfRoom.ts";
+import { TableScheduler, type ScheduledTable } from "../room/table-scheduler.ts";
 import { newSeed } from "../room/codes.ts";
 import type { GolfExport } from "../store/index.ts";
 
@@ -55,7 +55,7 @@ function play(state: GameState, actor: Actor, command: Command): { events: GameE
 
 /**
  * A whole game as a room plays it: CPUs seated by the engine's own profile pick, each playing with
- * its seat's noise stream (cpuNoise, as GolfRoom.rngFor), through `decide`. Returns the log and the
+ * its seat's noise stream (cpuNoise, as the room's TableScheduler.rngFor), through `decide`. Returns the log and the
  * live state the decisions left behind.
  */
 function playGame(settings: GameSettings, cpus: number): { events: GameEvent[]; state: GameState } {
@@ -258,15 +258,14 @@ describe("searching the seed space from one seat's view of hole 1", () => {
     expect(search(events, sighting, [{ seed, rng: 2 }]).map((state) => state.seed)).toEqual([seed]);
   });
 
-  it("version 2: the CPU noise of the room (GolfRoom.rngFor) and the profile pick are streams of their own that read the whole seed", () => {
+  it("version 2: the CPU noise of the room (its TableScheduler.rngFor) and the profile pick are streams of their own that read the whole seed", () => {
     const seedA = "5a".repeat(32);
     const seedB = seedA.slice(0, -1) + "b"; // differs only in the last 4 of 256 bits
     const noiseOf = (seed: string, seat: number) => {
       // Only rngFor runs: it reads the game's seed and keeps one generator per seat.
-      const room = Object.create(GolfRoom.prototype) as { game: GameState; cpuRngs: Map<number, Rng>; rngFor(seat: number): Rng };
-      room.game = { ...EMPTY_STATE, seed, rng: 2 };
-      room.cpuRngs = new Map();
-      const rng = room.rngFor(seat);
+      const game: GameState = { ...EMPTY_STATE, seed, rng: 2 };
+      const scheduler = new TableScheduler({ game: () => game } as ScheduledTable, () => undefined) as unknown as { rngFor(seat: number): Rng };
+      const rng = scheduler.rngFor(seat);
       return Array.from({ length: 8 }, () => rng());
     };
     const a0 = noiseOf(seedA, 0);

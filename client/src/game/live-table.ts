@@ -35,7 +35,8 @@ export class LiveTable implements SurfaceProvider {
   /** The seat the welcome named: ours in a game logged before player ids, whose seats do not move. */
   private welcomeSeat = -1;
   private readonly queue: EventMessage[] = [];
-  private settleTimer = 0;
+  /** The seq a state announced ahead of the events received: its events are on their way (0: none). */
+  private eventsDue = 0;
   private pending: { rid: string; at: number } | null = null;
   private lastTurnSeen = -1;
   private readonly offs: (() => void)[] = [];
@@ -79,12 +80,19 @@ export class LiveTable implements SurfaceProvider {
         this.queue.push(event);
         void this.pump();
       }),
-      link.on("error", (error) => this.onError(error)),
+      link.on("error", (error) => {
+        this.settleIfEventsMissed();
+        this.onError(error);
+      }),
       link.on("status", (status) => this.hud.showStatus(status)),
       link.on("timerWarning", (warning) => {
+        this.settleIfEventsMissed();
         if (warning.seat === this.session.me) this.hud.warnTimeRunningOut();
       }),
-      link.on("playAgain", ({ code }) => this.onRematch(code)),
+      link.on("playAgain", ({ code }) => {
+        this.settleIfEventsMissed();
+        this.onRematch(code);
+      }),
     );
     const unlock = () => unlockAudio();
     window.addEventListener("pointerdown", unlock, { once: true });
@@ -104,7 +112,6 @@ export class LiveTable implements SurfaceProvider {
 
   stop(): void {
     for (const off of this.offs.splice(0)) off();
-    window.clearTimeout(this.settleTimer);
     this.view.handlers = { slot: () => undefined, deck: () => undefined, discard: () => undefined };
     this.view.setOffers(NO_OFFERS);
     this.view.cancelAnimations();
@@ -199,28 +206,33 @@ export class LiveTable implements SurfaceProvider {
     if (this.pending && Date.now() - this.pending.at > 4000) this.pending = null;
     if (snap.phase !== "initialFlip") this.session.selected.clear();
     this.view.setTurnSeconds(this.session.turnSeconds ?? 30);
-    this.scheduleSettle();
+    this.settleWhenAgreed();
     this.hud.refresh();
     if (snap.phase === "gameOver" && this.options.watch) this.options.watch.onGameOver();
   }
 
   /**
-   * The state leads or follows the events by a few milliseconds. When it is ahead of every event
-   * received, give the events a moment to arrive (they animate, then the table settles); if none
-   * come, settle anyway: a missed event never leaves a wrong table.
+   * The server sends a change's state patch and then its events, in one write (a join's catch-up
+   * follows its welcome). So the table settles on the state at once when the state and the events
+   * received agree; a state ahead of them means its events come next, and they animate, then the
+   * table settles. Events a state announced that are not in by the next state or the next other
+   * message were missed: the table settles anyway, so a missed event never leaves a wrong table.
    */
-  private scheduleSettle(): void {
+  private settleWhenAgreed(): void {
     if (this.session.animating) return;
     const snap = this.link.snapshot!;
-    window.clearTimeout(this.settleTimer);
-    const waitForEvents = snap.lastSeq > this.link.lastEventSeq;
-    this.settleTimer = window.setTimeout(() => {
-      if (!this.session.animating) this.settle();
-    }, waitForEvents ? 300 : 0);
+    const received = this.link.lastEventSeq;
+    if (snap.lastSeq <= received || this.eventsDue > received) this.settle();
+    else this.eventsDue = snap.lastSeq;
+  }
+
+  private settleIfEventsMissed(): void {
+    if (!this.session.animating && this.eventsDue > this.link.lastEventSeq) this.settle();
   }
 
   private settle(): void {
     const snap = this.link.snapshot;
+    this.eventsDue = 0;
     if (!snap) return;
     this.view.render(this.model(snap));
     this.paintOffers();
@@ -233,7 +245,6 @@ export class LiveTable implements SurfaceProvider {
       if (this.session.animating || !this.view.model) return;
     }
     this.session.animating = true;
-    window.clearTimeout(this.settleTimer);
     this.view.setOffers(NO_OFFERS);
     try {
       while (this.queue.length > 0) {
