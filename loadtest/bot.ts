@@ -24,7 +24,7 @@ import { CPU_PROFILES, mixSeed, seededRng, type CpuTraits, type Rng } from "../s
 import { cpuPolicyMove } from "../bench/lib/moves.ts";
 import { sleep } from "../bench/lib/time.ts";
 import { endpointIndex, groupSize, isLoopbackHost, PACES, seatOf, type Pace } from "./plan.ts";
-import { viewFromSyncedState, type TableState } from "../shared/golf/index.ts";
+import { viewFromSyncedState, type SyncedStateReader } from "../shared/protocol/index.ts";
 import type { ErrorMessage, EventMessage, PlayAgainAnswer, Rid } from "../shared/protocol/index.ts";
 import { Bot, type Answer, type Move } from "../bench/lib/bot.ts";
 import { addCount, emptyStats, LatencyHistogram, type ProcessStats } from "./stats.ts";
@@ -118,7 +118,7 @@ function byteLength(data: unknown): number {
   return 0;
 }
 
-type TableView = TableState & { gameId: string };
+type TableView = SyncedStateReader;
 
 /** The pause before a move: human pace thinks 1 to 3 s; fast pace keeps under FAST_RATE a second. */
 function pacer(rng: Rng): (paused: boolean) => number {

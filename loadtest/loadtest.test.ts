@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { mirrorState } from "../server/room/mirror.ts";
 import { newGolfState } from "../server/room/schema.ts";
-import { createdEvent, decide, EMPTY_STATE, evolve, legalCommands, mixSeed, seededRng, STANDARD_RULES, view, viewFromSyncedState, type GameState, type TableState } from "../shared/golf/index.ts";
+import { createdEvent, decide, EMPTY_STATE, evolve, legalCommands, mixSeed, seededRng, STANDARD_RULES, view, type GameState } from "../shared/golf/index.ts";
+import { viewFromSyncedState, type SyncedStateReader } from "../shared/protocol/index.ts";
 import { bucketsDelta, histogramBuckets, metricValue, percentileBound } from "../bench/lib/prometheus.ts";
 import { endpointIndex, groupSize, isLoopbackHost, seatOf, spreadClients } from "./plan.ts";
 import { LatencyHistogram, mergeStats, emptyStats } from "./stats.ts";
@@ -83,7 +84,7 @@ describe("viewFromSyncedState (shared/golf) over the server's mirror", () => {
       for (let seat = 0; seat < seats; seat++) apply("system", { type: "join", name: `P${seat}` });
       const lobby = newGolfState();
       mirrorState(lobby, game, { connected: () => true });
-      expect(viewFromSyncedState(lobby as unknown as TableState, 0)).toEqual(view(game, 0));
+      expect(viewFromSyncedState(lobby as unknown as SyncedStateReader, 0)).toEqual(view(game, 0));
       apply("system", { type: "start" });
       // One schema mirrored step by step as the room does (from the state mirrored before), one
       // mirrored afresh each time.
@@ -100,8 +101,8 @@ describe("viewFromSyncedState (shared/golf) over the server's mirror", () => {
         }
         const moves = Array.from({ length: seats }, (_, seat) => {
           const fromEngine = view(game, seat);
-          expect(viewFromSyncedState(incremental as unknown as TableState, seat)).toEqual(fromEngine);
-          expect(viewFromSyncedState(fresh as unknown as TableState, seat)).toEqual(fromEngine);
+          expect(viewFromSyncedState(incremental as unknown as SyncedStateReader, seat)).toEqual(fromEngine);
+          expect(viewFromSyncedState(fresh as unknown as SyncedStateReader, seat)).toEqual(fromEngine);
           return legalCommands(fromEngine);
         });
         if (gameIndex % 4 === 1 && step === 30) apply(2, { type: "concede" });
@@ -110,7 +111,7 @@ describe("viewFromSyncedState (shared/golf) over the server's mirror", () => {
         apply(actor, moves[actor]![Math.floor(rng() * moves[actor]!.length)]!);
       }
       mirrorState(incremental, game, { connected: () => true }, mirrored);
-      for (let seat = 0; seat < seats; seat++) expect(viewFromSyncedState(incremental as unknown as TableState, seat)).toEqual(view(game, seat));
+      for (let seat = 0; seat < seats; seat++) expect(viewFromSyncedState(incremental as unknown as SyncedStateReader, seat)).toEqual(view(game, seat));
     }
   });
 });

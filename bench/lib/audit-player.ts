@@ -4,7 +4,8 @@
 // No vitest in here: bench/recovery.ts uses it as well as server/test/cluster.test.ts.
 import { isDeepStrictEqual } from "node:util";
 import { Client } from "@colyseus/sdk";
-import { projectEvent, seededRng, viewFromSyncedState, type GameEvent, type Rng } from "../../shared/golf/index.ts";
+import { projectEvent, seededRng, type GameEvent, type Rng } from "../../shared/golf/index.ts";
+import { viewFromSyncedState } from "../../shared/protocol/index.ts";
 import type { ErrorMessage, EventMessage, GolfExport, SyncedState, Welcome } from "../../shared/protocol/index.ts";
 import { Bot, type Move } from "./bot.ts";
 import { chooseMove } from "./moves.ts";

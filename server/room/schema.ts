@@ -1,7 +1,7 @@
 // The synchronized state (@colyseus/schema 5). Field names are the contract of docs/protocol.md
 // (shared/protocol/state.ts); the fields after `lastSeq` (and a seat's after `drawn`) were added so
 // that a client reads the engine's whole view from the state instead of guessing
-// (shared/golf/synced-view.ts). What goes in is what the engine's view shows (server/room/mirror.ts):
+// (shared/protocol/synced-view.ts). What goes in is what the engine's view shows (server/room/mirror.ts):
 // face-down slots carry "" for rank and suit for everyone; `drawn` is a view-only field that only the
 // seat's owner has in its StateView; `publicDrawn` is the held card when everyone may see it.
 import { Encoder, schema, t, type SchemaType } from "@colyseus/schema";

@@ -10,7 +10,6 @@ export * from "./owed.ts";
 export * from "./verify.ts";
 export * from "./names.ts";
 export * from "./view.ts";
-export * from "./synced-view.ts";
 export * from "./profiles.ts";
 export * from "./moves.ts";
 export * from "./pacing.ts";

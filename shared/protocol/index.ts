@@ -10,3 +10,4 @@ export * from "./server-messages.ts";
 export * from "./state.ts";
 export * from "./export.ts";
 export * from "./http.ts";
+export * from "./synced-view.ts";

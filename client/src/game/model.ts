@@ -2,7 +2,6 @@
 // a live room or from an engine state in the replay. The renderer draws a TableModel and animates
 // from one to the next; it never decides anything about the rules.
 import {
-  viewFromSyncedState,
   legalCommands,
   mergeRules,
   STANDARD_RULES,
@@ -15,6 +14,7 @@ import {
   type RulesPatch,
   type SeatKind,
 } from "../../../shared/golf/index.ts";
+import { viewFromSyncedState } from "../../../shared/protocol/index.ts";
 import type { CardSnap, GolfSnapshot } from "../net/snapshot.ts";
 
 export interface CardFace {

@@ -2,68 +2,22 @@
 // engine's GameView of one seat, so clients, bots and test players ask the shared `legalCommands`
 // and `cpuCommand` instead of knowing the rules themselves. The server mirrors the engine's view into
 // that state (server/room/mirror.ts), so every field here is read, none guessed.
-import type { Card } from "./cards.ts";
-import { mergeRules, STANDARD_RULES, type HouseRules } from "./rules.ts";
-import type { MustFlip, Phase, SeatKind } from "./types.ts";
-import type { GameView } from "./view.ts";
+import { mergeRules, STANDARD_RULES, type Card, type GameView, type HouseRules, type MustFlip, type Phase, type SeatKind } from "../golf/index.ts";
+import type { SyncedCard, SyncedSeat, SyncedState } from "./state.ts";
 
-export interface CardLike {
-  rank: string;
-  suit: string;
-}
-export interface SlotLike extends CardLike {
-  faceUp: boolean;
-}
-export interface SeatLike {
-  name: string;
-  kind: string;
-  profile: string;
-  playerId: string;
-  away: boolean;
-  host: boolean;
-  total: number;
-  holeScore: number;
-  holesWon: number;
-  cards: Iterable<SlotLike>;
-  drawn?: CardLike | null;
-  conceded: boolean;
-  initialFlipDone: boolean;
-}
-export interface HoleResultLike {
-  hole: number;
-  finisher: number;
-  raw: Iterable<number>;
-  scores: Iterable<number>;
-  winners: Iterable<number>;
-}
-/** The fields of GolfState (docs/protocol.md) the engine's view is read from. */
-export interface TableState {
-  phase: string;
-  rules: string;
-  decks: number;
-  hole: number;
-  holes: number;
-  dealer: number;
-  seats: Iterable<SeatLike>;
-  turn: number;
-  finisher: number;
-  mustFlip: string;
-  deckCount: number;
-  drawnFrom: string;
-  ranked: boolean;
-  lastSeq: number;
-  tableSize: number;
-  /** 0: the default by seats in play. */
-  decksChoice: number;
-  turnSeconds: number;
-  finalTurnsLeft: number;
-  /** The held card when everyone may see it (rank "" otherwise). */
-  publicDrawn: CardLike | null;
-  discardPile: Iterable<CardLike>;
-  results: Iterable<HoleResultLike>;
-  winners: Iterable<number>;
-  abandoned: boolean;
-}
+/**
+ * The synchronized state as any decoder holds it: lists as any iterable (the SDK's ArraySchema, a
+ * plain array), names as plain strings, a card that is not there as null or absent. The fields are
+ * SyncedState's (state.ts), declared once; these are the ones the view is read from.
+ */
+export type SyncedStateReader = Omit<Loose<Pick<SyncedState, ReadFields>>, "seats" | "publicDrawn"> & { seats: Iterable<SeatReader>; publicDrawn: CardLike | null };
+type ReadFields =
+  | "phase" | "rules" | "decks" | "hole" | "holes" | "dealer" | "seats" | "turn" | "finisher" | "mustFlip" | "deckCount"
+  | "drawnFrom" | "ranked" | "lastSeq" | "tableSize" | "decksChoice" | "turnSeconds" | "finalTurnsLeft" | "publicDrawn"
+  | "discardPile" | "results" | "winners" | "abandoned";
+type SeatReader = Omit<Loose<SyncedSeat>, "drawn" | "connected"> & { drawn?: CardLike | null };
+type Loose<T> = T extends string ? string : T extends readonly (infer U)[] ? Iterable<Loose<U>> : T extends object ? { [K in keyof T]: Loose<T[K]> } : T;
+type CardLike = Loose<SyncedCard>;
 
 // One rules object per distinct JSON: the CPU policy caches its tables by rules identity.
 const rulesByJson = new Map<string, HouseRules>();
@@ -80,7 +34,7 @@ const asCard = (card: CardLike): Card => ({ rank: card.rank, suit: card.suit }) 
 
 const cardOf = (card: CardLike | null | undefined): Card | null => (card?.rank ? asCard(card) : null);
 
-export function viewFromSyncedState(state: TableState, me: number): GameView {
+export function viewFromSyncedState(state: SyncedStateReader, me: number): GameView {
   const seats = Array.from(state.seats);
   return {
     viewer: me,
