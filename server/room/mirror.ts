@@ -7,8 +7,8 @@
 // Fields are set one by one, by name: the schema's setters ignore a value equal to the current one,
 // and a store by name keeps each site's inline cache monomorphic.
 import { ArraySchema } from "@colyseus/schema";
-import { drawnView, seatView, tableView, type Card, type GameState, type HoleResult } from "../../shared/golf/index.ts";
-import { CardSchema, HoleResultSchema, newSeatSchema, SlotSchema, type GolfStateSchema } from "./schema.ts";
+import { cardKey, drawnView, seatView, tableView, type GameState, type HoleResult } from "../../shared/golf/index.ts";
+import { HoleResultSchema, newSeatSchema, SlotSchema, type GolfStateSchema } from "./schema.ts";
 
 export interface TableExtras {
   connected: (seat: number) => boolean;
@@ -46,7 +46,7 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
   const top = table.discardPile.at(-1);
   target.discardTop.rank = top?.rank ?? "";
   target.discardTop.suit = top?.suit ?? "";
-  mirrorList(target.discardPile, table.discardPile, previous?.discard, cardSchema);
+  mirrorList(target.discardPile, table.discardPile, previous?.discard, cardKey);
   const seenByAll = drawnView(game, "spectator");
   target.publicDrawn.rank = seenByAll?.rank ?? "";
   target.publicDrawn.suit = seenByAll?.suit ?? "";
@@ -115,8 +115,6 @@ function mirrorList<T, S>(into: ArraySchema<S>, list: readonly T[], before: read
   while (into.length > keep) into.pop();
   for (let index = keep; index < list.length; index++) into.push(make(list[index]!));
 }
-
-const cardSchema = (card: Card): CardSchema => Object.assign(new CardSchema(), { rank: card.rank, suit: card.suit });
 
 function resultSchema(result: HoleResult): HoleResultSchema {
   const line = Object.assign(new HoleResultSchema(), { hole: result.hole, finisher: result.finisher });

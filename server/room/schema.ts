@@ -79,7 +79,7 @@ export const GolfStateSchema = schema(
     /** The held card when everyone may see it (taken from the discard pile); "" otherwise. */
     publicDrawn: CardSchema,
     /** The whole discard pile, bottom first (`discardTop` is its last card). */
-    discardPile: t.array(CardSchema),
+    discardPile: t.array("string"),
     /** The holes played so far. */
     results: t.array(HoleResultSchema),
     /** The game's winners once it is over. */

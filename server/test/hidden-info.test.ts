@@ -5,7 +5,7 @@
 // truth at the time it was received: a state patch at the state's own lastSeq, an event at its seq,
 // any other message at the last seq the client had seen.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EMPTY_STATE, evolve, verifyLog, type Card, type GameEvent, type GameState } from "../../shared/golf/index.ts";
+import { cardKey, EMPTY_STATE, evolve, verifyLog, type Card, type GameEvent, type GameState } from "../../shared/golf/index.ts";
 import { startTestNode, type TestNode } from "../testing.ts";
 import type { SyncedCard as CardJson, SyncedState as StateJson } from "../../shared/protocol/index.ts";
 import { Bot, decodeFrames, fetchExport, logOf, type BotOptions } from "./support.ts";
@@ -164,7 +164,7 @@ function checkState(state: StateJson, truth: Truth, viewerAt: (seq: number) => V
 
 /** The fields added so that a client reads the engine's view instead of guessing: the truth, and a held card only when everyone saw it. */
 function checkAddedFields(state: StateJson, game: GameState, where: string): void {
-  expect(state.discardPile, `${where}: discard pile`).toEqual(game.discard.map((card) => ({ rank: card.rank, suit: card.suit })));
+  expect(state.discardPile, `${where}: discard pile`).toEqual(game.discard.map(cardKey));
   const taken = game.drawnFrom === "discard" && game.drawn;
   if (taken) expect(state.publicDrawn, `${where}: the card taken from the discard pile`).toEqual({ rank: game.drawn!.rank, suit: game.drawn!.suit });
   else expect(emptyCard(state.publicDrawn), `${where}: publicDrawn ${JSON.stringify(state.publicDrawn)} (drawn from "${game.drawnFrom}")`).toBe(true);

@@ -32,9 +32,19 @@ export function cardName(card: Card): string {
   return card.rank === "JK" ? "Joker" : `${card.rank} of ${card.suit}`;
 }
 
-/** A multiset key, used to check that cards are conserved. */
+/** A card's short key: its rank, then its suit's initial ("7h", "10s", "Qd"); a Joker is "JK". */
 export function cardKey(card: Card): string {
   return `${card.rank}${card.suit ? card.suit[0] : ""}`;
+}
+
+const SUIT_BY_INITIAL: Record<string, Suit> = { h: "hearts", d: "diamonds", c: "clubs", s: "spades" };
+
+/** The card a key names (cardKey's inverse), or null for a string that names none. */
+export function cardFromKey(key: string): Card | null {
+  if (key === "JK") return { rank: "JK", suit: "" };
+  const suit = SUIT_BY_INITIAL[key.slice(-1)];
+  const rank = key.slice(0, -1) as Rank;
+  return suit && rank !== "JK" && (RANKS as readonly string[]).includes(rank) ? { rank, suit } : null;
 }
 
 /** The index of a rank in RANKS, from its characters (a hot path for the CPU players). */

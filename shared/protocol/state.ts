@@ -83,8 +83,8 @@ export interface SyncedState {
   finalTurnsLeft: number;
   /** The held card when everyone may see it (one taken from the discard pile), else rank and suit "". */
   publicDrawn: SyncedCard;
-  /** The whole discard pile, bottom first. */
-  discardPile: SyncedCard[];
+  /** The whole discard pile, bottom first, as card keys: the rank, then the suit's initial ("7h", "10s"); a Joker is "JK". */
+  discardPile: string[];
   /** The holes played so far. */
   results: SyncedHoleResult[];
   /** The winners' seats once the game is over. */

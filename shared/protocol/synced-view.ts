@@ -2,7 +2,7 @@
 // engine's GameView of one seat, so clients, bots and test players ask the shared `legalCommands`
 // and `cpuCommand` instead of knowing the rules themselves. The server mirrors the engine's view into
 // that state (server/room/mirror.ts), so every field here is read, none guessed.
-import { mergeRules, STANDARD_RULES, type Card, type GameView, type HouseRules, type MustFlip, type Phase, type SeatKind } from "../golf/index.ts";
+import { cardFromKey, mergeRules, STANDARD_RULES, type Card, type GameView, type HouseRules, type MustFlip, type Phase, type SeatKind } from "../golf/index.ts";
 import type { SyncedCard, SyncedSeat, SyncedState } from "./state.ts";
 
 /**
@@ -58,7 +58,7 @@ export function viewFromSyncedState(state: SyncedStateReader, me: number): GameV
     // Our own held card is in our view only; one taken from the discard pile is everyone's.
     drawn: (state.drawnFrom && cardOf(seats[me]?.drawn)) || cardOf(state.publicDrawn),
     deckCount: state.deckCount,
-    discardPile: Array.from(state.discardPile, asCard),
+    discardPile: Array.from(state.discardPile, (key) => cardFromKey(key)!),
     finalTurnsLeft: state.finalTurnsLeft,
     seats: seats.map((seat) => ({
       name: seat.name,

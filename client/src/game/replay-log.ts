@@ -1,6 +1,6 @@
 // The replay's data side, without any drawing: checking an export through the engine, and the
 // protocol-shaped state snapshot of a replayed moment (what window.golf.state() shows).
-import { drawnView, isRanked, verifyLog, type GameEvent, type GameState } from "../../../shared/golf/index.ts";
+import { cardKey, drawnView, isRanked, verifyLog, type GameEvent, type GameState } from "../../../shared/golf/index.ts";
 import type { GolfExport } from "../../../shared/protocol/index.ts";
 import type { GolfSnapshot } from "../net/snapshot.ts";
 import { modelFromEngine, type Viewpoint } from "./model.ts";
@@ -59,7 +59,7 @@ export function snapshotFromEngine(state: GameState, viewpoint: Viewpoint, doc: 
     turnSeconds: state.turnSeconds,
     finalTurnsLeft: state.finalTurnsLeft,
     publicDrawn: drawnView(state, "spectator"),
-    discardPile: [...state.discard],
+    discardPile: state.discard.map(cardKey),
     results: state.results.map((result) => ({ ...result, raw: [...result.raw], scores: [...result.scores], winners: [...result.winners] })),
     winners: [...state.winners],
     abandoned: state.abandoned,

@@ -81,7 +81,7 @@ export function snapshotOf(state: Loose): GolfSnapshot {
     turnSeconds: num(state?.turnSeconds),
     finalTurnsLeft: num(state?.finalTurnsLeft),
     publicDrawn: card(state?.publicDrawn as Loose),
-    discardPile: list(state?.discardPile).map((item) => ({ rank: str(item?.rank), suit: str(item?.suit) })),
+    discardPile: list(state?.discardPile).map((key) => str(key)),
     results: list(state?.results).map((line) => ({
       hole: num(line?.hole),
       finisher: num(line?.finisher, -1),
