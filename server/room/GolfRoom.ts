@@ -6,7 +6,7 @@
 import { Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import type pino from "pino";
 import { randomUUID } from "node:crypto";
-import { type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
+import { returnsFromAway, type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
 import { MESSAGE_TYPES, type MessageType } from "../../shared/protocol/index.ts";
 import { Attendance } from "./attendance.ts";
 import { catchUpWithLog, decideCommand, failedAppend, GameLog, MovePipeline, recordPatch, TaskQueue, type Outcome, type Refusal } from "./commit.ts";
@@ -290,8 +290,7 @@ export class GolfRoom extends Room implements HostedGame {
     metrics.actionLatency.observe({ type: move.type }, (performance.now() - move.receivedAt) / 1000);
     // Any action brings an away player back and resets their timeouts.
     this.scheduler.humanActed(seat);
-    const player = this.game.seats[seat];
-    if (player?.away && !player.conceded && !this.seating.isGone(seat)) {
+    if (returnsFromAway(this.game, seat, !this.seating.isGone(seat))) {
       void this.tasks.enqueue(() => this.attendance.backFromAway(seat).then(() => this.afterChange()));
     }
     this.afterChange();

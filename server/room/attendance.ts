@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Client } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import type pino from "pino";
-import type { Actor, Command, GameEvent, GameState } from "../../shared/golf/index.ts";
+import { goesAwayWhenGone, returnsFromAway, type Actor, type Command, type GameEvent, type GameState } from "../../shared/golf/index.ts";
 import type { Outcome } from "./commit.ts";
 import type { TableOptions } from "./game-setup.ts";
 import type { Viewer } from "./intake.ts";
@@ -102,8 +102,7 @@ export class Attendance {
   /** A returning player: connected again, back from away (unless conceded), timer extended. */
   async returned(seat: number): Promise<void> {
     const wasDisconnected = this.seating.markBack(seat);
-    const player = this.table.game().seats[seat];
-    if (player && player.away && !player.conceded) await this.table.apply(seat, { type: "setAway", away: false });
+    if (returnsFromAway(this.table.game(), seat, true)) await this.table.apply(seat, { type: "setAway", away: false });
     this.scheduler.playerReturned(seat, wasDisconnected);
   }
 
@@ -135,23 +134,20 @@ export class Attendance {
       if ((await this.table.apply(seat, { type: "leave" })).ok) await this.seating.forgetTokens(playerId, seat);
     } else if (game.phase !== "gameOver" && seat >= 0) {
       this.seating.markGone(seat);
-      if (!game.seats[seat]!.away) await this.table.apply(seat, { type: "setAway", away: true });
+      if (goesAwayWhenGone(game, seat)) await this.table.apply(seat, { type: "setAway", away: true });
     }
     await this.scheduler.passHostIfGone();
   }
 
   /** A player's move brings them back from away, unless they conceded or their connection is gone. */
   async backFromAway(seat: number): Promise<void> {
-    const player = this.table.game().seats[seat];
-    if (player?.away && !player.conceded && !this.seating.isGone(seat)) await this.table.apply(seat, { type: "setAway", away: false });
+    if (returnsFromAway(this.table.game(), seat, !this.seating.isGone(seat))) await this.table.apply(seat, { type: "setAway", away: false });
   }
 
   /** After a recovery, a seat still away when the reconnection window passes is played by a CPU. */
   async awayAfterRecovery(): Promise<void> {
     for (const seat of this.seating.goneSeats()) {
-      const game = this.table.game();
-      const player = game.seats[seat];
-      if (player && !player.away && game.phase !== "lobby" && game.phase !== "gameOver") await this.table.apply(seat, { type: "setAway", away: true });
+      if (goesAwayWhenGone(this.table.game(), seat)) await this.table.apply(seat, { type: "setAway", away: true });
     }
     await this.scheduler.passHostIfGone();
   }

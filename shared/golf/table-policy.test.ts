@@ -5,6 +5,8 @@ import { findProfile } from "./profiles.ts";
 import { seededRng, type Rng } from "./rng.ts";
 import {
   awayAfterTimeout,
+  goesAwayWhenGone,
+  returnsFromAway,
   cpuMove,
   cpuMoveDue,
   cpuStillDue,
@@ -202,6 +204,24 @@ describe("a timeout", () => {
     expect(awayAfterTimeout(game, 0, 2)).toBe(true);
     expect(awayAfterTimeout(game, 0, 3)).toBe(true);
     expect(awayAfterTimeout(withSeats(game, { 0: { away: true } }), 0, 2)).toBe(false);
+  });
+});
+
+describe("away and back", () => {
+  it("an away seat comes back when its player is connected, unless they conceded", () => {
+    const away = withSeats(playing(), { 0: { away: true } });
+    expect(returnsFromAway(away, 0, true)).toBe(true);
+    expect(returnsFromAway(away, 0, false)).toBe(false);
+    expect(returnsFromAway(playing(), 0, true)).toBe(false);
+    expect(returnsFromAway(withSeats(playing(), { 0: { away: true, conceded: true } }), 0, true)).toBe(false);
+  });
+
+  it("a gone player's seat goes away during a game only, and only once", () => {
+    expect(goesAwayWhenGone(playing(), 0)).toBe(true);
+    expect(goesAwayWhenGone(withSeats(playing(), { 0: { away: true } }), 0)).toBe(false);
+    expect(goesAwayWhenGone({ ...playing(), phase: "lobby" }, 0)).toBe(false);
+    expect(goesAwayWhenGone({ ...playing(), phase: "gameOver" }, 0)).toBe(false);
+    expect(goesAwayWhenGone(playing(), 9)).toBe(false);
   });
 });
 

@@ -170,6 +170,18 @@ export function awayAfterTimeout(game: GameState, seat: number, timeoutsInARow: 
   return timeoutsInARow >= TIMEOUTS_BEFORE_AWAY && !game.seats[seat]!.away;
 }
 
+/** Whether a seat that is away comes back: its player is connected and has not conceded. */
+export function returnsFromAway(game: GameState, seat: number, connected: boolean): boolean {
+  const player = game.seats[seat];
+  return !!player && player.away && !player.conceded && connected;
+}
+
+/** Whether a seat whose player has gone (left, or not back in time) goes away: only during a game. */
+export function goesAwayWhenGone(game: GameState, seat: number): boolean {
+  const player = game.seats[seat];
+  return !!player && !player.away && game.phase !== "lobby" && game.phase !== "gameOver";
+}
+
 /** When the next hole starts: `holeIntervalMs` after the hole is over. */
 export function nextHoleDue(game: GameState, settings: TableSettings, now: number): { at: number } | null {
   return game.phase === "holeOver" ? { at: now + settings.holeIntervalMs } : null;
