@@ -83,7 +83,7 @@ describe("viewFromSyncedState (shared/golf) over the server's mirror", () => {
       game = evolve(game, createdEvent({ tableSize: seats + 1, rules: STANDARD_RULES, holes: 2, decks, turnSeconds: gameIndex % 2 ? 30 : 0, seed: gameIndex + 1 }));
       for (let seat = 0; seat < seats; seat++) apply("system", { type: "join", name: `P${seat}` });
       const lobby = newGolfState();
-      mirrorState(lobby, game, { connected: () => true });
+      mirrorState(lobby, game);
       expect(viewFromSyncedState(lobby as unknown as SyncedStateReader, 0)).toEqual(view(game, 0));
       apply("system", { type: "start" });
       // One schema mirrored step by step as the room does (from the state mirrored before), one
@@ -92,9 +92,9 @@ describe("viewFromSyncedState (shared/golf) over the server's mirror", () => {
       const fresh = newGolfState();
       let mirrored: GameState | null = null;
       for (let step = 0; step < 2000 && game.phase !== "gameOver"; step++) {
-        mirrorState(incremental, game, { connected: () => true }, mirrored);
+        mirrorState(incremental, game, mirrored);
         mirrored = game;
-        mirrorState(fresh, game, { connected: () => true });
+        mirrorState(fresh, game);
         if (game.phase === "holeOver") {
           apply("system", { type: "nextHole" });
           continue;
@@ -110,7 +110,7 @@ describe("viewFromSyncedState (shared/golf) over the server's mirror", () => {
         expect(actor).toBeGreaterThanOrEqual(0);
         apply(actor, moves[actor]![Math.floor(rng() * moves[actor]!.length)]!);
       }
-      mirrorState(incremental, game, { connected: () => true }, mirrored);
+      mirrorState(incremental, game, mirrored);
       for (let seat = 0; seat < seats; seat++) expect(viewFromSyncedState(incremental as unknown as SyncedStateReader, seat)).toEqual(view(game, seat));
     }
   });

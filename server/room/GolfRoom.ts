@@ -376,7 +376,7 @@ export class GolfRoom extends Room implements HostedGame {
   private mirror(): void {
     this.state.code = this.code;
     this.state.gameId = this.gameId;
-    mirrorState(this.state, this.game, { connected: (seat) => this.seating.isConnected(seat) }, this.mirrored);
+    mirrorState(this.state, this.game, this.mirrored);
     this.mirrored = this.game;
     // Each player's view follows the player's seat (it moves when the start closes up the seats).
     this.seating.followPlayers(this.state);

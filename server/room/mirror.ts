@@ -10,16 +10,13 @@ import { ArraySchema } from "@colyseus/schema";
 import { cardKey, drawnView, seatView, tableView, type GameState, type HoleResult } from "../../shared/golf/index.ts";
 import { HoleResultSchema, newSeatSchema, SlotSchema, type GolfStateSchema } from "./schema.ts";
 
-export interface TableExtras {
-  connected: (seat: number) => boolean;
-}
-
 /**
  * `previous`: the state mirrored last time into this target, or null. The engine never changes a
  * seat or a list in place (a changed one is a new object), so a seat that is the same object as
- * before is already mirrored but for what depends on the rest of the table (connected, host, drawn).
+ * before is already mirrored but for what depends on the rest of the table (host, drawn). Who is
+ * connected is not the game's to say: the room shows it after every mirror (attendance.ts, showOn).
  */
-export function mirrorState(target: GolfStateSchema, game: GameState, extras: TableExtras, previous: GameState | null = null): void {
+export function mirrorState(target: GolfStateSchema, game: GameState, previous: GameState | null = null): void {
   const table = tableView(game);
   target.phase = table.phase;
   if (previous?.rules !== game.rules) {
@@ -61,7 +58,6 @@ export function mirrorState(target: GolfStateSchema, game: GameState, extras: Ta
   for (let index = 0; index < game.seats.length; index++) {
     const seat = game.seats[index]!;
     const into = seats[index]!;
-    into.connected = seat.kind === "cpu" ? true : extras.connected(index);
     into.host = game.host === index;
     // Only the seat to play holds a card; its field carries what its owner sees of it.
     const held = index === game.turn ? drawnView(game, index) : null;
