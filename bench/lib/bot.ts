@@ -67,6 +67,8 @@ export class Bot<State = unknown> {
   inFlight: { rid: Rid; type: string; sentAt: number } | null = null;
   protected playing = false;
   private count = 0;
+  /** The seat index `seat` found last. */
+  private lastSeat = 0;
   /** A pause before the next move (thinking, or a retry after an error). */
   private timer: NodeJS.Timeout | null = null;
 
@@ -87,11 +89,12 @@ export class Bot<State = unknown> {
    */
   get seat(): number {
     const playerId = this.welcome?.playerId;
-    const seats = playerId ? (this.room?.state as { seats?: Iterable<{ playerId?: string }> } | undefined)?.seats : undefined;
-    let index = 0;
-    for (const seat of seats ?? []) {
-      if (seat.playerId === playerId) return index;
-      index++;
+    const seats = playerId ? (this.room?.state as { seats?: ArrayLike<{ playerId?: string }> } | undefined)?.seats : undefined;
+    if (!seats) return this.welcomeSeat;
+    // Read before every move: the seat found last time is checked first (seats move only at the start).
+    if (seats[this.lastSeat]?.playerId === playerId) return this.lastSeat;
+    for (let index = 0; index < seats.length; index++) {
+      if (seats[index]!.playerId === playerId) return (this.lastSeat = index);
     }
     return this.welcomeSeat;
   }

@@ -25,7 +25,8 @@ export interface PlainTable {
 export function plainMove(state: PlainTable, seat: number): { type: string; payload: Record<string, unknown> } | null {
   const me = state.seats[seat];
   if (!me) return null;
-  const faceDown = [...me.cards.keys()].filter((position) => !me.cards[position]!.faceUp);
+  const faceDown: number[] = [];
+  for (let position = 0; position < me.cards.length; position++) if (!me.cards[position]!.faceUp) faceDown.push(position);
   switch (state.phase) {
     case "initialFlip": {
       const wanted = (JSON.parse(state.rules) as { initialFlips: number }).initialFlips;

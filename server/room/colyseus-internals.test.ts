@@ -2,13 +2,13 @@
 // packages: a test here fails when an upgrade removes or reshapes one of them.
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { Protocol, Room, SchemaSerializer, type Client } from "@colyseus/core";
+import { ClientState, Protocol, Room, SchemaSerializer, type Client } from "@colyseus/core";
 import { PROTOCOL_CODE_MASK } from "@colyseus/shared-types";
 import { WebSocketClient } from "@colyseus/ws-transport";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { newGolfState } from "./schema.ts";
-import { coreFrameEntry, corkSocket, GolfSerializer, MESSAGE_FRAME, protocolCode, replaceFrameEntry, REQUEST_FRAME, stopReading, withGolfSerializer } from "./colyseus-internals.ts";
+import { coreFrameEntry, corkSocket, eventFrame, GolfSerializer, MESSAGE_FRAME, protocolCode, replaceFrameEntry, REQUEST_FRAME, stopReading, withGolfSerializer } from "./colyseus-internals.ts";
 
 describe("Colyseus internals the room relies on", () => {
   const closers: (() => void)[] = [];
@@ -17,7 +17,7 @@ describe("Colyseus internals the room relies on", () => {
   });
 
   /** A real `ws` connection, seen from the server side as the ws transport wraps it. */
-  async function transportClient(): Promise<{ client: Client; socket: WebSocket }> {
+  async function transportClient(): Promise<{ client: Client; socket: WebSocket; peer: WebSocket }> {
     const server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
     await once(server, "listening");
     const connected = once(server, "connection") as Promise<[WebSocket]>;
@@ -27,7 +27,7 @@ describe("Colyseus internals the room relies on", () => {
       peer.close();
       server.close();
     });
-    return { client: new WebSocketClient("session", socket) as unknown as Client, socket };
+    return { client: new WebSocketClient("session", socket) as unknown as Client, socket, peer };
   }
 
   it("every frame enters a room through Room.prototype._onMessage(client, buffer), which replaceFrameEntry overrides per class", () => {
@@ -64,6 +64,18 @@ describe("Colyseus internals the room relies on", () => {
     socket.on("message", () => undefined);
     stopReading(client);
     expect(socket.listenerCount("message")).toBe(0);
+  });
+
+  it("an event frame encoded once (eventFrame, sent with enqueueRaw) reaches a client byte for byte as client.send(\"event\", ...) sends it", async () => {
+    const { client, peer } = await transportClient();
+    const received: Buffer[] = [];
+    peer.on("message", (data: Buffer) => received.push(data));
+    (client as unknown as { state: number }).state = ClientState.JOINED;
+    const message = { seq: 7, type: "drew", seat: 1, data: { source: "deck" }, rid: "r1" };
+    client.send("event", message);
+    client.enqueueRaw(eventFrame(message));
+    await vi.waitFor(() => expect(received).toHaveLength(2));
+    expect(received[1]!.equals(received[0]!)).toBe(true);
   });
 
   it("SchemaSerializer keeps each view's patch in the Map `encodedViews` and flags filters in `hasFilters`, which GolfSerializer renews", () => {

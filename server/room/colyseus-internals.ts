@@ -1,7 +1,7 @@
 // Every place where the room reaches past Colyseus's public API, in one file. Each relies on a private
 // detail of @colyseus/core or @colyseus/ws-transport 0.18; colyseus-internals.test.ts fails when an
 // upgrade changes one of them.
-import { Protocol, Room, SchemaSerializer, type Client } from "@colyseus/core";
+import { getMessageBytes, Protocol, Room, SchemaSerializer, type Client } from "@colyseus/core";
 import type { Schema } from "@colyseus/schema";
 
 /** The low bits of a frame's first byte carry its protocol code (@colyseus/shared-types PROTOCOL_CODE_MASK). */
@@ -26,6 +26,14 @@ export function coreFrameEntry<R extends Room>(): FrameEntry<R> {
 /** Makes `entry` the per-frame entry point of `roomClass`, in place of core's. */
 export function replaceFrameEntry<R extends Room>(roomClass: { prototype: R }, entry: FrameEntry<R>): void {
   Object.defineProperty(roomClass.prototype, "_onMessage", { configurable: true, value: entry });
+}
+
+/**
+ * An `event` message frame, encoded as `client.send("event", message)` encodes it, to be sent as it is
+ * (`client.enqueueRaw`) to every client that is shown the same message: one encoding, not one per client.
+ */
+export function eventFrame(message: Record<string, unknown>): Buffer {
+  return getMessageBytes.raw(Protocol.ROOM_DATA, "event", message);
 }
 
 /** Stops reading a client's socket at once (the ws transport's `ref` is the `ws` socket). */

@@ -2,10 +2,10 @@
 // events a returning client missed.
 import type { Client } from "@colyseus/core";
 import type pino from "pino";
-import { projectEvent, type GameEvent } from "../../shared/golf/index.ts";
+import { projectEvent, seenBetterBy, type GameEvent } from "../../shared/golf/index.ts";
 import type { EventLog, StoredEvent } from "../store/index.ts";
 import { toGameEvent } from "./commit.ts";
-import { corkSocket } from "./colyseus-internals.ts";
+import { corkSocket, eventFrame } from "./colyseus-internals.ts";
 import type { Viewer } from "./intake.ts";
 
 /** The client a move came from and its request id, which only that client's events carry back. */
@@ -32,7 +32,9 @@ function seenBy(viewer: Viewer | undefined): number | "spectator" {
 
 /**
  * Pushes the state patch (`pushPatch`), then sends each viewer its projection of `events`, numbered
- * from `firstSeq`. The patch and the events leave in one write per client, not one per frame.
+ * from `firstSeq`. The patch and the events leave in one write per client, not one per frame. Each
+ * event is encoded once for everyone who sees it alike: once for all, once more for the seat that
+ * sees more of it (seenBetterBy), and once for the sender, whose copy carries its rid.
  */
 export function sendEvents(viewers: ReadonlyMap<string, Viewer>, events: GameEvent[], firstSeq: number, pushPatch: () => void, origin?: Origin): void {
   const sockets: { uncork(): void }[] = [];
@@ -41,14 +43,24 @@ export function sendEvents(viewers: ReadonlyMap<string, Viewer>, events: GameEve
     if (socket) sockets.push(socket);
   }
   pushPatch();
-  for (const viewer of viewers.values()) {
-    const client = viewer.client;
-    const seen = seenBy(viewer);
-    events.forEach((e, index) => {
-      const message: Record<string, unknown> = { seq: firstSeq + index, ...projectEvent(e, seen) };
-      if (origin?.rid !== undefined && origin.client === client) message.rid = origin.rid;
-      client.send("event", message);
-    });
+  const rid = origin?.rid;
+  for (let index = 0; index < events.length; index++) {
+    const e = events[index]!;
+    const seq = firstSeq + index;
+    const better = seenBetterBy(e);
+    let forAll: Uint8Array | undefined;
+    let forBetter: Uint8Array | undefined;
+    for (const viewer of viewers.values()) {
+      const client = viewer.client;
+      const seesBetter = better !== null && viewer.seat === better;
+      if (rid !== undefined && origin!.client === client) {
+        client.enqueueRaw(eventFrame({ seq, ...projectEvent(e, seesBetter ? better : "spectator"), rid }));
+      } else if (seesBetter) {
+        client.enqueueRaw((forBetter ??= eventFrame({ seq, ...projectEvent(e, better) })));
+      } else {
+        client.enqueueRaw((forAll ??= eventFrame({ seq, ...projectEvent(e, "spectator") })));
+      }
+    }
   }
   for (const socket of sockets) socket.uncork();
 }

@@ -47,6 +47,8 @@ export class Seating {
   private readonly gone = new Set<string>();
   /** The seat schema each player's view shows: a player whose seat moved gets a view of the new one. */
   private readonly viewing = new Map<string, SeatSchema>();
+  /** The seat each player was found at last (seatOf checks it first). */
+  private readonly lastSeat = new Map<string, number>();
   /** Token hashes seen so far, and the player each one names. */
   private readonly tokens = new Map<string, string>();
 
@@ -106,7 +108,14 @@ export class Seating {
 
   /** The seat a player holds now, or -1 (a spectator's "" holds none). */
   seatOf(player: string): number {
-    return seatOf(this.game(), player);
+    if (!player) return -1;
+    // Read on every move: the seat found last time is checked first (seats move only at the start).
+    const game = this.game();
+    const known = this.lastSeat.get(player);
+    if (known !== undefined && playerAt(game, known) === player) return known;
+    const seat = seatOf(game, player);
+    if (seat >= 0) this.lastSeat.set(player, seat);
+    return seat;
   }
 
   /** The client of the seat's player, if one is connected or within its reconnection window. */
@@ -167,6 +176,7 @@ export class Seating {
   release(player: string): void {
     this.clients.delete(player);
     this.viewing.delete(player);
+    this.lastSeat.delete(player);
   }
 
   spectatorCount(): number {

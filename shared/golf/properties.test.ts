@@ -16,7 +16,7 @@ import { mixSeed, seededRng, type Rng } from "./rng.ts";
 import { BOOLEAN_RULES, FLIP_MODES, mergeRules, STANDARD_RULES, type HouseRules } from "./rules.ts";
 import { allCards, multiset, shoeOf } from "./test-support.ts";
 import type { Command, GameEvent, GameState } from "./types.ts";
-import { canSeeDrawn, projectEvent, view, type Viewer } from "./view.ts";
+import { canSeeDrawn, projectEvent, seenBetterBy, view, type Viewer } from "./view.ts";
 
 const GAMES = 2000;
 
@@ -164,6 +164,11 @@ function playRandomGame(seed: number, checks: boolean): PlayedGame {
       for (const viewer of viewers) {
         if (typeof viewer === "number" && viewer >= folded.seats.length) continue;
         expectNothingHidden(JSON.stringify(projectEvent(e, viewer)), folded, viewer, `seed ${seed}: ${e.type} for ${viewer}`);
+      }
+      // The room encodes one projection for everyone but the seat that sees more (seenBetterBy).
+      const better = seenBetterBy(e);
+      for (let seat = 0; seat < folded.seats.length; seat++) {
+        if (seat !== better) expect(projectEvent(e, seat), `seed ${seed}: ${e.type} for seat ${seat}`).toEqual(projectEvent(e, "spectator"));
       }
       if (e.type === "holeEnded") {
         const before = state;

@@ -135,6 +135,14 @@ export interface ProjectedEvent {
   data: Record<string, unknown>;
 }
 
+/**
+ * The one seat that sees more of `e` than everyone else (a card drawn from the deck, by its drawer),
+ * or null: every other viewer is shown the same projection (projectEvent as a spectator).
+ */
+export function seenBetterBy(e: GameEvent): number | null {
+  return e.type === "drew" && e.data.source === "deck" ? e.seat : null;
+}
+
 export function projectEvent(e: GameEvent, viewer: Viewer): ProjectedEvent {
   switch (e.type) {
     case "created": {
