@@ -71,6 +71,7 @@ export function mirrorState(target: GolfStateSchema, game: GameState, previous: 
     into.kind = shown.kind;
     into.profile = shown.profile;
     into.playerId = shown.playerId;
+    into.userId = shown.userId;
     into.away = shown.away;
     into.conceded = shown.conceded;
     into.initialFlipDone = shown.initialFlipDone;

@@ -10,7 +10,7 @@ const STATE_FIELDS = Object.keys({
   tableSize: 0, decksChoice: 0, turnSeconds: 0, finalTurnsLeft: 0, publicDrawn: 0, discardPile: 0, results: 0, winners: 0, abandoned: 0,
 } satisfies Record<keyof SyncedState, 0>);
 const SEAT_FIELDS = Object.keys({
-  name: 0, kind: 0, profile: 0, playerId: 0, connected: 0, away: 0, host: 0, total: 0, holeScore: 0, holesWon: 0, cards: 0, drawn: 0, conceded: 0, initialFlipDone: 0,
+  name: 0, kind: 0, profile: 0, playerId: 0, userId: 0, rating: 0, connected: 0, away: 0, host: 0, total: 0, holeScore: 0, holesWon: 0, cards: 0, drawn: 0, conceded: 0, initialFlipDone: 0,
 } satisfies Record<keyof SyncedSeat, 0>);
 
 describe("the synchronized state", () => {

@@ -29,6 +29,10 @@ export const SeatSchema = schema(
     kind: t.string(),
     profile: t.string(),
     playerId: t.string(),
+    /** The account of a signed-in player; "" otherwise. */
+    userId: t.string(),
+    /** The displayed rating when the game started; 0 when none. */
+    rating: t.uint16(),
     connected: t.boolean(),
     away: t.boolean(),
     host: t.boolean(),
@@ -92,7 +96,7 @@ export type GolfStateSchema = SchemaType<typeof GolfStateSchema>;
 
 export function newSeatSchema(): SeatSchema {
   const seat = new SeatSchema();
-  Object.assign(seat, { name: "", kind: "empty", profile: "", playerId: "", connected: false, away: false, host: false, total: 0, holeScore: 0, holesWon: 0, conceded: false, initialFlipDone: false });
+  Object.assign(seat, { name: "", kind: "empty", profile: "", playerId: "", userId: "", rating: 0, connected: false, away: false, host: false, total: 0, holeScore: 0, holesWon: 0, conceded: false, initialFlipDone: false });
   seat.drawn = Object.assign(new CardSchema(), { rank: "", suit: "" });
   return seat;
 }

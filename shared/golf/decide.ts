@@ -91,7 +91,7 @@ export function commandEvent(state: GameState, actor: Actor, command: Command): 
   if (state.phase === "gameOver") return engineError("WRONG_PHASE", "GAME_OVER", "the game is over");
   switch (command.type) {
     case "join":
-      return actJoin(state, actor, command.name, command.playerId);
+      return actJoin(state, actor, command.name, command.playerId, command.userId);
     case "leave": {
       const phaseError = requirePhase(state, "lobby");
       if (phaseError) return engineError("WRONG_PHASE", "LEAVE_RUNNING", "the game is running: concede instead of leaving");
@@ -205,7 +205,7 @@ export function commandEvent(state: GameState, actor: Actor, command: Command): 
   }
 }
 
-function actJoin(state: GameState, actor: Actor, rawName: string, playerId: string | undefined): GameEvent | EngineError {
+function actJoin(state: GameState, actor: Actor, rawName: string, playerId: string | undefined, userId: string | undefined): GameEvent | EngineError {
   if (actor !== "system") return engineError("NOT_HOST", "SYSTEM_ONLY", "seats are taken through the room");
   const phaseError = requirePhase(state, "lobby");
   if (phaseError) return phaseError;
@@ -217,8 +217,13 @@ function actJoin(state: GameState, actor: Actor, rawName: string, playerId: stri
   if (playerId !== undefined && (typeof playerId !== "string" || playerId.length < 1 || playerId.length > 64)) {
     return engineError("BAD_MESSAGE", "BAD_PLAYER_ID", "a player id is 1-64 characters");
   }
+  if (userId !== undefined && userId !== playerId) return engineError("BAD_MESSAGE", "BAD_PLAYER_ID", "a signed-in player's player id is its user id");
+  if (playerId !== undefined && state.seats.some((seat) => seat.playerId === playerId)) {
+    return engineError("ILLEGAL_MOVE", "ALREADY_SEATED", "this player already holds a seat at this table");
+  }
   // A log from before player ids has none: its replay must produce the same event.
-  return makeEvent("seatTaken", free, playerId === undefined ? { name, kind: "human", profile: "" } : { name, kind: "human", profile: "", playerId });
+  if (playerId === undefined) return makeEvent("seatTaken", free, { name, kind: "human", profile: "" });
+  return makeEvent("seatTaken", free, userId === undefined ? { name, kind: "human", profile: "", playerId } : { name, kind: "human", profile: "", playerId, userId });
 }
 
 function actAddCpu(state: GameState, actor: Actor, requested: string | undefined): GameEvent | EngineError {

@@ -267,6 +267,18 @@ describe("the lobby", () => {
     state = play(state, "system", { type: "join", name: "  Ann " }).state;
     return state;
   };
+  it("records a signed-in player's account on its seat, and seats one player once", () => {
+    const signedIn = play(lobby(), "system", { type: "join", name: "Bo", playerId: "u-1", userId: "u-1" });
+    expect(signedIn.events[0]!.data).toEqual({ name: "Bo", kind: "human", profile: "", playerId: "u-1", userId: "u-1" });
+    expect(signedIn.state.seats[1]).toMatchObject({ playerId: "u-1", userId: "u-1" });
+    expect(play(lobby(), "system", { type: "join", name: "Cy", playerId: "p-2" }).state.seats[1]).toMatchObject({ playerId: "p-2", userId: "" });
+    expectRefused(signedIn.state, "system", { type: "join", name: "Bo again", playerId: "u-1", userId: "u-1" }, "ILLEGAL_MOVE", "ALREADY_SEATED");
+    expectRefused(lobby(), "system", { type: "join", name: "Di", playerId: "p-3", userId: "u-3" }, "BAD_MESSAGE", "BAD_PLAYER_ID");
+    // A log's replay makes the same events, the account included.
+    const created = createdEvent({ tableSize: 4, rules: rules(), holes: 9, decks: null, turnSeconds: 30, seed: SEED_V2, rng: 2 });
+    const joined = play(evolve(EMPTY_STATE, created), "system", { type: "join", name: "Bo", playerId: "u-1", userId: "u-1" });
+    expect(verifyLog([created, ...joined.events]).seats[0]).toMatchObject({ playerId: "u-1", userId: "u-1" });
+  });
   it("seats the first human as host, adds unique CPU personalities, and starts with the seats closed up", () => {
     let state = lobby();
     expect(state.seats[0]).toMatchObject({ name: "Ann", kind: "human" });

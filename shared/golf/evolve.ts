@@ -12,6 +12,7 @@ const EMPTY_SEAT: SeatState = Object.freeze({
   kind: "empty",
   profile: "",
   playerId: "",
+  userId: "",
   cards: [],
   initialFlipDone: false,
   total: 0,
@@ -128,7 +129,7 @@ export function evolve(state: GameState, e: GameEvent): GameState {
       break;
     }
     case "seatTaken":
-      withSeat(s, e.seat!, { ...EMPTY_SEAT, name: e.data.name, kind: e.data.kind, profile: e.data.profile, playerId: e.data.playerId ?? "" });
+      withSeat(s, e.seat!, { ...EMPTY_SEAT, name: e.data.name, kind: e.data.kind, profile: e.data.profile, playerId: e.data.playerId ?? "", userId: e.data.userId ?? "" });
       if (s.host < 0 && e.data.kind === "human") s.host = e.seat!;
       break;
     case "seatFreed":

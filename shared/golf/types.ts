@@ -25,6 +25,8 @@ export interface SeatState {
    * Seat tokens name this id, not the seat's index.
    */
   readonly playerId: string;
+  /** The account of a signed-in player (then also its playerId); "" for everyone else. */
+  readonly userId: string;
   /** Six slots during a hole (positions 0,1,2 top row, 3,4,5 bottom row); empty in the lobby. */
   readonly cards: readonly Slot[];
   readonly initialFlipDone: boolean;
@@ -106,8 +108,11 @@ export interface GameSettings {
 /** The data each event type carries. Seats are indices into `state.seats` at the time of the event. */
 export interface EventData {
   created: GameSettings;
-  /** playerId: humans only, absent in games logged before player ids. */
-  seatTaken: { name: string; kind: "human" | "cpu"; profile: string; playerId?: string };
+  /**
+   * playerId: humans only, absent in games logged before player ids. userId: a signed-in player's
+   * account (equal to its playerId), absent otherwise: results and ratings are rebuilt from it.
+   */
+  seatTaken: { name: string; kind: "human" | "cpu"; profile: string; playerId?: string; userId?: string };
   seatFreed: Record<string, never>;
   hostChanged: Record<string, never>;
   configured: { rules?: RulesPatch; holes?: number; decks?: number | null; turnSeconds?: number };
@@ -136,7 +141,7 @@ export type GameEvent = { [T in EventType]: { type: T; seat: number | null; data
 export type EventOf<T extends EventType> = Extract<GameEvent, { type: T }>;
 
 export type Command =
-  | { type: "join"; name: string; playerId?: string }
+  | { type: "join"; name: string; playerId?: string; userId?: string }
   | { type: "leave" }
   | { type: "addCpu"; profile?: string }
   | { type: "removeCpu"; seat: number }

@@ -11,7 +11,7 @@ function commandOf(state: GameState, e: GameEvent): { actor: Actor; command: Com
   const seat = e.seat ?? -1;
   switch (e.type) {
     case "seatTaken":
-      return e.data.kind === "human" ? { actor: "system", command: { type: "join", name: e.data.name, playerId: e.data.playerId } } : { actor: "system", command: { type: "addCpu", profile: e.data.profile } };
+      return e.data.kind === "human" ? { actor: "system", command: { type: "join", name: e.data.name, playerId: e.data.playerId, userId: e.data.userId } } : { actor: "system", command: { type: "addCpu", profile: e.data.profile } };
     case "seatFreed":
       return state.seats[seat]?.kind === "cpu" ? { actor: "system", command: { type: "removeCpu", seat } } : { actor: seat, command: { type: "leave" } };
     case "hostChanged":

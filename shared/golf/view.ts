@@ -20,6 +20,8 @@ export interface SeatView {
   profile: string;
   /** The player a human seat names (public: it opens nothing); "" for CPUs and empty seats. */
   playerId: string;
+  /** The account of a signed-in player; "" otherwise. */
+  userId: string;
   away: boolean;
   conceded: boolean;
   initialFlipDone: boolean;
@@ -71,6 +73,7 @@ export function seatView(seat: SeatState): SeatView {
     kind: seat.kind,
     profile: seat.profile,
     playerId: seat.playerId,
+    userId: seat.userId,
     away: seat.away,
     conceded: seat.conceded,
     initialFlipDone: seat.initialFlipDone,

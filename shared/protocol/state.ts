@@ -19,6 +19,10 @@ export interface SyncedSeat {
   profile: string;
   /** The player a human seat names (docs/events.md, "Player ids"); "" for CPUs and empty seats. */
   playerId: string;
+  /** The account of a signed-in player (docs/accounts.md); "" for CPUs and for clients without a session. */
+  userId: string;
+  /** The player's displayed rating when the game started; 0 when none. */
+  rating: number;
   connected: boolean;
   /** A CPU is playing for this human. */
   away: boolean;

@@ -65,6 +65,7 @@ export function viewFromSyncedState(state: SyncedStateReader, me: number): GameV
       kind: seat.kind as SeatKind,
       profile: seat.profile,
       playerId: seat.playerId,
+      userId: seat.userId,
       away: seat.away,
       conceded: seat.conceded,
       initialFlipDone: seat.initialFlipDone,

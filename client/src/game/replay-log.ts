@@ -31,6 +31,8 @@ export function snapshotFromEngine(state: GameState, viewpoint: Viewpoint, doc: 
       kind: seat.kind,
       profile: seat.profile,
       playerId: state.seats[index]?.playerId ?? "",
+      userId: state.seats[index]?.userId ?? "",
+      rating: 0,
       connected: true,
       away: seat.away,
       host: seat.host,

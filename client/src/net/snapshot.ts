@@ -54,6 +54,8 @@ export function snapshotOf(state: Loose): GolfSnapshot {
       kind: str(seat?.kind, "empty") as SeatSnap["kind"],
       profile: str(seat?.profile),
       playerId: str(seat?.playerId),
+      userId: str(seat?.userId),
+      rating: num(seat?.rating),
       connected: bool(seat?.connected),
       away: bool(seat?.away),
       host: bool(seat?.host),
