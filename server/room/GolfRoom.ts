@@ -286,8 +286,7 @@ export class GolfRoom extends Room implements HostedGame {
   private answerMove(seat: number, move: Move, outcome: Outcome): void {
     const { metrics } = this.services;
     if (!outcome.ok) return refuse(move.client, { code: outcome.code, message: outcome.message, action: move.type, rid: move.rid }, metrics);
-    metrics.actions.inc({ type: move.type, outcome: "ok" });
-    metrics.actionLatency.observe({ type: move.type }, (performance.now() - move.receivedAt) / 1000);
+    metrics.actionPlayed(move.type, (performance.now() - move.receivedAt) / 1000);
     // Any action brings an away player back and resets their timeouts.
     this.scheduler.humanActed(seat);
     if (returnsFromAway(this.game, seat, !this.seating.isGone(seat))) {

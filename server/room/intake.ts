@@ -74,14 +74,15 @@ export function screenAction(table: TableStatus, viewer: Viewer | undefined, typ
   if (!parsed.success) return refused(type, rid, "BAD_MESSAGE", describeIssues(parsed.error));
   if (viewer.role === "spectator") return refused(type, rid, "SPECTATOR", "spectators cannot play: join a free seat from the lobby");
   const { game } = table;
-  if (game.seats[viewer.seat]?.conceded && type !== "playAgain") return refused(type, rid, "ILLEGAL_MOVE", "you conceded: a CPU plays your seat to the end");
+  const seat = viewer.seat;
+  if (game.seats[seat]?.conceded && type !== "playAgain") return refused(type, rid, "ILLEGAL_MOVE", "you conceded: a CPU plays your seat to the end");
   if (table.closing) return refused(type, rid, "UNAVAILABLE", "this server is going away: rejoin with your token in a moment");
   if (table.holding) return refused(type, rid, "UNAVAILABLE", HOLDING_MESSAGE);
   if (game.seq >= LOBBY_EVENT_CAP && LOBBY_CHANGES.has(type) && game.phase === "lobby") {
     return refused(type, rid, "ILLEGAL_MOVE", `this lobby has changed ${LOBBY_EVENT_CAP} times: start the game, or create a new one`);
   }
   if (type === "playAgain") return { kind: "playAgain", rid };
-  return { kind: "command", seat: viewer.seat, command: commandFor(type, parsed.data as Record<string, unknown>), rid };
+  return { kind: "command", seat, command: commandFor(type, parsed.data as Record<string, unknown>), rid };
 }
 
 /** Whether a decoded frame names a game action. */

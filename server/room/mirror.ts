@@ -111,14 +111,19 @@ export function mirrorState(target: GolfStateSchema, game: GameState, previous: 
  * adds and takes at the top (a reshuffle keeps the top card alone), so a move sends one entry.
  */
 function mirrorList<T, S>(into: ArraySchema<S>, list: readonly T[], before: readonly T[] | undefined, make: (item: T) => S): void {
-  if (before === list && into.length === list.length) return;
+  if (before === list) return;
+  // The synchronized list's length is read once: each read goes through its proxy.
+  let length = into.length;
   let keep = 0;
-  if (before && into.length === before.length) {
+  if (before && length === before.length) {
     const limit = Math.min(before.length, list.length);
     while (keep < limit && before[keep] === list[keep]) keep++;
   }
-  if (keep === 0 && into.length > 0) into.clear();
-  while (into.length > keep) into.pop();
+  if (keep === 0 && length > 0) {
+    into.clear();
+    length = 0;
+  }
+  for (; length > keep; length--) into.pop();
   for (let index = keep; index < list.length; index++) into.push(make(list[index]!));
 }
 
