@@ -176,7 +176,7 @@ export class AccountService {
   // --- passwords ---------------------------------------------------------------------------------
 
   async changePassword(user: UserRecord, session: SessionRecord, currentPassword: string, newPassword: string): Promise<void> {
-    if (user.guest) throw new AccountError("NOT_A_GUEST", 400, "a guest has no password: register first");
+    if (user.guest) throw new AccountError("NOT_REGISTERED", 400, "a guest has no password: register first");
     if (!(await Hash.verify(currentPassword, user.passwordHash))) throw new AccountError("INVALID_CREDENTIALS", 403, "the current password is wrong");
     await this.store.setPasswordHash(user.id, await Hash.make(newPassword));
     await this.store.revokeSessions(user.id, session.id);
@@ -240,7 +240,7 @@ export class AccountService {
 
   /** Merges the guest of `guestToken` into the signed-in account `into`; the guest's game count. */
   async mergeGuest(into: UserRecord, guestToken: string): Promise<number> {
-    if (into.guest) throw new AccountError("NOT_A_GUEST", 400, "sign in to a registered account to merge a guest into it");
+    if (into.guest) throw new AccountError("NOT_REGISTERED", 400, "sign in to a registered account to merge a guest into it");
     const guest = await this.checkSession(guestToken);
     if (!guest.ok) throw new AccountError("BAD_REQUEST", 400, `guestToken: ${guest.error.message}`);
     if (!guest.user.guest) throw new AccountError("BAD_REQUEST", 400, "guestToken: that session is not a guest's");

@@ -99,7 +99,7 @@ export type AuthErrorCode =
   | "INVALID_CREDENTIALS"
   | "BANNED"
   | "UNAUTHORIZED"
-  | "NOT_A_GUEST"
+  | "NOT_REGISTERED"
   | "BAD_LINK"
   | "NOT_FOUND"
   | "RATE_LIMITED"
