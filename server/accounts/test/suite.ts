@@ -1,10 +1,11 @@
 // The account suite, run against a real node on PostgreSQL and on the embedded PGlite by the
 // accounts.*.test.ts files: every flow through the /auth routes as a client calls them, mail
 // through a real SMTP server, joins through the real SDK. Each test makes its own users.
-import type { Room } from "@colyseus/sdk";
+import { Client, type Room } from "@colyseus/sdk";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthAnswer, AuthErrorBody, PublicUser } from "../../../shared/protocol/index.ts";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -275,6 +276,31 @@ export function accountsSuite(backend: { postgres: boolean }): void {
       expect(both.seats.map((x) => x.userId).sort()).toEqual(["", stranger.user.id, user.id].sort());
     });
 
+    it("works with the SDK's own client.auth: a guest registers in place, signs in on a second client, which gets the seat by code", async () => {
+      const first = new Client(node.url);
+      const second = new Client(node.url);
+      try {
+        const visitor = await first.auth.signInAnonymously({ name: "Sdk Guest" });
+        const account = freshAccount();
+        const registered = await first.auth.registerWithEmailAndPassword(account.email, account.password, { username: account.username });
+        expect(registered.user.id).toBe(visitor.user.id);
+        const room = await first.create("golf", { name: "Sdk Player", private: true, seats: 3 });
+        rooms.push(room);
+        const seat = (await stateWhere(room, (s) => s.seats.some((x) => x.userId === visitor.user.id))).seats.findIndex((x) => x.userId === visitor.user.id);
+        const signedIn = await second.auth.signInWithEmailAndPassword(account.email, account.password);
+        expect(signedIn.user.id).toBe(visitor.user.id);
+        expect((await second.auth.getUserData()).user.username).toBe(account.username);
+        const again = await second.joinById(room.roomId, {});
+        rooms.push(again);
+        const welcome = await new Promise<{ seat: number; role: string }>((resolve) => again.onMessage("welcome", resolve));
+        expect(welcome).toMatchObject({ seat, role: "player" });
+      } finally {
+        // The SDK keeps the token in a store shared by every client of this process.
+        await first.auth.signOut();
+        await second.auth.signOut();
+      }
+    });
+
     it("refuses a bad, expired or signed-out session with UNAUTHORIZED and a banned account with BANNED", async () => {
       const account = freshAccount();
       const { token, user } = await register(node.url, account);
@@ -362,6 +388,28 @@ export function accountsSuite(backend: { postgres: boolean }): void {
       expect(await node.accounts.pruneGuests()).toBeGreaterThanOrEqual(1);
       expect((await userdata(idle.token)).status).toBe(401);
       expect((await userdata(player.token)).status).toBe(200);
+    });
+
+    // The embedded database takes one process at a time: with PGlite the command runs with the node stopped.
+    it.skipIf(!backend.postgres)("bans from a shell: npm run admin -- ban <username> --reason R --until ISO", async () => {
+      const account = freshAccount();
+      await register(node.url, account);
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      const run = (args: string[]) =>
+        new Promise<{ code: number | null; output: string }>((resolve) => {
+          const child = spawn(process.execPath, ["--import", "tsx", "server/accounts/admin-cli.ts", ...args], { env: { ...process.env, DATABASE_URL: scratch!.url }, stdio: ["ignore", "pipe", "pipe"] });
+          let output = "";
+          child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+          child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+          child.on("exit", (code) => resolve({ code, output }));
+        });
+      const banned = await run(["ban", account.username, "--reason", "spam", "--until", until]);
+      expect(banned).toMatchObject({ code: 0 });
+      expect(banned.output).toContain("banned (spam)");
+      expect((await login(node.url, account.email, account.password)).body).toMatchObject({ code: "BANNED", reason: "spam", until });
+      const usage = await run(["explode", account.username]);
+      expect(usage.code).toBe(2);
+      expect(usage.output).toContain("usage: npm run admin");
     });
 
     it("makes admins by ADMIN_EMAILS or by the admin command", async () => {
