@@ -43,8 +43,11 @@ export function seatOf(game: GameState, player: string): number {
 }
 
 export class Seating {
-  /** Every connection, by session id. */
-  readonly viewers = new Map<string, Viewer>();
+  /** Every connection, by session id (added by connect, taken out by disconnect). */
+  readonly viewers: ReadonlyMap<string, Viewer> = new Map<string, Viewer>();
+  private spectators = 0;
+  /** The table policy's view of who holds a seat (read on every change). */
+  private readonly presence = { has: (seat: number) => this.clientAt(seat) !== undefined, size: 0 };
   /** The client of each player at the table (playerAt). */
   private readonly clients = new Map<string, Client>();
   /** Players whose connection is gone (dropped, or not back yet after a recovery). */
@@ -96,7 +99,7 @@ export class Seating {
     const player = seat >= 0 ? playerAt(this.game(), seat) : "";
     const previous = player ? this.clients.get(player) : undefined;
     if (previous && previous !== client) {
-      this.viewers.delete(previous.sessionId);
+      this.disconnect(previous.sessionId);
       previous.leave(4000, "this seat was taken over by a newer connection");
     }
     const seating = this;
@@ -110,12 +113,22 @@ export class Seating {
         return seating.seatOf(player);
       },
     };
-    this.viewers.set(client.sessionId, viewer);
+    this.disconnect(client.sessionId);
+    (this.viewers as Map<string, Viewer>).set(client.sessionId, viewer);
+    if (viewer.role === "spectator") this.spectators++;
     if (player) {
       this.clients.set(player, client);
       this.attachView(client, player, state);
     }
     return viewer;
+  }
+
+  /** A connection is gone for good: it is no viewer any more. */
+  disconnect(sessionId: string): void {
+    const viewer = this.viewers.get(sessionId);
+    if (!viewer) return;
+    (this.viewers as Map<string, Viewer>).delete(sessionId);
+    if (viewer.role === "spectator") this.spectators--;
   }
 
   /** The seat a player holds now, or -1 (a spectator's "" holds none). */
@@ -138,7 +151,8 @@ export class Seating {
 
   /** The seats a client holds (connected, or within its reconnection window), as the table policy reads them. */
   seatsWithClient(): { has(seat: number): boolean; readonly size: number } {
-    return { has: (seat) => this.clientAt(seat) !== undefined, size: this.clients.size };
+    this.presence.size = this.clients.size;
+    return this.presence;
   }
 
   /** The client of every player at the table. */
@@ -192,9 +206,7 @@ export class Seating {
   }
 
   spectatorCount(): number {
-    let spectators = 0;
-    for (const viewer of this.viewers.values()) if (viewer.role === "spectator") spectators++;
-    return spectators;
+    return this.spectators;
   }
 
   /**
