@@ -15,6 +15,10 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import WebSocket from "ws";
 import { Cluster } from "./cluster/cluster.ts";
+import { accountsConfigFromEnv, type AccountsConfig } from "./accounts/config.ts";
+import { createMailer } from "./accounts/mailer.ts";
+import { accountRoutes } from "./accounts/routes.ts";
+import { AccountService } from "./accounts/service.ts";
 import { createApiRouter } from "./http/api.ts";
 import type { LiveGame } from "../shared/protocol/index.ts";
 import { capConnections, compileTrust, guardRequests, limiterFactory } from "./http/guard.ts";
@@ -53,6 +57,8 @@ export interface NodeOptions {
   databaseVia?: (databaseUrl: string) => Promise<string>;
   /** How long a created lobby waits for its creator to take the seat (tests shorten it). */
   unclaimedLobbyMs?: number;
+  /** Account settings; each one not given comes from the environment (server/accounts/config.ts). */
+  accounts?: Partial<AccountsConfig>;
 }
 
 export interface GolfNode {
@@ -62,6 +68,8 @@ export interface GolfNode {
   store: Store;
   metrics: NodeMetrics;
   logger: pino.Logger;
+  /** Accounts: sessions, bans, and `onGuestMerged` for what keeps results per user. */
+  accounts: AccountService;
   /** Stops taking games, lets in-flight actions commit, tells clients, closes everything. */
   close(): Promise<void>;
 }
@@ -78,6 +86,18 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   const metrics = createMetrics({ commitStats: () => store.log.commitStats });
   const clientDir = path.resolve(options.clientDir ?? "dist/client");
   const limits: Limits = { ...limitsFromEnv(), ...options.limits };
+  // The JWT secret is loaded (or made and kept) before the auth routes are mounted.
+  const accountsConfig: AccountsConfig = { ...accountsConfigFromEnv(port), ...options.accounts };
+  const mailer = createMailer(accountsConfig, logger);
+  const accounts = await AccountService.open(store.accounts, accountsConfig, mailer, logger);
+  // Guests who never played are deleted after 30 days: swept at start and every 6 hours.
+  const sweepGuests = () =>
+    void accounts.pruneGuests().then(
+      (count) => count > 0 && logger.info({ count }, "guests with no game deleted"),
+      (error: unknown) => logger.warn({ err: error }, "guest sweep failed"),
+    );
+  const guestSweep = setInterval(sweepGuests, 6 * 3_600_000).unref();
+  sweepGuests();
 
   const trust = compileTrust(limits.trustProxy);
   // Rate limits are counted in Redis when there is one, so every node of a cluster shares them.
@@ -104,6 +124,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     metrics,
     logger,
     nodeId,
+    accounts,
     recoverySecret: randomBytes(16).toString("hex"),
     holeIntervalMs: options.holeIntervalMs ?? 15_000,
     reconnectSeconds: options.reconnectSeconds ?? 60,
@@ -137,6 +158,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
       app.disable("x-powered-by");
       app.set("trust proxy", trust);
       app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
+      app.use(accountRoutes({ accounts, limits, limiter }));
       app.use(
         (api = createApiRouter({
           limits,
@@ -224,6 +246,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     store,
     metrics,
     logger: child,
+    accounts,
     async close() {
       if (closed) return;
       closed = true;
@@ -233,6 +256,8 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
       await cluster?.stop();
       await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
       limiterRedis?.disconnect();
+      clearInterval(guestSweep);
+      mailer.close();
       await api?.close();
       await store.close();
     },

@@ -34,7 +34,7 @@ export function golfRoomFor(services: RoomServices): typeof GolfRoom {
       super(services);
     }
     static override onAuth(_token: string | undefined, options: unknown, context: AuthContext): Promise<true> {
-      return authorizeMatchmaking(services.limits, options, context);
+      return authorizeMatchmaking(services.limits, services.accounts, options, context);
     }
   };
 }

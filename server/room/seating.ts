@@ -10,10 +10,14 @@ import type { SeatTokens } from "../store/index.ts";
 import { hashToken, newSeatToken } from "./codes.ts";
 import type { Viewer } from "./intake.ts";
 import { describeIssues, joinOptionsSchema } from "../../shared/protocol/index.ts";
+import { accountOf } from "./join-account.ts";
 import type { GolfStateSchema, SeatSchema } from "./schema.ts";
 
-/** What a join is: a new player (who takes a free seat), a player back with their token, or a spectator. */
-export type JoinAuth = { kind: "join"; name: string } | { kind: "rejoin"; seat: number; token: string } | { kind: "spectator" };
+/**
+ * What a join is: a new player (who takes a free seat; `userId` when signed in), a player back with
+ * their token or their account, or a spectator.
+ */
+export type JoinAuth = { kind: "join"; name: string; userId?: string } | { kind: "rejoin"; seat: number; token: string } | { kind: "spectator" };
 
 const LEGACY_SEAT = "seat ";
 
@@ -61,8 +65,12 @@ export class Seating {
     private readonly game: () => GameState,
   ) {}
 
-  /** What a join asks for, from its options and the table (BAD_OPTIONS, BAD_TOKEN: refused). */
+  /**
+   * What a join asks for, from its options, its account and the table (BAD_OPTIONS, BAD_TOKEN:
+   * refused). A signed-in player who holds a seat here gets it back, from any device, with no token.
+   */
   async admit(rawOptions: unknown, game: GameState): Promise<JoinAuth> {
+    const account = accountOf(rawOptions);
     const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
     if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
     const options = parsed.data;
@@ -72,11 +80,15 @@ export class Seating {
       if (seat === null || !player || player.kind !== "human") throw new ServerError(401, "BAD_TOKEN: that token holds no seat in this game");
       return { kind: "rejoin", seat, token: options.token };
     }
+    if (options.spectate) return { kind: "spectator" };
+    const own = account ? game.seats.findIndex((seat) => seat.kind === "human" && seat.playerId === account.userId) : -1;
+    if (own >= 0) return { kind: "rejoin", seat: own, token: await this.issueToken(account!.userId).catch(() => "") };
     const hasFreeSeat = game.phase === "lobby" && game.seats.some((seat) => seat.kind === "empty");
-    if (options.spectate || !hasFreeSeat) return { kind: "spectator" };
+    if (!hasFreeSeat) return { kind: "spectator" };
     // The name itself was checked by joinOptionsSchema (the engine's rule); only its presence is the room's.
-    if (!options.name) throw new ServerError(400, "BAD_OPTIONS: name: a player needs a name");
-    return { kind: "join", name: options.name };
+    const name = options.name ?? account?.name;
+    if (!name) throw new ServerError(400, "BAD_OPTIONS: name: a player needs a name");
+    return account ? { kind: "join", name, userId: account.userId } : { kind: "join", name };
   }
 
   /**

@@ -67,3 +67,17 @@ export class BadExportError extends StoreError {
 
 /** A migration could not be applied; the message names the migration when it is known. */
 export class MigrationError extends StoreError {}
+
+/** A registration or rename whose username another account has (ignoring case). */
+export class UsernameTakenError extends StoreError {
+  constructor(readonly username: string) {
+    super(`the username ${username} is taken`);
+  }
+}
+
+/** A registration whose email another account has (ignoring case). */
+export class EmailTakenError extends StoreError {
+  constructor(readonly email: string) {
+    super("an account with this email exists");
+  }
+}

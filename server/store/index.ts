@@ -6,11 +6,13 @@ export {
   BadExportError,
   CodeTakenError,
   CommitUnknownError,
+  EmailTakenError,
   ConflictError,
   MigrationError,
   NotFinishedError,
   StoreError,
   StoreUnavailableError,
   UnknownGameError,
+  UsernameTakenError,
 } from "./errors.ts";
 export type * from "./types.ts";

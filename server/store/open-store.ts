@@ -15,6 +15,7 @@ import { migrate } from "./migrate.ts";
 import { describeError } from "./pg-errors.ts";
 import { PgSeatTokens } from "./seat-tokens.ts";
 import { PgShares } from "./shares.ts";
+import { PgAccounts } from "./accounts.ts";
 import type { Store } from "./types.ts";
 
 export interface StoreOptions {
@@ -108,6 +109,7 @@ class PgStore implements Store {
   readonly tokens: PgSeatTokens;
   readonly exports: PgGameExports;
   readonly shares: PgShares;
+  readonly accounts: PgAccounts;
 
   constructor(
     private readonly db: Database,
@@ -123,6 +125,7 @@ class PgStore implements Store {
     this.tokens = new PgSeatTokens(db);
     this.exports = new PgGameExports(db, this.log);
     this.shares = new PgShares(db, this.games, this.exports);
+    this.accounts = new PgAccounts(db);
   }
 
   async close(): Promise<void> {
