@@ -1,7 +1,11 @@
-// The HTTP API of docs/protocol.md (plain fetch, no SDK: the lobby uses it before anything else loads).
+// The HTTP API of docs/protocol.md and platform.md's players' routes (plain fetch, no SDK: the lobby
+// uses it before anything else loads). Every call carries the session, when there is one: a private
+// game's replay and the player's own pages need it.
 
 // The bodies are the contract's (type-only: erased from the bundle, zod stays out of it).
 import type { CpuProfileInfo, GolfExport, ImportAnswer, LiveGame, ShareAnswer, SharedGame, ShareRequest } from "../../../shared/protocol/index.ts";
+import type { LeaderboardAnswer, LeaderboardMetric, LeaderboardPeriod, MeAnswer, MyGamesAnswer, ProfileAnswer } from "../../../shared/protocol/players.ts";
+import { sessionToken } from "./account.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -15,8 +19,11 @@ export class ApiError extends Error {
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
   let response: Response;
+  const token = sessionToken();
+  const headers = new Headers(init?.headers);
+  if (token) headers.set("authorization", `Bearer ${token}`);
   try {
-    response = await fetch(path, init);
+    response = await fetch(path, { ...init, headers });
   } catch {
     throw new ApiError(0, "the server cannot be reached");
   }
@@ -54,4 +61,10 @@ export const api = {
       body: JSON.stringify(options),
     }),
   sharedGame: (code: string) => call<SharedGame>(`/api/shares/${encodeURIComponent(code)}`),
+  leaderboard: (metric: LeaderboardMetric, period: LeaderboardPeriod, cursor?: string | null) =>
+    call<LeaderboardAnswer>(`/api/leaderboards/${metric}?${new URLSearchParams({ period, ...(cursor ? { cursor } : {}) })}`),
+  me: () => call<MeAnswer>("/api/me"),
+  myGames: (status: "active" | "finished", cursor?: string | null) =>
+    call<MyGamesAnswer>(`/api/me/games?${new URLSearchParams({ status, ...(cursor ? { cursor } : {}) })}`),
+  profile: (name: string) => call<ProfileAnswer>(`/api/users/${encodeURIComponent(name)}`),
 };
