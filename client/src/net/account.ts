@@ -113,7 +113,8 @@ export function restoreSession(): Promise<void> {
  *  one (the server refused or is unreachable) the player still plays, by seat token. */
 export async function ensureSession(name: string): Promise<PublicUser | null> {
   await restoreSession();
-  if (user && auth.token) return user;
+  // A kept session the server could not confirm just now (offline, rate-limited) is still ours.
+  if (auth.token) return user;
   try {
     return adopt(await post<AuthAnswer>("/auth/anonymous", { options: { name } }));
   } catch {

@@ -29,7 +29,7 @@ const loadDialogs = () => import("./account-dialogs.ts");
 /** Draws the bar and keeps it current; returns it and the function that stops following the user. */
 export function accountBar(go: (path: string) => void): { bar: HTMLElement; stop: () => void } {
   const who = h("div", { class: "who" });
-  const bar = h("nav", { class: "account-bar", "aria-label": "Account" }, link("leaderboard", "/leaderboard", "🏆 Leaderboard", go, { class: "button-like small ghost" }), who);
+  const bar = h("nav", { class: "account-bar", "aria-label": "Account" }, link("leaderboard", "/leaderboard", "Leaderboard", go, { class: "button-like small ghost" }), who);
   const paint = (user: PublicUser | null) => {
     const dialogs = (open: "openSignIn" | "openRegister") => async () => {
       try {

@@ -1,7 +1,8 @@
 // The sign-in and register dialogs, loaded when first opened (the lobby works without them, as a
 // guest). Errors show inline, under the field they are about: a taken username or email, a short
 // password, a wrong password, a banned account.
-import { MIN_PASSWORD_LENGTH, type AuthErrorCode } from "../../../shared/protocol/accounts.ts";
+import { MIN_PASSWORD_LENGTH } from "../../../shared/protocol/account-limits.ts";
+import type { AuthErrorCode } from "../../../shared/protocol/accounts.ts";
 import { AccountError, currentUser, mergeGuest, register, sendPasswordReset, signIn } from "../net/account.ts";
 import { button, h } from "./dom.ts";
 import { openDialog, type Dialog } from "./dialog.ts";
