@@ -205,6 +205,30 @@ describe.skipIf(!process.env.TEST_CHROMIUM_PATH)("players in the browser", () =>
     await phone.shot("profile-phone");
   }, 300_000);
 
+  it("the leaderboard and profile addresses open directly (node routes, CSP), fit a desktop and a phone, by mouse and keyboard", async () => {
+    for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+      const visitor = await open(`${node.url}/leaderboard?metric=wins&period=week`, "Visitor", `players-pages-${label}`, viewport);
+      await visitor.waitFor(() => visitor.page.evaluate(() => document.body.dataset.ready === "page"), "the leaderboard page");
+      expect(await text(visitor, "h1")).toBe("Leaderboard");
+      // The address chose the tabs; rating is all time only, so its period tabs are disabled.
+      expect(await visitor.page.getAttribute('[data-locate="button:metric-wins"]', "aria-selected")).toBe("true");
+      expect(await visitor.page.getAttribute('[data-locate="button:period-week"]', "aria-selected")).toBe("true");
+      await visitor.click("button:metric-rating");
+      expect(await visitor.locate("button:period-week")).toBeNull();
+      expect(new URL(visitor.page.url()).search).toBe("?metric=rating&period=all");
+      expect(await visitor.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      await visitor.shot("leaderboard");
+      await visitor.page.goto(`${node.url}/u/Nobody_here`);
+      await waitForText(visitor, "There is no registered player called Nobody_here");
+      expect(await visitor.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      await visitor.shot("no-such-player");
+      // Back to the lobby by the keyboard: Tab to the link, Enter.
+      await visitor.page.focus('[data-locate="button:back"]');
+      await visitor.page.keyboard.press("Enter");
+      await lobby(visitor);
+    }
+  }, 120_000);
+
   it("a signed-in player takes their seat back from a second browser by joining the code", async () => {
     await makeAccount("Rhea", "rhea@example.com", "password-rhea");
     const first = await open(`${node.url}/`, "Rhea", "players-resume-1");
