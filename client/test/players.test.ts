@@ -5,6 +5,7 @@
 // the new pages, at desktop and phone sizes, go to artifacts/screenshots/.
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runAdminCommand } from "../../server/accounts/admin-cli.ts";
 import type { TestNode } from "../../server/testing.ts";
 import { buildClient, launchChromium, Player, startNode } from "./support/browser.ts";
 
@@ -228,6 +229,46 @@ describe.skipIf(!process.env.TEST_CHROMIUM_PATH)("players in the browser", () =>
       await lobby(visitor);
     }
   }, 120_000);
+
+  it("a guest with a game who signs in to an account is offered to move the game into it", async () => {
+    await makeAccount("Mona", "mona@example.com", "password-mona");
+    const mona = await open(`${node.url}/`, "Mo", "players-merge");
+    await playRankedGame(mona);
+    const guest = await sessionUser(mona);
+    expect(guest).toMatchObject({ guest: true });
+    const guestToken = await mona.page.evaluate(() => localStorage.getItem("colyseus-auth-token"));
+    await mona.page.goto(`${node.url}/`);
+    await lobby(mona);
+    await mona.click("button:signIn");
+    await fill(mona, "email", "mona@example.com");
+    await fill(mona, "password", "password-mona");
+    await mona.click("button:submitSignIn");
+    await mona.waitFor(() => mona.locate("button:mergeGuest"), "the merge offer");
+    expect(await text(mona, ".dialog p")).toMatch(/You played 1 game as a guest/);
+    await mona.shot("merge-offer");
+    await mona.click("button:mergeGuest");
+    await waitForText(mona, "1 game moved into your account");
+    // The guest is gone (its token opens nothing); the account holds the game.
+    const guestAnswer = await fetch(`${node.url}/auth/userdata`, { headers: { authorization: `Bearer ${guestToken}` } });
+    expect(guestAnswer.status).toBe(401);
+    const account = await sessionUser(mona);
+    expect(account).toMatchObject({ name: "Mona", guest: false });
+    expect(account!.id).not.toBe(guest!.id);
+  }, 120_000);
+
+  it("a banned account is told so, with the reason, when signing in", async () => {
+    await makeAccount("Barry", "barry@example.com", "password-barry");
+    await runAdminCommand(node.store.accounts, ["ban", "Barry", "--reason", "rude at the table"]);
+    const barry = await open(`${node.url}/`, "Barry", "players-banned");
+    await lobby(barry);
+    await barry.click("button:signIn");
+    await fill(barry, "email", "barry@example.com");
+    await fill(barry, "password", "password-barry");
+    await barry.click("button:submitSignIn");
+    expect(await barry.waitFor(() => formError(barry), "the ban message")).toBe("This account is banned: rude at the table");
+    expect(await sessionUser(barry)).toBeNull();
+    await barry.shot("banned");
+  }, 60_000);
 
   it("a signed-in player takes their seat back from a second browser by joining the code", async () => {
     await makeAccount("Rhea", "rhea@example.com", "password-rhea");
