@@ -302,6 +302,14 @@ describe.skipIf(!process.env.TEST_CHROMIUM_PATH)("players in the browser", () =>
     expect(resumed.seats.filter((s) => s.name === "Rhea")).toHaveLength(1);
     // The first window is told its seat is played elsewhere; the second plays the game to its end.
     await first.waitFor(() => first.locate("button:retake"), "the first window superseded");
+    // Her name on the table opens her profile in a new tab; a CPU's name opens nothing.
+    const cpuSeat = resumed.seats.findIndex((s) => s.kind === "cpu");
+    await second.click(`seat:${cpuSeat}`);
+    const [profileTab] = await Promise.all([second.page.context().waitForEvent("page"), second.click(`seat:${seat}`)]);
+    await profileTab.waitForLoadState();
+    expect(new URL(profileTab.url()).pathname).toBe("/u/Rhea");
+    expect(second.page.context().pages()).toHaveLength(2);
+    await profileTab.close();
     const end = await second.playToEnd();
     expect(end.phase).toBe("gameOver");
   }, 300_000);
