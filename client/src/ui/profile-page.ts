@@ -2,9 +2,10 @@
 // the stats of every game and of ranked games apart, and the recent public games with their replays.
 import type { PlayerStats, ProfileAnswer } from "../../../shared/protocol/players.ts";
 import { api, ApiError } from "../net/api.ts";
-import { currentUser } from "../net/account.ts";
+import { currentUser, signOutEverywhere } from "../net/account.ts";
 import { accountBar, link } from "./account-bar.ts";
-import { h, replace } from "./dom.ts";
+import { button, h, replace } from "./dom.ts";
+import { toast } from "./toast.ts";
 import { ratingChart } from "./rating-chart.ts";
 import { placeText } from "./your-games.ts";
 
@@ -82,6 +83,7 @@ export function renderProfile(root: HTMLElement, name: string, go: (path: string
     const mine = currentUser()?.id === profile.user.id;
     replace(content,
       h("p", { class: "rating-line" }, h("b", { class: "rating" }, ratingLine(profile)), mine ? h("small", { class: "muted" }, " · this is you") : null),
+      mine ? button("signOutEverywhere", "Sign out on every device", () => void signOutEverywhere().then(() => toast("Signed out on every device"), (error: Error) => toast(`Could not sign out: ${error.message}`, "error")), { class: "small ghost" }) : null,
       h("h3", null, "Rating"),
       chart ?? h("p", { class: "muted" }, "No ranked games yet."),
       h("h3", null, "Stats"),
