@@ -25,6 +25,7 @@ import { GAME_OVER, golfRoomFor } from "./room/GolfRoom.ts";
 import type { RoomServices } from "./room/services.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { freePort } from "./free-port.ts";
+import { startRecorder, type StatsRecorder } from "./stats/recorder.ts";
 import { limitsFromEnv, type Limits } from "./limits.ts";
 
 // Colyseus 0.18's reconnection needs a global WebSocket, which Node 20 lacks.
@@ -53,6 +54,11 @@ export interface NodeOptions {
   databaseVia?: (databaseUrl: string) => Promise<string>;
   /** How long a created lobby waits for its creator to take the seat (tests shorten it). */
   unclaimedLobbyMs?: number;
+  /**
+   * How often the node looks for finished games whose result is not applied yet (ms, default 1000;
+   * 0: only at start). Results are also applied at start, for anything a crash left waiting.
+   */
+  statsPollMs?: number;
 }
 
 export interface GolfNode {
@@ -62,6 +68,8 @@ export interface GolfNode {
   store: Store;
   metrics: NodeMetrics;
   logger: pino.Logger;
+  /** Applies finished games' results to the stats and ratings (docs/stats.md). */
+  stats: StatsRecorder;
   /** Stops taking games, lets in-flight actions commit, tells clients, closes everything. */
   close(): Promise<void>;
 }
@@ -214,6 +222,10 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     recovered = await recoverUnfinished(store, recover, child);
   }
   recoveryDone();
+  // Results of games that ended while no node was applying them (a crash, a restart) first, then
+  // every game that ends from now on, by polling: the lock in the store makes the nodes take turns.
+  const stats = startRecorder({ results: store.results, logger: child, pollMs: options.statsPollMs ?? 1000 });
+  stats.catchUp().catch((error: unknown) => child.warn({ err: error }, "results not applied at start; polling will try again"));
   child.info({ port, recovered, database: options.databaseUrl ? "postgres" : "pglite", cluster: Boolean(cluster) }, "node listening");
 
   let closed = false;
@@ -224,12 +236,14 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     store,
     metrics,
     logger: child,
+    stats,
     async close() {
       if (closed) return;
       closed = true;
       // A draining node takes no games; its rooms commit what is in flight and hand their games over.
       await cluster?.drain();
       await server.gracefullyShutdown(false).catch((error) => child.warn({ err: error }, "shutdown"));
+      await stats.close();
       await cluster?.stop();
       await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
       limiterRedis?.disconnect();

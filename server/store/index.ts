@@ -9,6 +9,7 @@ export {
   ConflictError,
   MigrationError,
   NotFinishedError,
+  BadCursorError,
   StoreError,
   StoreUnavailableError,
   UnknownGameError,

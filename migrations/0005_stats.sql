@@ -1,0 +1,133 @@
+-- Results, stats and ratings, derived from the event log (docs/stats.md). Every table here except
+-- user_merges is rebuilt by `npm run stats:rebuild` from the logs, in the stored order.
+
+-- Up Migration
+
+-- A guest merged into an account. The accounts migration (0004) creates the same table; both use
+-- IF NOT EXISTS with exactly these columns so that either may run first.
+CREATE TABLE IF NOT EXISTS user_merges (
+  from_user_id  uuid NOT NULL,
+  into_user_id  uuid NOT NULL,
+  merged_at     timestamptz NOT NULL
+);
+
+-- Where each merge falls in the stored order of results: after the result numbered
+-- after_result_seq (the rebuild applies it there, so it gives the same tables as the live recorder).
+CREATE TABLE IF NOT EXISTS stats_merges (
+  from_user_id      uuid NOT NULL,
+  into_user_id      uuid NOT NULL,
+  after_result_seq  bigint NOT NULL,
+  PRIMARY KEY (from_user_id, into_user_id)
+);
+
+-- The stored order of results: a finished game's place in it, set in the transaction that applies
+-- its result. NULL until then.
+ALTER TABLE games ADD COLUMN IF NOT EXISTS result_seq bigint;
+CREATE UNIQUE INDEX IF NOT EXISTS games_result_seq ON games (result_seq) WHERE result_seq IS NOT NULL;
+-- The finished games whose result is not applied yet, in the order they ended: small, since a
+-- game leaves it as soon as its result is applied.
+CREATE INDEX IF NOT EXISTS games_result_pending ON games (ended_at, id)
+  WHERE status = 'finished' AND result_seq IS NULL AND NOT imported;
+
+-- One row per user seated in a finished game: what the stats are folded from (a merge re-keys
+-- these and folds the account's stats again). Newest first per user is a backward scan of the key.
+CREATE TABLE IF NOT EXISTS game_results (
+  user_id          uuid NOT NULL,
+  result_seq       bigint NOT NULL,
+  seat             smallint NOT NULL,
+  game_id          uuid NOT NULL,
+  ended_at         timestamptz NOT NULL,
+  ranked           boolean NOT NULL,
+  place            smallint NOT NULL,
+  players          smallint NOT NULL,
+  won              boolean NOT NULL,
+  total            integer NOT NULL,
+  holes            integer NOT NULL,
+  hole_score_sum   integer NOT NULL,
+  best_hole        integer,
+  holes_won        integer NOT NULL,
+  went_out         integer NOT NULL,
+  went_out_lowest  integer NOT NULL,
+  knock_penalties  integer NOT NULL,
+  PRIMARY KEY (user_id, result_seq, seat)
+);
+
+-- A user's stats: all their games (scope 'all') and their ranked games apart ('ranked').
+CREATE TABLE IF NOT EXISTS player_stats (
+  user_id          uuid NOT NULL,
+  scope            text NOT NULL CHECK (scope IN ('all', 'ranked')),
+  games            integer NOT NULL,
+  wins             integer NOT NULL,
+  holes            integer NOT NULL,
+  hole_score_sum   integer NOT NULL,
+  best_hole        integer,
+  holes_won        integer NOT NULL,
+  went_out         integer NOT NULL,
+  went_out_lowest  integer NOT NULL,
+  knock_penalties  integer NOT NULL,
+  streak           integer NOT NULL,
+  best_streak      integer NOT NULL,
+  PRIMARY KEY (user_id, scope)
+);
+
+-- The leaderboards' figures of ranked games per period: 'all', an ISO week ('2026-W49', UTC) or a
+-- month ('2026-12', UTC). Each metric has an index whose order is the board's, walked by a cursor.
+CREATE TABLE IF NOT EXISTS period_stats (
+  period           text NOT NULL,
+  user_id          uuid NOT NULL,
+  games            integer NOT NULL,
+  wins             integer NOT NULL,
+  holes            integer NOT NULL,
+  hole_score_sum   integer NOT NULL,
+  -- hole_score_sum / holes, kept so the board can walk an index in its order.
+  mean_hole_score  double precision,
+  PRIMARY KEY (period, user_id)
+);
+CREATE INDEX IF NOT EXISTS period_stats_wins ON period_stats (period, wins, user_id) INCLUDE (games);
+CREATE INDEX IF NOT EXISTS period_stats_games ON period_stats (period, games, user_id);
+CREATE INDEX IF NOT EXISTS period_stats_mean ON period_stats (period, mean_hole_score, user_id) INCLUDE (games)
+  WHERE holes >= 36;
+
+-- OpenSkill ratings of users (player = the user id) and of CPU personalities at a level
+-- (player = 'cpu:<profile>:<level>'). rating is the displayed rating (docs/stats.md).
+CREATE TABLE IF NOT EXISTS ratings (
+  player      text PRIMARY KEY,
+  user_id     uuid,
+  mu          double precision NOT NULL,
+  sigma       double precision NOT NULL,
+  rating      integer NOT NULL,
+  games       integer NOT NULL,
+  result_seq  bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ratings_board ON ratings (rating, player) INCLUDE (games, user_id)
+  WHERE user_id IS NOT NULL AND games >= 5;
+
+-- Each rated player's rating after each ranked game.
+CREATE TABLE IF NOT EXISTS rating_history (
+  player      text NOT NULL,
+  result_seq  bigint NOT NULL,
+  game_id     uuid NOT NULL,
+  ended_at    timestamptz NOT NULL,
+  mu          double precision NOT NULL,
+  sigma       double precision NOT NULL,
+  rating      integer NOT NULL,
+  PRIMARY KEY (player, result_seq)
+);
+
+-- A user's games, active ones included: the seats they took, found from the log itself. Text, not
+-- uuid: a cast that failed on one odd event would fail the whole append batch it is in.
+CREATE INDEX IF NOT EXISTS game_events_user_seats ON game_events ((data ->> 'userId'), at, game_id)
+  WHERE type = 'seatTaken' AND data ? 'userId';
+
+-- Down Migration
+
+DROP INDEX IF EXISTS game_events_user_seats;
+DROP TABLE IF EXISTS rating_history;
+DROP TABLE IF EXISTS ratings;
+DROP TABLE IF EXISTS period_stats;
+DROP TABLE IF EXISTS player_stats;
+DROP TABLE IF EXISTS game_results;
+DROP TABLE IF EXISTS stats_merges;
+DROP INDEX IF EXISTS games_result_pending;
+DROP INDEX IF EXISTS games_result_seq;
+ALTER TABLE games DROP COLUMN IF EXISTS result_seq;

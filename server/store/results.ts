@@ -1,0 +1,141 @@
+// Finished games' results, applied once each in the order games ended, and that order stored
+// (games.result_seq). One transaction per game holds an advisory lock, so nodes that apply at once
+// take turns and never apply a game twice or out of order; a crash before COMMIT leaves the game
+// waiting, a crash after leaves it applied.
+import type pg from "pg";
+import type { GameEvent } from "../../shared/golf/index.ts";
+import { gameOutcome } from "../stats/outcome.ts";
+import { checkGameId, type Database } from "./database.ts";
+import { StoreError } from "./errors.ts";
+import { mergeAgain, mergeUser, writeOutcome } from "./result-writes.ts";
+import type { AppliedResult, Results } from "./types.ts";
+
+/** The advisory lock every writer of results takes, for its transaction ("golfstat" in ASCII). */
+const RESULTS_LOCK = "7453734059858617716";
+
+/** Games read per query during a rebuild. */
+const REBUILD_CHUNK = 200;
+
+/** The tables a rebuild empties and fills again (user_merges and stats_merges are its input). */
+const DERIVED_TABLES = ["game_results", "player_stats", "period_stats", "ratings", "rating_history"];
+
+export class PgResults implements Results {
+  constructor(private readonly db: Database) {}
+
+  applyNext(): Promise<AppliedResult | null> {
+    return this.db.transaction("results.applyNext", async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [RESULTS_LOCK]);
+      const pending = await client.query<{ id: string; ended_at: Date }>(
+        `SELECT id, ended_at FROM games WHERE status = 'finished' AND result_seq IS NULL AND NOT imported
+         ORDER BY ended_at, id LIMIT 1`,
+      );
+      const game = pending.rows[0];
+      if (!game) return null;
+      const resultSeq = (await lastResultSeq(client)) + 1;
+      await client.query("UPDATE games SET result_seq = $2 WHERE id = $1", [game.id, resultSeq]);
+      const userIds = await applyGame(client, { id: game.id, endedAt: game.ended_at.getTime(), resultSeq }, await loadEvents(client, [game.id]));
+      return { gameId: game.id, resultSeq, userIds };
+    });
+  }
+
+  async applyMerge(fromUserId: string, intoUserId: string): Promise<void> {
+    checkGameId(fromUserId); // a user id is a UUID, as a game id is
+    checkGameId(intoUserId);
+    if (fromUserId.toLowerCase() === intoUserId.toLowerCase()) throw new StoreError("a user cannot be merged into itself");
+    await this.db.transaction("results.applyMerge", async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [RESULTS_LOCK]);
+      await client.query(
+        `INSERT INTO user_merges (from_user_id, into_user_id, merged_at)
+         SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM user_merges WHERE from_user_id = $1 AND into_user_id = $2)`,
+        [fromUserId, intoUserId, new Date(this.db.clock()).toISOString()],
+      );
+      await client.query(
+        "INSERT INTO stats_merges (from_user_id, into_user_id, after_result_seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        [fromUserId, intoUserId, await lastResultSeq(client)],
+      );
+      await mergeUser(client, fromUserId, intoUserId);
+    });
+  }
+
+  rebuild(onProgress?: (games: number) => void): Promise<{ games: number; merges: number }> {
+    return this.db.transaction("results.rebuild", async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [RESULTS_LOCK]);
+      await client.query(`TRUNCATE ${DERIVED_TABLES.join(", ")}`);
+      const merges = await mergesInOrder(client);
+      let nextMerge = 0;
+      const mergesUpTo = async (resultSeq: number) => {
+        while (nextMerge < merges.length && merges[nextMerge]!.after <= resultSeq) {
+          const merge = merges[nextMerge++]!;
+          await mergeUser(client, merge.from, merge.into);
+        }
+      };
+      let games = 0;
+      let after = 0;
+      for (;;) {
+        const { rows } = await client.query<{ id: string; ended_at: Date; result_seq: string }>(
+          "SELECT id, ended_at, result_seq FROM games WHERE result_seq > $1 ORDER BY result_seq LIMIT $2",
+          [after, REBUILD_CHUNK],
+        );
+        if (rows.length === 0) break;
+        const logs = await loadEventsByGame(client, rows.map((row) => row.id));
+        for (const row of rows) {
+          const resultSeq = Number(row.result_seq);
+          await mergesUpTo(resultSeq - 1);
+          await applyGame(client, { id: row.id, endedAt: row.ended_at.getTime(), resultSeq }, logs.get(row.id) ?? []);
+          after = resultSeq;
+          games++;
+        }
+        onProgress?.(games);
+      }
+      await mergesUpTo(Infinity);
+      return { games, merges: merges.length };
+    });
+  }
+}
+
+/** Writes a game's result (nothing for a log that does not end the game), then the merges it comes after. */
+async function applyGame(client: pg.ClientBase, game: { id: string; endedAt: number; resultSeq: number }, events: GameEvent[]): Promise<string[]> {
+  const outcome = gameOutcome(events);
+  if (!outcome) return [];
+  const userIds = await writeOutcome(client, game, outcome);
+  await mergeAgain(client, userIds, game.resultSeq);
+  return userIds;
+}
+
+async function lastResultSeq(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ last: string | null }>("SELECT max(result_seq) AS last FROM games WHERE result_seq IS NOT NULL");
+  return Number(rows[0]?.last ?? 0);
+}
+
+async function loadEvents(client: pg.ClientBase, gameIds: string[]): Promise<GameEvent[]> {
+  return (await loadEventsByGame(client, gameIds)).get(gameIds[0]!) ?? [];
+}
+
+async function loadEventsByGame(client: pg.ClientBase, gameIds: string[]): Promise<Map<string, GameEvent[]>> {
+  const { rows } = await client.query<{ game_id: string; type: string; seat: number | null; data: unknown }>(
+    "SELECT game_id, type, seat, data FROM game_events WHERE game_id = ANY($1::uuid[]) ORDER BY game_id, seq",
+    [gameIds],
+  );
+  const logs = new Map<string, GameEvent[]>();
+  for (const row of rows) {
+    let log = logs.get(row.game_id);
+    if (!log) logs.set(row.game_id, (log = []));
+    log.push({ type: row.type, seat: row.seat, data: row.data } as GameEvent);
+  }
+  return logs;
+}
+
+/**
+ * The merges in the order the recorder applied them: each after the result it followed. Merges
+ * recorded by another path (a user_merges row with no place in the order) come after every result,
+ * in the order they were made.
+ */
+async function mergesInOrder(client: pg.ClientBase): Promise<{ from: string; into: string; after: number }[]> {
+  const { rows } = await client.query<{ from_user_id: string; into_user_id: string; after: string | null }>(
+    `SELECT u.from_user_id, u.into_user_id, s.after_result_seq AS after
+     FROM user_merges AS u
+     LEFT JOIN stats_merges AS s ON s.from_user_id = u.from_user_id AND s.into_user_id = u.into_user_id
+     ORDER BY s.after_result_seq NULLS LAST, u.merged_at, u.from_user_id`,
+  );
+  return rows.map((row) => ({ from: row.from_user_id, into: row.into_user_id, after: row.after === null ? Infinity : Number(row.after) }));
+}
