@@ -70,6 +70,12 @@ CREATE TABLE IF NOT EXISTS player_stats (
   PRIMARY KEY (user_id, scope)
 );
 
+-- The users the leaderboards show: registered players (accounts call results.setListed when a
+-- player registers or deletes their account). An input like the log: the rebuild keeps it.
+CREATE TABLE IF NOT EXISTS listed_users (
+  user_id  uuid PRIMARY KEY
+);
+
 -- The leaderboards' figures of ranked games per period: 'all', an ISO week ('2026-W49', UTC) or a
 -- month ('2026-12', UTC). Each metric has an index whose order is the board's, walked by a cursor.
 CREATE TABLE IF NOT EXISTS period_stats (
@@ -81,12 +87,14 @@ CREATE TABLE IF NOT EXISTS period_stats (
   hole_score_sum   integer NOT NULL,
   -- hole_score_sum / holes, kept so the board can walk an index in its order.
   mean_hole_score  double precision,
+  -- The user is in listed_users (copied here so that a board is one index, walked in order).
+  listed           boolean NOT NULL,
   PRIMARY KEY (period, user_id)
 );
-CREATE INDEX IF NOT EXISTS period_stats_wins ON period_stats (period, wins, user_id) INCLUDE (games);
-CREATE INDEX IF NOT EXISTS period_stats_games ON period_stats (period, games, user_id);
+CREATE INDEX IF NOT EXISTS period_stats_wins ON period_stats (period, wins, user_id) INCLUDE (games) WHERE listed;
+CREATE INDEX IF NOT EXISTS period_stats_games ON period_stats (period, games, user_id) WHERE listed;
 CREATE INDEX IF NOT EXISTS period_stats_mean ON period_stats (period, mean_hole_score, user_id) INCLUDE (games)
-  WHERE holes >= 36;
+  WHERE listed AND holes >= 36;
 
 -- OpenSkill ratings of users (player = the user id) and of CPU personalities at a level
 -- (player = 'cpu:<profile>:<level>'). rating is the displayed rating (docs/stats.md).
@@ -97,10 +105,13 @@ CREATE TABLE IF NOT EXISTS ratings (
   sigma       double precision NOT NULL,
   rating      integer NOT NULL,
   games       integer NOT NULL,
-  result_seq  bigint NOT NULL
+  result_seq  bigint NOT NULL,
+  -- A user in listed_users (never a CPU).
+  listed      boolean NOT NULL,
+  CHECK (user_id IS NOT NULL OR NOT listed)
 );
 CREATE INDEX IF NOT EXISTS ratings_board ON ratings (rating, player) INCLUDE (games, user_id)
-  WHERE user_id IS NOT NULL AND games >= 5;
+  WHERE listed AND games >= 5;
 
 -- Each rated player's rating after each ranked game.
 CREATE TABLE IF NOT EXISTS rating_history (
@@ -125,6 +136,7 @@ DROP INDEX IF EXISTS game_events_user_seats;
 DROP TABLE IF EXISTS rating_history;
 DROP TABLE IF EXISTS ratings;
 DROP TABLE IF EXISTS period_stats;
+DROP TABLE IF EXISTS listed_users;
 DROP TABLE IF EXISTS player_stats;
 DROP TABLE IF EXISTS game_results;
 DROP TABLE IF EXISTS stats_merges;

@@ -68,5 +68,5 @@ export class BadExportError extends StoreError {
 /** A migration could not be applied; the message names the migration when it is known. */
 export class MigrationError extends StoreError {}
 
-/** A page cursor that this store did not hand out (or a bad page size, user id or board). */
-export class BadCursorError extends StoreError {}
+/** A read the store cannot answer as asked: a cursor it did not hand out, a page size, a board, a user id. */
+export class BadQueryError extends StoreError {}

@@ -9,7 +9,7 @@ export {
   ConflictError,
   MigrationError,
   NotFinishedError,
-  BadCursorError,
+  BadQueryError,
   StoreError,
   StoreUnavailableError,
   UnknownGameError,

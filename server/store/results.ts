@@ -5,7 +5,8 @@
 import type pg from "pg";
 import type { GameEvent } from "../../shared/golf/index.ts";
 import { gameOutcome } from "../stats/outcome.ts";
-import { checkGameId, type Database } from "./database.ts";
+import { isGameId } from "../../shared/protocol/index.ts";
+import type { Database } from "./database.ts";
 import { StoreError } from "./errors.ts";
 import { mergeAgain, mergeUser, writeOutcome } from "./result-writes.ts";
 import type { AppliedResult, Results } from "./types.ts";
@@ -16,7 +17,7 @@ const RESULTS_LOCK = "7453734059858617716";
 /** Games read per query during a rebuild. */
 const REBUILD_CHUNK = 200;
 
-/** The tables a rebuild empties and fills again (user_merges and stats_merges are its input). */
+/** The tables a rebuild empties and fills again (user_merges, stats_merges and listed_users are its input). */
 const DERIVED_TABLES = ["game_results", "player_stats", "period_stats", "ratings", "rating_history"];
 
 export class PgResults implements Results {
@@ -39,8 +40,8 @@ export class PgResults implements Results {
   }
 
   async applyMerge(fromUserId: string, intoUserId: string): Promise<void> {
-    checkGameId(fromUserId); // a user id is a UUID, as a game id is
-    checkGameId(intoUserId);
+    checkUserId(fromUserId);
+    checkUserId(intoUserId);
     if (fromUserId.toLowerCase() === intoUserId.toLowerCase()) throw new StoreError("a user cannot be merged into itself");
     await this.db.transaction("results.applyMerge", async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1)", [RESULTS_LOCK]);
@@ -54,6 +55,17 @@ export class PgResults implements Results {
         [fromUserId, intoUserId, await lastResultSeq(client)],
       );
       await mergeUser(client, fromUserId, intoUserId);
+    });
+  }
+
+  async setListed(userId: string, listed: boolean): Promise<void> {
+    checkUserId(userId);
+    await this.db.transaction("results.setListed", async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [RESULTS_LOCK]);
+      if (listed) await client.query("INSERT INTO listed_users (user_id) VALUES ($1) ON CONFLICT DO NOTHING", [userId]);
+      else await client.query("DELETE FROM listed_users WHERE user_id = $1", [userId]);
+      await client.query("UPDATE period_stats SET listed = $2 WHERE user_id = $1 AND listed <> $2", [userId, listed]);
+      await client.query("UPDATE ratings SET listed = $2 WHERE player = $1 AND listed <> $2", [userId.toLowerCase(), listed]);
     });
   }
 
@@ -100,6 +112,10 @@ async function applyGame(client: pg.ClientBase, game: { id: string; endedAt: num
   const userIds = await writeOutcome(client, game, outcome);
   await mergeAgain(client, userIds, game.resultSeq);
   return userIds;
+}
+
+function checkUserId(userId: string): void {
+  if (!isGameId(userId)) throw new RangeError(`a user id is a UUID, got ${JSON.stringify(String(userId).slice(0, 40))}`);
 }
 
 async function lastResultSeq(client: pg.ClientBase): Promise<number> {

@@ -4,7 +4,7 @@ import { isGameId } from "../../shared/protocol/index.ts";
 import { RATED_AFTER_GAMES, displayRating } from "../stats/ratings.ts";
 import { EMPTY_STATS, periodKey } from "../stats/tally.ts";
 import type { Database, GameRow } from "./database.ts";
-import { BadCursorError } from "./errors.ts";
+import { BadQueryError } from "./errors.ts";
 import { STATS_COLUMNS, toPlayerStats } from "./result-writes.ts";
 import type { LeaderboardPage, LeaderboardQuery, LeaderboardRow, Page, RatingPoint, StatsReads, UserGame, UserStats } from "./types.ts";
 
@@ -24,10 +24,10 @@ interface Board {
 }
 
 const BOARDS: Record<LeaderboardQuery["metric"], Board> = {
-  rating: { table: "ratings", value: "rating", id: "player", order: "desc", where: `user_id IS NOT NULL AND games >= ${RATED_AFTER_GAMES}` },
-  wins: { table: "period_stats", value: "wins", id: "user_id", order: "desc", where: "period = $1" },
-  games: { table: "period_stats", value: "games", id: "user_id", order: "desc", where: "period = $1" },
-  meanHoleScore: { table: "period_stats", value: "mean_hole_score", id: "user_id", order: "asc", where: "period = $1 AND holes >= 36" },
+  rating: { table: "ratings", value: "rating", id: "player", order: "desc", where: `listed AND games >= ${RATED_AFTER_GAMES}` },
+  wins: { table: "period_stats", value: "wins", id: "user_id", order: "desc", where: "listed AND period = $1" },
+  games: { table: "period_stats", value: "games", id: "user_id", order: "desc", where: "listed AND period = $1" },
+  meanHoleScore: { table: "period_stats", value: "mean_hole_score", id: "user_id", order: "asc", where: "listed AND period = $1 AND holes >= 36" },
 };
 
 interface BoardCursor {
@@ -180,10 +180,10 @@ export class PgStatsReads implements StatsReads {
 
 function boardFor(query: LeaderboardQuery): { board: Board; params: unknown[] } {
   const board = BOARDS[query.metric];
-  if (!board) throw new BadCursorError(`unknown leaderboard ${JSON.stringify(query.metric)}`);
-  if (!["all", "month", "week"].includes(query.period)) throw new BadCursorError(`unknown period ${JSON.stringify(query.period)}`);
+  if (!board) throw new BadQueryError(`unknown leaderboard ${JSON.stringify(query.metric)}`);
+  if (!["all", "month", "week"].includes(query.period)) throw new BadQueryError(`unknown period ${JSON.stringify(query.period)}`);
   if (query.metric === "rating") {
-    if (query.period !== "all") throw new BadCursorError("the rating leaderboard is all time only");
+    if (query.period !== "all") throw new BadQueryError("the rating leaderboard is all time only");
     return { board, params: [] };
   }
   return { board, params: [periodKey(query.period, query.at ?? Date.now())] };
@@ -191,12 +191,12 @@ function boardFor(query: LeaderboardQuery): { board: Board; params: unknown[] } 
 
 function pageSize(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new BadCursorError(`limit must be an integer from 1 to ${MAX_PAGE}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new BadQueryError(`limit must be an integer from 1 to ${MAX_PAGE}`);
   return limit;
 }
 
 function checkUserId(userId: string): void {
-  if (!isGameId(userId)) throw new BadCursorError("a user id is a UUID");
+  if (!isGameId(userId)) throw new BadQueryError("a user id is a UUID");
 }
 
 function encodeCursor(value: unknown): string {
@@ -209,9 +209,9 @@ function decodeCursor<T>(cursor: string, valid: (value: unknown) => boolean): T 
     if (cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error("not base64url");
     value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    throw new BadCursorError("bad cursor");
+    throw new BadQueryError("bad cursor");
   }
-  if (!valid(value)) throw new BadCursorError("bad cursor");
+  if (!valid(value)) throw new BadQueryError("bad cursor");
   return value as T;
 }
 

@@ -267,6 +267,11 @@ export interface Results {
    */
   applyMerge(fromUserId: string, intoUserId: string): Promise<void>;
   /**
+   * Whether a user is shown on the leaderboards: registered players are (accounts call it with true
+   * at registration, false when the account is deleted); guests are not. Their stats count either way.
+   */
+  setListed(userId: string, listed: boolean): Promise<void>;
+  /**
    * Empties every results, stats, rating and history table and applies every game again in the
    * stored order, then the merges in the order they were made, in one transaction.
    */
@@ -341,7 +346,7 @@ export interface Page<T> {
   next: string | null;
 }
 
-/** What the leaderboards, /api/me and the profiles read. Every cursor is opaque; a bad one throws BadCursorError. */
+/** What the leaderboards, /api/me and the profiles read. Every cursor is opaque; a bad one throws BadQueryError. */
 export interface StatsReads {
   leaderboard(query: LeaderboardQuery, page?: { cursor?: string | null; limit?: number }): Promise<LeaderboardPage>;
   /** A user's own row on a board, with its rank; null when the user is not on it. */

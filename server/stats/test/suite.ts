@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BadCursorError, type LeaderboardRow, type Store } from "../../store/index.ts";
+import { BadQueryError, type LeaderboardRow, type Store } from "../../store/index.ts";
 import { startRecorder } from "../recorder.ts";
 import { RATED_AFTER_GAMES } from "../ratings.ts";
 import { playGame, plannedGames, storeGame, type PlannedGame } from "./games.ts";
@@ -79,7 +79,7 @@ export async function expectRecount(store: Store, merged: Map<string, string> = 
   const periods = new Map(stored.period_stats.map((row: any) => [`${row.period} ${row.user_id}`, row]));
   expect([...periods.keys()].sort()).toEqual([...expected.periods.keys()].sort());
   for (const [key, row] of expected.periods) {
-    const { period: _period, user_id: _user, mean_hole_score, ...figures } = periods.get(key) as Record<string, unknown>;
+    const { period: _period, user_id: _user, mean_hole_score, listed: _listed, ...figures } = periods.get(key) as Record<string, unknown>;
     expect(figures, key).toEqual(row);
     expect(mean_hole_score, key).toBe(row.holes === 0 ? null : row.hole_score_sum / row.holes);
   }
@@ -107,6 +107,8 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
   });
 
   it("applies every finished game once, in order, on every node at once, and every stat equals a recount from the exports", async () => {
+    // Registered players are listed on the leaderboards; the last two stay guests for now.
+    for (const user of users.slice(0, -2)) await store.results.setListed(user, true);
     const stores = [store, ...backend.others];
     const recorders = stores.map((each) => startRecorder({ results: each.results, logger: silentLogger, pollMs: 5 }));
     const plans = plannedGames(240, users, 20261207);
@@ -134,6 +136,30 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
     expect(rebuilt.games).toBe(before.order.length);
     expect(await tables(store)).toEqual(before);
   }, 120_000);
+
+  it("lists registered players only on the leaderboards, and a guest who registers appears with every game", async () => {
+    const guest = users.at(-1)!;
+    const onBoard = async () => {
+      const found = [];
+      for (const metric of ["rating", "wins", "games"] as const) {
+        const rows = (await store.stats.leaderboard({ metric, period: "all" }, { limit: 100 })).rows;
+        found.push(rows.some((row) => row.userId === guest));
+      }
+      return found;
+    };
+    expect((await store.stats.userStats(guest)).ranked.games).toBeGreaterThan(5);
+    expect(await onBoard()).toEqual([false, false, false]);
+    expect(await store.stats.standing({ metric: "wins", period: "all" }, guest)).toBeNull();
+    await store.results.setListed(guest, true);
+    expect(await onBoard()).toEqual([true, true, true]);
+    const row = await store.stats.standing({ metric: "games", period: "all" }, guest);
+    expect(row?.value).toBe((await store.stats.userStats(guest)).ranked.games);
+    const before = await tables(store);
+    await store.results.rebuild();
+    expect(await tables(store)).toEqual(before);
+    await store.results.setListed(guest, false);
+    expect(await onBoard()).toEqual([false, false, false]);
+  });
 
   it("a conceded player is placed last and abandoned games do not count", async () => {
     const [first, second] = [randomUUID(), randomUUID()];
@@ -213,14 +239,16 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
   it("refuses bad cursors, limits, boards and user ids with a clear error", async () => {
     const board = { metric: "wins", period: "all" } as const;
     for (const cursor of ["nope!", Buffer.from('{"value":1}').toString("base64url"), "x".repeat(300), Buffer.from("[1,\"a\"]").toString("base64url")]) {
-      await expect(store.stats.leaderboard(board, { cursor })).rejects.toThrow(BadCursorError);
+      await expect(store.stats.leaderboard(board, { cursor })).rejects.toThrow(BadQueryError);
     }
-    await expect(store.stats.leaderboard(board, { limit: 0 })).rejects.toThrow(BadCursorError);
-    await expect(store.stats.leaderboard(board, { limit: 101 })).rejects.toThrow(BadCursorError);
+    await expect(store.stats.leaderboard(board, { limit: 0 })).rejects.toThrow(BadQueryError);
+    await expect(store.stats.leaderboard(board, { limit: 101 })).rejects.toThrow(BadQueryError);
     await expect(store.stats.leaderboard({ metric: "rating", period: "week" })).rejects.toThrow(/all time only/);
-    await expect(store.stats.leaderboard({ metric: "elo" as never, period: "all" })).rejects.toThrow(BadCursorError);
-    await expect(store.stats.userStats("robert'); DROP TABLE games;--")).rejects.toThrow(BadCursorError);
-    await expect(store.stats.userGames(users[0]!, "active", { cursor: "bad" })).rejects.toThrow(BadCursorError);
+    await expect(store.stats.leaderboard({ metric: "elo" as never, period: "all" })).rejects.toThrow(BadQueryError);
+    await expect(store.stats.userStats("robert'); DROP TABLE games;--")).rejects.toThrow(BadQueryError);
+    await expect(store.stats.userGames(users[0]!, "active", { cursor: "bad" })).rejects.toThrow(BadQueryError);
     await expect(store.results.applyMerge(users[0]!, users[0]!)).rejects.toThrow(/itself/);
+    await expect(store.results.applyMerge("guest", users[0]!)).rejects.toThrow(RangeError);
+    await expect(store.results.setListed("'; --", true)).rejects.toThrow(RangeError);
   });
 }
