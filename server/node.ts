@@ -25,6 +25,7 @@ import { GAME_OVER, golfRoomFor } from "./room/GolfRoom.ts";
 import type { RoomServices } from "./room/services.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { freePort } from "./free-port.ts";
+import { notifyingFinishes } from "./stats/finish-hook.ts";
 import { startRecorder, type StatsRecorder } from "./stats/recorder.ts";
 import { limitsFromEnv, type Limits } from "./limits.ts";
 
@@ -56,7 +57,8 @@ export interface NodeOptions {
   unclaimedLobbyMs?: number;
   /**
    * How often the node looks for finished games whose result is not applied yet (ms, default 1000;
-   * 0: only at start). Results are also applied at start, for anything a crash left waiting.
+   * 0: never). It also looks at start (anything a crash left waiting) and after each game that
+   * finishes on this node.
    */
   statsPollMs?: number;
 }
@@ -105,10 +107,14 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   capConnections(httpServer, limits.connectionsPerAddress, trust);
   const transport = new WebSocketTransport({ server: httpServer, maxPayload: 64 * 1024 });
   const cluster = options.redisUrl ? new Cluster({ redisUrl: options.redisUrl, nodeId, logger }) : undefined;
+  // Results are applied after each finished game's commit here (the rooms' log tells), at start for
+  // anything a crash left waiting, and by polling for games that ended elsewhere (recovery finishing
+  // a game, a commit whose answer was lost). A lock in the store makes the nodes take turns.
+  const stats = startRecorder({ results: store.results, logger, pollMs: options.statsPollMs ?? 1000 });
   const services: RoomServices = {
     cluster,
     rooms: new Map(),
-    store,
+    store: notifyingFinishes(store, (gameId) => stats.gameEnded(gameId)),
     metrics,
     logger,
     nodeId,
@@ -222,9 +228,6 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     recovered = await recoverUnfinished(store, recover, child);
   }
   recoveryDone();
-  // Results of games that ended while no node was applying them (a crash, a restart) first, then
-  // every game that ends from now on, by polling: the lock in the store makes the nodes take turns.
-  const stats = startRecorder({ results: store.results, logger: child, pollMs: options.statsPollMs ?? 1000 });
   stats.catchUp().catch((error: unknown) => child.warn({ err: error }, "results not applied at start; polling will try again"));
   child.info({ port, recovered, database: options.databaseUrl ? "postgres" : "pglite", cluster: Boolean(cluster) }, "node listening");
 

@@ -1,6 +1,7 @@
 // Results from real rooms: SDK bots and CPUs finish games on two nodes sharing one database (one
-// node on PGlite), and each node's recorder applies them (polling, and at start) without being told:
-// every game once, the CPU personalities rated, equal to the recount from the exports.
+// node on PGlite). The nodes do not poll: each applies results after a game finishes on it (the
+// node's hook on its rooms' commits). Every game once, the CPU personalities rated, equal to the
+// recount from the exports.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { scratchDatabase, startTestNode, type TestNode } from "../testing.ts";
@@ -19,9 +20,9 @@ describe("results of games played in real rooms", () => {
       const scratch = await scratchDatabase(process.env.TEST_DATABASE_URL, "golf_statsrooms");
       drop = scratch.drop;
       // Both nodes start before any game exists, so neither recovers the other's games.
-      for (let i = 0; i < 2; i++) nodes.push(await startTestNode({ databaseUrl: scratch.url, statsPollMs: 20 }));
+      for (let i = 0; i < 2; i++) nodes.push(await startTestNode({ databaseUrl: scratch.url, statsPollMs: 0 }));
     } else {
-      nodes.push(await startTestNode({ statsPollMs: 20 }));
+      nodes.push(await startTestNode({ statsPollMs: 0 }));
     }
   });
   afterAll(async () => {
