@@ -113,6 +113,65 @@ CREATE TABLE IF NOT EXISTS ratings (
 CREATE INDEX IF NOT EXISTS ratings_board ON ratings (rating, player) INCLUDE (games, user_id)
   WHERE listed AND games >= 5;
 
+-- How many listed rows each board has at each value (the mean hole score by tenths): a user's rank
+-- is 1 + the rows ahead, summed here over a few thousand values at most instead of counted row by
+-- row. Kept by the triggers below from every change to period_stats and ratings; rows at 0 go.
+CREATE TABLE IF NOT EXISTS board_counts (
+  board   text NOT NULL,
+  period  text NOT NULL,
+  value   double precision NOT NULL,
+  n       integer NOT NULL CHECK (n > 0),
+  PRIMARY KEY (board, period, value)
+);
+
+CREATE OR REPLACE FUNCTION board_count(board_name text, period_key text, at_value double precision, delta integer)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF delta > 0 THEN
+    INSERT INTO board_counts AS c (board, period, value, n) VALUES (board_name, period_key, at_value, delta)
+    ON CONFLICT (board, period, value) DO UPDATE SET n = c.n + delta;
+  ELSE
+    UPDATE board_counts SET n = n + delta WHERE board = board_name AND period = period_key AND value = at_value AND n + delta > 0;
+    IF NOT FOUND THEN
+      DELETE FROM board_counts WHERE board = board_name AND period = period_key AND value = at_value;
+    END IF;
+  END IF;
+END $$;
+
+-- The bucket of a mean hole score on its board: its tenth, rounded down (the same expression here
+-- and in server/store/stats-reads.ts).
+CREATE OR REPLACE FUNCTION mean_bucket(mean double precision) RETURNS double precision
+LANGUAGE sql IMMUTABLE AS $$ SELECT floor(mean * 10) / 10 $$;
+
+CREATE OR REPLACE FUNCTION period_stats_board_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD.listed THEN
+    PERFORM board_count('wins', OLD.period, OLD.wins, -1);
+    PERFORM board_count('games', OLD.period, OLD.games, -1);
+    IF OLD.holes >= 36 THEN PERFORM board_count('meanHoleScore', OLD.period, mean_bucket(OLD.mean_hole_score), -1); END IF;
+  END IF;
+  IF TG_OP <> 'DELETE' AND NEW.listed THEN
+    PERFORM board_count('wins', NEW.period, NEW.wins, 1);
+    PERFORM board_count('games', NEW.period, NEW.games, 1);
+    IF NEW.holes >= 36 THEN PERFORM board_count('meanHoleScore', NEW.period, mean_bucket(NEW.mean_hole_score), 1); END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION ratings_board_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD.listed AND OLD.games >= 5 THEN PERFORM board_count('rating', 'all', OLD.rating, -1); END IF;
+  IF TG_OP <> 'DELETE' AND NEW.listed AND NEW.games >= 5 THEN PERFORM board_count('rating', 'all', NEW.rating, 1); END IF;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS period_stats_board_counts ON period_stats;
+CREATE TRIGGER period_stats_board_counts AFTER INSERT OR UPDATE OR DELETE ON period_stats
+  FOR EACH ROW EXECUTE FUNCTION period_stats_board_counts();
+DROP TRIGGER IF EXISTS ratings_board_counts ON ratings;
+CREATE TRIGGER ratings_board_counts AFTER INSERT OR UPDATE OR DELETE ON ratings
+  FOR EACH ROW EXECUTE FUNCTION ratings_board_counts();
+
 -- Each rated player's rating after each ranked game.
 CREATE TABLE IF NOT EXISTS rating_history (
   player      text NOT NULL,
@@ -133,6 +192,13 @@ CREATE INDEX IF NOT EXISTS game_events_user_seats ON game_events ((data ->> 'use
 -- Down Migration
 
 DROP INDEX IF EXISTS game_events_user_seats;
+DROP TRIGGER IF EXISTS ratings_board_counts ON ratings;
+DROP TRIGGER IF EXISTS period_stats_board_counts ON period_stats;
+DROP FUNCTION IF EXISTS ratings_board_counts();
+DROP FUNCTION IF EXISTS period_stats_board_counts();
+DROP FUNCTION IF EXISTS mean_bucket(double precision);
+DROP FUNCTION IF EXISTS board_count(text, text, double precision, integer);
+DROP TABLE IF EXISTS board_counts;
 DROP TABLE IF EXISTS rating_history;
 DROP TABLE IF EXISTS ratings;
 DROP TABLE IF EXISTS period_stats;

@@ -18,7 +18,7 @@ const RESULTS_LOCK = "7453734059858617716";
 const REBUILD_CHUNK = 200;
 
 /** The tables a rebuild empties and fills again (user_merges, stats_merges and listed_users are its input). */
-const DERIVED_TABLES = ["game_results", "player_stats", "period_stats", "ratings", "rating_history"];
+const DERIVED_TABLES = ["game_results", "player_stats", "period_stats", "ratings", "rating_history", "board_counts"];
 
 export class PgResults implements Results {
   constructor(private readonly db: Database) {}

@@ -76,12 +76,18 @@ export class PgStatsReads implements StatsReads {
     );
     const row = mine.rows[0];
     if (!row) return null;
-    const better = await this.db.query<{ count: string }>(
+    // The rows ahead, from the board's counts per value (board_counts, kept by triggers); the mean
+    // hole score's counts are by tenths, so the rows ahead within its own tenth are counted too.
+    const ahead = await this.db.query<{ count: string }>(
       "standing",
-      `SELECT count(*) FROM ${board.table} WHERE ${board.where} AND ${board.value} ${board.order === "desc" ? ">" : "<"} $${n + 1}`,
-      [...params, row.value],
+      query.metric === "meanHoleScore"
+        ? `SELECT (SELECT coalesce(sum(n), 0) FROM board_counts WHERE board = 'meanHoleScore' AND period = $1 AND value < mean_bucket($2))
+             + (SELECT count(*) FROM period_stats WHERE listed AND period = $1 AND holes >= 36
+                  AND mean_hole_score >= mean_bucket($2) - 0.1 AND mean_hole_score < $2 AND mean_bucket(mean_hole_score) = mean_bucket($2)) AS count`
+        : `SELECT coalesce(sum(n), 0) AS count FROM board_counts WHERE board = $1 AND period = $2 AND value > $3`,
+      query.metric === "meanHoleScore" ? [params[0], row.value] : [query.metric, params[0] ?? "all", row.value],
     );
-    return { rank: Number(better.rows[0]!.count) + 1, userId: userId.toLowerCase(), value: row.value, games: row.games };
+    return { rank: Number(ahead.rows[0]!.count) + 1, userId: userId.toLowerCase(), value: row.value, games: row.games };
   }
 
   async userStats(userId: string): Promise<UserStats> {

@@ -35,7 +35,27 @@ export async function tables(store: Store): Promise<Record<string, unknown[]>> {
       period_stats: await read("SELECT * FROM period_stats ORDER BY period, user_id"),
       ratings: await read("SELECT * FROM ratings ORDER BY player"),
       rating_history: await read("SELECT * FROM rating_history ORDER BY player, result_seq"),
+      board_counts: await read("SELECT * FROM board_counts ORDER BY board, period, value"),
     };
+  } finally {
+    await client.end();
+  }
+}
+
+/** board_counts (kept by triggers) holds exactly the listed rows' counts per board, period and value. */
+export async function expectBoardCounts(store: Store): Promise<void> {
+  const client = new pg.Client({ connectionString: store.connectionString });
+  await client.connect();
+  try {
+    const read = async (sql: string) => (await client.query(sql)).rows;
+    const expected = await read(`
+      SELECT board, period, value, n::int FROM (
+        SELECT 'wins' AS board, period, wins::float8 AS value, count(*) AS n FROM period_stats WHERE listed GROUP BY 1, 2, 3
+        UNION ALL SELECT 'games', period, games::float8, count(*) FROM period_stats WHERE listed GROUP BY 1, 2, 3
+        UNION ALL SELECT 'meanHoleScore', period, floor(mean_hole_score * 10) / 10, count(*) FROM period_stats WHERE listed AND holes >= 36 GROUP BY 1, 2, 3
+        UNION ALL SELECT 'rating', 'all', rating::float8, count(*) FROM ratings WHERE listed AND games >= 5 GROUP BY 1, 2, 3
+      ) AS counts ORDER BY board, period, value`);
+    expect(await read("SELECT board, period, value, n FROM board_counts ORDER BY board, period, value")).toEqual(expected);
   } finally {
     await client.end();
   }
@@ -152,6 +172,7 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
     expect(await store.stats.standing({ metric: "wins", period: "all" }, guest)).toBeNull();
     await store.results.setListed(guest, true);
     expect(await onBoard()).toEqual([true, true, true]);
+    await expectBoardCounts(store);
     const row = await store.stats.standing({ metric: "games", period: "all" }, guest);
     expect(row?.value).toBe((await store.stats.userStats(guest)).ranked.games);
     const before = await tables(store);
@@ -159,6 +180,7 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
     expect(await tables(store)).toEqual(before);
     await store.results.setListed(guest, false);
     expect(await onBoard()).toEqual([false, false, false]);
+    await expectBoardCounts(store);
   });
 
   it("a conceded player is placed last and abandoned games do not count", async () => {
@@ -197,6 +219,7 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
     expect((await store.stats.userStats(account)).all.games).toBe(13);
     expect((await store.stats.userStats(guest)).all.games).toBe(0);
     await expectRecount(store, new Map([[guest, account]]));
+    await expectBoardCounts(store);
 
     const before = await tables(store);
     await store.results.rebuild();
@@ -226,6 +249,7 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
         if (metric !== "rating") expect(walked.length, `${metric} ${period}`).toBeGreaterThan(0);
       }
     }
+    await expectBoardCounts(store);
     expect(await store.stats.standing({ metric: "wins", period: "all" }, randomUUID())).toBeNull();
     const ratings = await store.stats.ratingsFor([users[0]!, "not-a-user", randomUUID()]);
     expect(ratings.get("not-a-user")).toBe(0);
