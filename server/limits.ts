@@ -16,6 +16,12 @@ const limitsSchema = z.object({
   IMPORT_QUEUE: count(4),
   /** Share links created per hour per address. */
   SHARES_PER_HOUR: count(30),
+  /** Requests per minute per address to the account routes under /auth. */
+  AUTH_REQUESTS_PER_MINUTE: count(30),
+  /** Sign-ins, registrations, password resets and changes, confirmations per hour per account (by email or user). */
+  AUTH_ATTEMPTS_PER_HOUR: count(20),
+  /** Guest accounts made per hour per address (POST /auth/anonymous). */
+  GUESTS_PER_HOUR: count(20),
   /** Matchmaking requests (create, join, joinById, joinOrCreate) per minute per address. */
   JOINS_PER_MINUTE: count(30),
   /** Rooms one address may hold open at once (lobbies and running games it created). */
@@ -51,6 +57,9 @@ export interface Limits {
   importQueue: number;
   sharesPerHour: number;
   joinsPerMinute: number;
+  authRequestsPerMinute: number;
+  authAttemptsPerHour: number;
+  guestsPerHour: number;
   roomsPerAddress: number;
   connectionsPerAddress: number;
   messagesPerSecond: number;
@@ -80,6 +89,9 @@ export function limitsFromEnv(env: Record<string, string | undefined> = process.
     importQueue: e.IMPORT_QUEUE,
     sharesPerHour: e.SHARES_PER_HOUR,
     joinsPerMinute: e.JOINS_PER_MINUTE,
+    authRequestsPerMinute: e.AUTH_REQUESTS_PER_MINUTE,
+    authAttemptsPerHour: e.AUTH_ATTEMPTS_PER_HOUR,
+    guestsPerHour: e.GUESTS_PER_HOUR,
     roomsPerAddress: e.ROOMS_PER_ADDRESS,
     connectionsPerAddress: e.CONNECTIONS_PER_ADDRESS,
     messagesPerSecond: e.MESSAGES_PER_SECOND,
@@ -124,6 +136,9 @@ export const RELAXED_LIMITS_ENV: Record<string, string> = {
   IMPORTS_PER_HOUR: "1000000",
   SHARES_PER_HOUR: "1000000",
   JOINS_PER_MINUTE: "1000000",
+  AUTH_REQUESTS_PER_MINUTE: "1000000",
+  AUTH_ATTEMPTS_PER_HOUR: "1000000",
+  GUESTS_PER_HOUR: "1000000",
   ROOMS_PER_ADDRESS: "1000000",
   CONNECTIONS_PER_ADDRESS: "1000000",
   METRICS_TOKEN: LOCAL_METRICS_TOKEN,
@@ -135,6 +150,9 @@ export const RELAXED_LIMITS: Partial<Limits> = {
   importsPerHour: 1_000_000,
   sharesPerHour: 1_000_000,
   joinsPerMinute: 1_000_000,
+  authRequestsPerMinute: 1_000_000,
+  authAttemptsPerHour: 1_000_000,
+  guestsPerHour: 1_000_000,
   roomsPerAddress: 1_000_000,
   connectionsPerAddress: 1_000_000,
   metricsToken: LOCAL_METRICS_TOKEN,

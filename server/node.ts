@@ -15,6 +15,10 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import WebSocket from "ws";
 import { Cluster } from "./cluster/cluster.ts";
+import { accountsConfigFromEnv, type AccountsConfig } from "./accounts/config.ts";
+import { createMailer } from "./accounts/mailer.ts";
+import { accountRoutes } from "./accounts/routes.ts";
+import { AccountService } from "./accounts/service.ts";
 import { createApiRouter } from "./http/api.ts";
 import type { LiveGame } from "../shared/protocol/index.ts";
 import { capConnections, compileTrust, guardRequests, limiterFactory } from "./http/guard.ts";
@@ -61,6 +65,8 @@ export interface NodeOptions {
    * finishes on this node.
    */
   statsPollMs?: number;
+  /** Account settings; each one not given comes from the environment (server/accounts/config.ts). */
+  accounts?: Partial<AccountsConfig>;
 }
 
 export interface GolfNode {
@@ -72,6 +78,8 @@ export interface GolfNode {
   logger: pino.Logger;
   /** Applies finished games' results to the stats and ratings (docs/stats.md). */
   stats: StatsRecorder;
+  /** Accounts: sessions, bans, and `onGuestMerged` for what keeps results per user. */
+  accounts: AccountService;
   /** Stops taking games, lets in-flight actions commit, tells clients, closes everything. */
   close(): Promise<void>;
 }
@@ -88,6 +96,18 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   const metrics = createMetrics({ commitStats: () => store.log.commitStats });
   const clientDir = path.resolve(options.clientDir ?? "dist/client");
   const limits: Limits = { ...limitsFromEnv(), ...options.limits };
+  // The JWT secret is loaded (or made and kept) before the auth routes are mounted.
+  const accountsConfig: AccountsConfig = { ...accountsConfigFromEnv(port), ...options.accounts };
+  const mailer = createMailer(accountsConfig, logger);
+  const accounts = await AccountService.open(store.accounts, accountsConfig, mailer, logger);
+  // Guests who never played are deleted after 30 days: swept at start and every 6 hours.
+  const sweepGuests = () =>
+    void accounts.pruneGuests().then(
+      (count) => count > 0 && logger.info({ count }, "guests with no game deleted"),
+      (error: unknown) => logger.warn({ err: error }, "guest sweep failed"),
+    );
+  const guestSweep = setInterval(sweepGuests, 6 * 3_600_000).unref();
+  sweepGuests();
 
   const trust = compileTrust(limits.trustProxy);
   // Rate limits are counted in Redis when there is one, so every node of a cluster shares them.
@@ -118,6 +138,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     metrics,
     logger,
     nodeId,
+    accounts,
     recoverySecret: randomBytes(16).toString("hex"),
     holeIntervalMs: options.holeIntervalMs ?? 15_000,
     reconnectSeconds: options.reconnectSeconds ?? 60,
@@ -151,6 +172,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
       app.disable("x-powered-by");
       app.set("trust proxy", trust);
       app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
+      app.use(accountRoutes({ accounts, limits, limiter }));
       app.use(
         (api = createApiRouter({
           limits,
@@ -240,6 +262,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     metrics,
     logger: child,
     stats,
+    accounts,
     async close() {
       if (closed) return;
       closed = true;
@@ -250,6 +273,8 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
       await cluster?.stop();
       await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
       limiterRedis?.disconnect();
+      clearInterval(guestSweep);
+      mailer.close();
       await api?.close();
       await store.close();
     },

@@ -8,6 +8,7 @@ import type net from "node:net";
 import { rateLimit, ipKeyGenerator, MemoryStore, type RateLimitRequestHandler, type Store } from "express-rate-limit";
 import { RedisStore, type RedisReply } from "rate-limit-redis";
 import type { Redis } from "ioredis";
+import type express from "express";
 import proxyaddr from "proxy-addr";
 import type { Logger } from "pino";
 import type { Limits } from "../limits.ts";
@@ -49,8 +50,11 @@ function answerJson(res: http.ServerResponse, status: number, body: Record<strin
 }
 
 export interface LimiterFactory {
-  /** A limiter of `limit` hits per `windowMs` per address; `what` names it in the 429's error, `name` in Redis. */
-  (options: { name: string; windowMs: number; limit: number; what: string; body?: (message: string) => Record<string, unknown> }): RateLimitRequestHandler;
+  /**
+   * A limiter of `limit` hits per `windowMs` per address; `what` names it in the 429's error, `name` in
+   * Redis. With `account`, per account instead: the key it gives (a request it gives none for is not counted).
+   */
+  (options: { name: string; windowMs: number; limit: number; what: string; body?: (message: string) => Record<string, unknown>; account?: (req: express.Request) => string | undefined }): RateLimitRequestHandler;
   /** Counts hits of any key in windows of `windowMs`: resolves to the hits of the current window, this one included. */
   counter(name: string, windowMs: number): (key: string) => Promise<number>;
 }
@@ -62,8 +66,9 @@ export interface LimiterFactory {
 export function limiterFactory(trust: TrustFn, redis: Redis | undefined): LimiterFactory {
   const storeFor = (name: string): Store =>
     redis ? new RedisStore({ prefix: `golf:rl:${name}:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }) : new MemoryStore();
-  const factory = ({ name, windowMs, limit, what, body }: Parameters<LimiterFactory>[0]) => {
+  const factory = ({ name, windowMs, limit, what, body, account }: Parameters<LimiterFactory>[0]) => {
     const store = storeFor(name);
+    const whose = account ? "for this account" : "from your address";
     return rateLimit({
       windowMs,
       limit,
@@ -74,11 +79,12 @@ export function limiterFactory(trust: TrustFn, redis: Redis | undefined): Limite
       validate: false,
       // A limiter whose store is down lets requests through rather than taking the node down with it.
       passOnStoreError: true,
-      keyGenerator: (req) => ipKeyGenerator(clientAddress(req as unknown as http.IncomingMessage, trust)),
+      keyGenerator: account ? (req) => account(req)! : (req) => ipKeyGenerator(clientAddress(req as unknown as http.IncomingMessage, trust)),
+      skip: account ? (req) => account(req) === undefined : undefined,
       handler: (req, res) => {
         const reset = (req as unknown as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
         const seconds = reset ? (reset.getTime() - Date.now()) / 1000 : windowMs / 1000;
-        const message = `too many ${what} from your address: at most ${limit} per ${describeWindow(windowMs)}; try again in ${Math.max(1, Math.ceil(seconds))} s`;
+        const message = `too many ${what} ${whose}: at most ${limit} per ${describeWindow(windowMs)}; try again in ${Math.max(1, Math.ceil(seconds))} s`;
         tooMany(res as unknown as http.ServerResponse, seconds, body ? body(message) : { error: message });
       },
     });
@@ -165,7 +171,7 @@ export function guardRequests(server: http.Server, options: GuardOptions): void 
       // Colyseus builds a URL from these headers for the requests it answers, and a URL that does
       // not parse would reject a promise nobody awaits (which stops the process).
       if (!validBase(req)) return answerJson(res, 400, { error: "the Host or X-Forwarded-Proto header is malformed" });
-      const api = path === "/api" || path.startsWith("/api/") || path === "/metrics" || path === "/health";
+      const api = path === "/api" || path.startsWith("/api/") || path === "/auth" || path.startsWith("/auth/") || path === "/metrics" || path === "/health";
       const matchmake = path.startsWith("/matchmake/");
       const origin = req.headers.origin;
       if ((api || matchmake) && origin !== undefined && !originAllowed(req, origin, limits.allowedOrigins, trust)) {

@@ -34,7 +34,7 @@ export function golfRoomFor(services: RoomServices): typeof GolfRoom {
       super(services);
     }
     static override onAuth(_token: string | undefined, options: unknown, context: AuthContext): Promise<true> {
-      return authorizeMatchmaking(services.limits, options, context);
+      return authorizeMatchmaking(services.limits, services.accounts, options, context);
     }
   };
 }
@@ -56,7 +56,7 @@ export class GolfRoom extends Room implements HostedGame {
   private closing = false;
   private readonly services: RoomServices;
   private readonly seating: Seating;
-  private readonly viewers: Map<string, Viewer>;
+  private readonly viewers: ReadonlyMap<string, Viewer>;
   private readonly gameLog: GameLog;
   /** Every state change runs through this queue, one at a time, in arrival order, once the players' moves before it are answered. */
   private readonly tasks: TaskQueue;
@@ -183,7 +183,7 @@ export class GolfRoom extends Room implements HostedGame {
   override async onLeave(client: Client): Promise<void> {
     this.services.metrics.clients.dec();
     const viewer = this.viewers.get(client.sessionId);
-    this.viewers.delete(client.sessionId);
+    this.seating.disconnect(client.sessionId);
     if (viewer?.player) await this.tasks.enqueue(async () => this.changed(await this.attendance.left(viewer, client)));
     else if (!this.closing) void this.tasks.enqueue(async () => this.afterChange());
   }
@@ -286,8 +286,7 @@ export class GolfRoom extends Room implements HostedGame {
   private answerMove(seat: number, move: Move, outcome: Outcome): void {
     const { metrics } = this.services;
     if (!outcome.ok) return refuse(move.client, { code: outcome.code, message: outcome.message, action: move.type, rid: move.rid }, metrics);
-    metrics.actions.inc({ type: move.type, outcome: "ok" });
-    metrics.actionLatency.observe({ type: move.type }, (performance.now() - move.receivedAt) / 1000);
+    metrics.actionPlayed(move.type, (performance.now() - move.receivedAt) / 1000);
     // Any action brings an away player back and resets their timeouts.
     this.scheduler.humanActed(seat);
     if (returnsFromAway(this.game, seat, !this.seating.isGone(seat))) {
@@ -376,10 +375,11 @@ export class GolfRoom extends Room implements HostedGame {
   private mirror(): void {
     this.state.code = this.code;
     this.state.gameId = this.gameId;
-    mirrorState(this.state, this.game, this.mirrored);
+    const before = this.mirrored;
+    mirrorState(this.state, this.game, before);
     this.mirrored = this.game;
     // Each player's view follows the player's seat (it moves when the start closes up the seats).
-    this.seating.followPlayers(this.state);
+    if (!before || before.phase !== this.game.phase || before.seats.length !== this.game.seats.length) this.seating.followPlayers(this.state);
   }
 
   /** What the table shows beyond the game: the turn deadline, the spectators, who is connected. */

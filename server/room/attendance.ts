@@ -61,19 +61,20 @@ export class Attendance {
 
   /** The seat a join takes: a free one for a new player, their own for a returning one, none for a spectator. */
   private seat(auth: JoinAuth, options: TableOptions): Promise<Seated> {
-    if (auth.kind === "join") return this.seatNewPlayer(auth.name, options);
+    if (auth.kind === "join") return this.seatNewPlayer(auth.name, auth.userId, options);
     if (auth.kind === "rejoin") return Promise.resolve({ seat: auth.seat, token: auth.token, joined: [] });
     return Promise.resolve({ seat: -1, token: "", joined: [] });
   }
 
   /**
-   * A new player takes a free seat, named by an id the log records and a token that names that id;
-   * the creator's CPUs sit down after the first. Seat -1 when the last seat went to someone else
-   * first: the client watches instead.
+   * A new player takes a free seat, named by an id the log records (a signed-in player's is their
+   * user id) and a token that names that id; the creator's CPUs sit down after the first. Seat -1
+   * when the last seat went to someone else first (or the account sat down from another device at
+   * the same moment): the client watches instead.
    */
-  private async seatNewPlayer(name: string, options: TableOptions): Promise<Seated> {
-    const playerId = randomUUID();
-    const outcome = await this.table.apply("system", { type: "join", name, playerId });
+  private async seatNewPlayer(name: string, userId: string | undefined, options: TableOptions): Promise<Seated> {
+    const playerId = userId ?? randomUUID();
+    const outcome = await this.table.apply("system", userId ? { type: "join", name, playerId, userId } : { type: "join", name, playerId });
     if (!outcome.ok) return { seat: -1, token: "", joined: [] };
     const joined = [...outcome.events];
     this.seatedOnce = true;

@@ -64,7 +64,7 @@ export function corkSocket(client: Client): Corkable | null {
 export class GolfSerializer<T extends Schema> extends SchemaSerializer<T> {
   override applyPatches(...args: Parameters<SchemaSerializer<T>["applyPatches"]>): boolean {
     const changed = super.applyPatches(...args);
-    if (this.hasFilters) this.encodedViews = new Map();
+    if (this.hasFilters && this.encodedViews.size > 0) this.encodedViews = new Map();
     return changed;
   }
 }

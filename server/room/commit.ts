@@ -124,7 +124,8 @@ export class GameLog {
   async append(events: GameEvent[], expectedSeq: number, record?: RecordPatch): Promise<Committed> {
     const { log, metrics, gameId, logger } = this.context;
     const started = performance.now();
-    const sent: NewEvent[] = events.map((e) => ({ type: e.type, seat: e.seat, data: e.data }));
+    // An engine event is a NewEvent as it is (type, seat, data; the store stamps the time).
+    const sent: NewEvent[] = events;
     try {
       await log.append(gameId(), sent, expectedSeq, record);
     } catch (error) {

@@ -11,12 +11,13 @@ import { failedAppend, seatInfos, toGameEvent, type GameLog } from "./commit.ts"
 import { createOptionsSchema, describeIssues, joinOptionsSchema, type CreateOptions } from "../../shared/protocol/index.ts";
 import { claimRoom, roomsHeld } from "./owners.ts";
 import type { RoomServices } from "./services.ts";
+import { ACCOUNT_OPTION, joinAccount, type SessionChecker } from "./join-account.ts";
 
 /** Recovery found a log that ends the game: its record is finished now, and no room runs it. */
 export const GAME_OVER = "GAME_OVER";
 
 /** Options only the server sets: a client's are dropped by authorizeMatchmaking. */
-const SERVER_OPTIONS = ["__owner", "__playAgain", "__recover"];
+const SERVER_OPTIONS = ["__owner", "__playAgain", "__recover", ACCOUNT_OPTION];
 
 /** The recovery option: the game to bring back, and the node's secret that proves the node asks. */
 export interface RecoverOption {
@@ -75,10 +76,11 @@ function checkCreateOptions(options: Record<string, unknown>): CreateOptions {
 
 /**
  * Runs in the matchmaking request, before any room exists: every option is checked here, and a
- * create from an address that holds ROOMS_PER_ADDRESS rooms is refused. Returns true, so the room's
- * own onAuth (seats, tokens) still runs at the join.
+ * create from an address that holds ROOMS_PER_ADDRESS rooms is refused, and a session token is
+ * checked (UNAUTHORIZED, BANNED). Returns true, so the room's own onAuth (seats, tokens) still runs
+ * at the join; a signed-in player's account goes to it in the options.
  */
-export async function authorizeMatchmaking(limits: Limits, rawOptions: unknown, context: AuthContext): Promise<true> {
+export async function authorizeMatchmaking(limits: Limits, sessions: SessionChecker, rawOptions: unknown, context: AuthContext): Promise<true> {
   if (rawOptions === null || typeof rawOptions !== "object" || Array.isArray(rawOptions)) throw new ServerError(400, "BAD_OPTIONS: options must be an object");
   const options = rawOptions as Record<string, unknown>;
   for (const key of SERVER_OPTIONS) delete options[key];
@@ -87,6 +89,8 @@ export async function authorizeMatchmaking(limits: Limits, rawOptions: unknown, 
   if (creates) checkCreateOptions(options);
   const parsed = joinOptionsSchema.safeParse(options);
   if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
+  const account = await joinAccount(sessions, context.token);
+  if (account) options[ACCOUNT_OPTION] = account;
   const address = addressOf(context.headers);
   if (address) {
     // joinOrCreate may join a table: only openGame's claim can tell (it is the one that counts).
@@ -113,7 +117,7 @@ export function planGame(options: Record<string, unknown>, defaultCpuDelayMs: nu
     created,
     table: {
       // A game created with nothing but a name is a quick-play table (joinOrCreate with { name }).
-      isQuickPlay: Object.keys(options).every((key) => ["name", "token", "spectate", "sinceSeq", "__owner"].includes(key)),
+      isQuickPlay: Object.keys(options).every((key) => ["name", "token", "spectate", "sinceSeq", "__owner", ACCOUNT_OPTION].includes(key)),
       isPrivate: settings.private ?? false,
       cpuDelayMs: settings.cpuDelayMs ?? defaultCpuDelayMs,
       cpusToSeat: typeof cpus === "number" ? Array.from({ length: cpus }, () => undefined) : cpus,

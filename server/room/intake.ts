@@ -24,7 +24,7 @@ export interface Viewer {
   readonly player: string;
   /** The seat that player holds now, looked up in the game's state (-1: none, or a spectator). */
   readonly seat: number;
-  role: "player" | "spectator";
+  readonly role: "player" | "spectator";
   /** A token bucket for the rate limit (MESSAGES_PER_SECOND). */
   allowance: number;
   lastMessageAt: number;
@@ -61,24 +61,28 @@ export function takeAllowance(viewer: Viewer, rate: number): boolean {
   return true;
 }
 
+function refused(action: string, rid: string | number | undefined, code: string, message: string): Screened {
+  return { kind: "refused", refused: { code, message, action, rid } };
+}
+
 /** A game action's checks, from who sent it to what the table allows now. */
 export function screenAction(table: TableStatus, viewer: Viewer | undefined, type: MessageType, payload: unknown): Screened {
   const rid = ridOf(payload);
-  const refused = (code: string, message: string): Screened => ({ kind: "refused", refused: { code, message, action: type, rid } });
-  if (!viewer) return refused("WRONG_PHASE", "you have not joined yet");
-  if (!takeAllowance(viewer, table.messagesPerSecond)) return refused("RATE_LIMITED", `at most ${table.messagesPerSecond} messages a second`);
+  if (!viewer) return refused(type, rid, "WRONG_PHASE", "you have not joined yet");
+  if (!takeAllowance(viewer, table.messagesPerSecond)) return refused(type, rid, "RATE_LIMITED", `at most ${table.messagesPerSecond} messages a second`);
   const parsed = messageSchemas[type].safeParse(payload ?? {});
-  if (!parsed.success) return refused("BAD_MESSAGE", describeIssues(parsed.error));
-  if (viewer.role === "spectator") return refused("SPECTATOR", "spectators cannot play: join a free seat from the lobby");
+  if (!parsed.success) return refused(type, rid, "BAD_MESSAGE", describeIssues(parsed.error));
+  if (viewer.role === "spectator") return refused(type, rid, "SPECTATOR", "spectators cannot play: join a free seat from the lobby");
   const { game } = table;
-  if (game.seats[viewer.seat]?.conceded && type !== "playAgain") return refused("ILLEGAL_MOVE", "you conceded: a CPU plays your seat to the end");
-  if (table.closing) return refused("UNAVAILABLE", "this server is going away: rejoin with your token in a moment");
-  if (table.holding) return refused("UNAVAILABLE", HOLDING_MESSAGE);
+  const seat = viewer.seat;
+  if (game.seats[seat]?.conceded && type !== "playAgain") return refused(type, rid, "ILLEGAL_MOVE", "you conceded: a CPU plays your seat to the end");
+  if (table.closing) return refused(type, rid, "UNAVAILABLE", "this server is going away: rejoin with your token in a moment");
+  if (table.holding) return refused(type, rid, "UNAVAILABLE", HOLDING_MESSAGE);
   if (game.seq >= LOBBY_EVENT_CAP && LOBBY_CHANGES.has(type) && game.phase === "lobby") {
-    return refused("ILLEGAL_MOVE", `this lobby has changed ${LOBBY_EVENT_CAP} times: start the game, or create a new one`);
+    return refused(type, rid, "ILLEGAL_MOVE", `this lobby has changed ${LOBBY_EVENT_CAP} times: start the game, or create a new one`);
   }
   if (type === "playAgain") return { kind: "playAgain", rid };
-  return { kind: "command", seat: viewer.seat, command: commandFor(type, parsed.data as Record<string, unknown>), rid };
+  return { kind: "command", seat, command: commandFor(type, parsed.data as Record<string, unknown>), rid };
 }
 
 /** Whether a decoded frame names a game action. */

@@ -18,18 +18,19 @@ import { HoleResultSchema, newSeatSchema, SlotSchema, type GolfStateSchema } fro
  */
 export function mirrorState(target: GolfStateSchema, game: GameState, previous: GameState | null = null): void {
   const table = tableView(game);
-  target.phase = table.phase;
-  if (previous?.rules !== game.rules) {
+  // The table's settings change only in the lobby and at the start: a move leaves them alone.
+  if (!previous || previous.rules !== game.rules || game.phase === "lobby" || previous.phase === "lobby") {
     target.rules = JSON.stringify(table.rules);
     target.ranked = table.ranked;
+    // The contract's `decks` shows the host's choice until the start fixes the shoe.
+    target.decks = table.decks || table.decksChoice || 0;
+    target.decksChoice = table.decksChoice ?? 0;
+    target.tableSize = table.tableSize;
+    target.turnSeconds = table.turnSeconds;
+    target.holes = table.holes;
   }
-  // The contract's `decks` shows the host's choice until the start fixes the shoe.
-  target.decks = table.decks || table.decksChoice || 0;
-  target.decksChoice = table.decksChoice ?? 0;
-  target.tableSize = table.tableSize;
-  target.turnSeconds = table.turnSeconds;
+  target.phase = table.phase;
   target.hole = table.hole;
-  target.holes = table.holes;
   target.dealer = table.dealer;
   target.turn = table.turn;
   target.finisher = table.finisher;
@@ -40,10 +41,12 @@ export function mirrorState(target: GolfStateSchema, game: GameState, previous: 
   target.drawnFrom = table.drawnFrom;
   target.abandoned = table.abandoned;
   target.lastSeq = table.seq;
-  const top = table.discardPile.at(-1);
-  target.discardTop.rank = top?.rank ?? "";
-  target.discardTop.suit = top?.suit ?? "";
-  mirrorList(target.discardPile, table.discardPile, previous?.discard, cardKey);
+  if (previous?.discard !== game.discard) {
+    const top = table.discardPile.at(-1);
+    target.discardTop.rank = top?.rank ?? "";
+    target.discardTop.suit = top?.suit ?? "";
+    mirrorList(target.discardPile, table.discardPile, previous?.discard, cardKey);
+  }
   const seenByAll = drawnView(game, "spectator");
   target.publicDrawn.rank = seenByAll?.rank ?? "";
   target.publicDrawn.suit = seenByAll?.suit ?? "";
@@ -55,14 +58,20 @@ export function mirrorState(target: GolfStateSchema, game: GameState, previous: 
   const seats = target.seats;
   while (seats.length > game.seats.length) seats.pop();
   while (seats.length < game.seats.length) seats.push(newSeatSchema());
+  // Only the seat to play holds a card: the held card can have changed only at that seat and the one before.
+  const sameShape = previous !== null && previous.seats.length === game.seats.length;
+  const hostMoved = !sameShape || previous.host !== game.host;
+  const heldMoved = !sameShape || previous.turn !== game.turn || previous.drawn !== game.drawn || previous.drawnFrom !== game.drawnFrom;
   for (let index = 0; index < game.seats.length; index++) {
     const seat = game.seats[index]!;
     const into = seats[index]!;
-    into.host = game.host === index;
-    // Only the seat to play holds a card; its field carries what its owner sees of it.
-    const held = index === game.turn ? drawnView(game, index) : null;
-    into.drawn.rank = held?.rank ?? "";
-    into.drawn.suit = held?.suit ?? "";
+    if (hostMoved) into.host = game.host === index;
+    if (heldMoved && (!sameShape || index === game.turn || index === previous.turn)) {
+      // Its field carries what its owner sees of it.
+      const held = index === game.turn ? drawnView(game, index) : null;
+      into.drawn.rank = held?.rank ?? "";
+      into.drawn.suit = held?.suit ?? "";
+    }
     const before = previous?.seats[index];
     let cards = into.cards;
     if (before === seat && cards.length === seat.cards.length) continue;
@@ -102,14 +111,19 @@ export function mirrorState(target: GolfStateSchema, game: GameState, previous: 
  * adds and takes at the top (a reshuffle keeps the top card alone), so a move sends one entry.
  */
 function mirrorList<T, S>(into: ArraySchema<S>, list: readonly T[], before: readonly T[] | undefined, make: (item: T) => S): void {
-  if (before === list && into.length === list.length) return;
+  if (before === list) return;
+  // The synchronized list's length is read once: each read goes through its proxy.
+  let length = into.length;
   let keep = 0;
-  if (before && into.length === before.length) {
+  if (before && length === before.length) {
     const limit = Math.min(before.length, list.length);
     while (keep < limit && before[keep] === list[keep]) keep++;
   }
-  if (keep === 0 && into.length > 0) into.clear();
-  while (into.length > keep) into.pop();
+  if (keep === 0 && length > 0) {
+    into.clear();
+    length = 0;
+  }
+  for (; length > keep; length--) into.pop();
   for (let index = keep; index < list.length; index++) into.push(make(list[index]!));
 }
 

@@ -10,10 +10,14 @@ import type { SeatTokens } from "../store/index.ts";
 import { hashToken, newSeatToken } from "./codes.ts";
 import type { Viewer } from "./intake.ts";
 import { describeIssues, joinOptionsSchema } from "../../shared/protocol/index.ts";
+import { accountOf } from "./join-account.ts";
 import type { GolfStateSchema, SeatSchema } from "./schema.ts";
 
-/** What a join is: a new player (who takes a free seat), a player back with their token, or a spectator. */
-export type JoinAuth = { kind: "join"; name: string } | { kind: "rejoin"; seat: number; token: string } | { kind: "spectator" };
+/**
+ * What a join is: a new player (who takes a free seat; `userId` when signed in), a player back with
+ * their token or their account, or a spectator.
+ */
+export type JoinAuth = { kind: "join"; name: string; userId?: string } | { kind: "rejoin"; seat: number; token: string } | { kind: "spectator" };
 
 const LEGACY_SEAT = "seat ";
 
@@ -39,8 +43,11 @@ export function seatOf(game: GameState, player: string): number {
 }
 
 export class Seating {
-  /** Every connection, by session id. */
-  readonly viewers = new Map<string, Viewer>();
+  /** Every connection, by session id (added by connect, taken out by disconnect). */
+  readonly viewers: ReadonlyMap<string, Viewer> = new Map<string, Viewer>();
+  private spectators = 0;
+  /** The table policy's view of who holds a seat (read on every change). */
+  private readonly presence = { has: (seat: number) => this.clientAt(seat) !== undefined, size: 0 };
   /** The client of each player at the table (playerAt). */
   private readonly clients = new Map<string, Client>();
   /** Players whose connection is gone (dropped, or not back yet after a recovery). */
@@ -58,8 +65,12 @@ export class Seating {
     private readonly game: () => GameState,
   ) {}
 
-  /** What a join asks for, from its options and the table (BAD_OPTIONS, BAD_TOKEN: refused). */
+  /**
+   * What a join asks for, from its options, its account and the table (BAD_OPTIONS, BAD_TOKEN:
+   * refused). A signed-in player who holds a seat here gets it back, from any device, with no token.
+   */
   async admit(rawOptions: unknown, game: GameState): Promise<JoinAuth> {
+    const account = accountOf(rawOptions);
     const parsed = joinOptionsSchema.safeParse(rawOptions ?? {});
     if (!parsed.success) throw new ServerError(400, `BAD_OPTIONS: ${describeIssues(parsed.error)}`);
     const options = parsed.data;
@@ -69,11 +80,15 @@ export class Seating {
       if (seat === null || !player || player.kind !== "human") throw new ServerError(401, "BAD_TOKEN: that token holds no seat in this game");
       return { kind: "rejoin", seat, token: options.token };
     }
+    if (options.spectate) return { kind: "spectator" };
+    const own = account ? game.seats.findIndex((seat) => seat.kind === "human" && seat.playerId === account.userId) : -1;
+    if (own >= 0) return { kind: "rejoin", seat: own, token: await this.issueToken(account!.userId).catch(() => "") };
     const hasFreeSeat = game.phase === "lobby" && game.seats.some((seat) => seat.kind === "empty");
-    if (options.spectate || !hasFreeSeat) return { kind: "spectator" };
+    if (!hasFreeSeat) return { kind: "spectator" };
     // The name itself was checked by joinOptionsSchema (the engine's rule); only its presence is the room's.
-    if (!options.name) throw new ServerError(400, "BAD_OPTIONS: name: a player needs a name");
-    return { kind: "join", name: options.name };
+    const name = options.name ?? account?.name;
+    if (!name) throw new ServerError(400, "BAD_OPTIONS: name: a player needs a name");
+    return account ? { kind: "join", name, userId: account.userId } : { kind: "join", name };
   }
 
   /**
@@ -84,7 +99,7 @@ export class Seating {
     const player = seat >= 0 ? playerAt(this.game(), seat) : "";
     const previous = player ? this.clients.get(player) : undefined;
     if (previous && previous !== client) {
-      this.viewers.delete(previous.sessionId);
+      this.disconnect(previous.sessionId);
       previous.leave(4000, "this seat was taken over by a newer connection");
     }
     const seating = this;
@@ -98,12 +113,22 @@ export class Seating {
         return seating.seatOf(player);
       },
     };
-    this.viewers.set(client.sessionId, viewer);
+    this.disconnect(client.sessionId);
+    (this.viewers as Map<string, Viewer>).set(client.sessionId, viewer);
+    if (viewer.role === "spectator") this.spectators++;
     if (player) {
       this.clients.set(player, client);
       this.attachView(client, player, state);
     }
     return viewer;
+  }
+
+  /** A connection is gone for good: it is no viewer any more. */
+  disconnect(sessionId: string): void {
+    const viewer = this.viewers.get(sessionId);
+    if (!viewer) return;
+    (this.viewers as Map<string, Viewer>).delete(sessionId);
+    if (viewer.role === "spectator") this.spectators--;
   }
 
   /** The seat a player holds now, or -1 (a spectator's "" holds none). */
@@ -126,7 +151,8 @@ export class Seating {
 
   /** The seats a client holds (connected, or within its reconnection window), as the table policy reads them. */
   seatsWithClient(): { has(seat: number): boolean; readonly size: number } {
-    return { has: (seat) => this.clientAt(seat) !== undefined, size: this.clients.size };
+    this.presence.size = this.clients.size;
+    return this.presence;
   }
 
   /** The client of every player at the table. */
@@ -180,9 +206,7 @@ export class Seating {
   }
 
   spectatorCount(): number {
-    let spectators = 0;
-    for (const viewer of this.viewers.values()) if (viewer.role === "spectator") spectators++;
-    return spectators;
+    return this.spectators;
   }
 
   /**

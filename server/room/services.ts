@@ -5,6 +5,7 @@ import type { Cluster } from "../cluster/cluster.ts";
 import type { Limits } from "../limits.ts";
 import type { NodeMetrics } from "../metrics.ts";
 import type { Store } from "../store/index.ts";
+import type { SessionChecker } from "./join-account.ts";
 
 /** The part of a room its node reaches: to hand its game to another node. */
 export interface HostedGame {
@@ -28,6 +29,8 @@ export interface RoomServices {
   cluster?: Cluster;
   /** The rooms of this node, by game id. */
   rooms: Map<string, HostedGame>;
+  /** Checks the session token of a signed-in join (the node's accounts). */
+  accounts: SessionChecker;
   /** Limits on abuse (server/limits.ts). */
   limits: Limits;
   /** How long a created lobby waits for its creator to take the seat (default: the seat reservation's time and 5 s). */

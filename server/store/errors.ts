@@ -70,3 +70,17 @@ export class MigrationError extends StoreError {}
 
 /** A read the store cannot answer as asked: a cursor it did not hand out, a page size, a board, a user id. */
 export class BadQueryError extends StoreError {}
+
+/** A registration or rename whose username another account has (ignoring case). */
+export class UsernameTakenError extends StoreError {
+  constructor(readonly username: string) {
+    super(`the username ${username} is taken`);
+  }
+}
+
+/** A registration whose email another account has (ignoring case). */
+export class EmailTakenError extends StoreError {
+  constructor(readonly email: string) {
+    super("an account with this email exists");
+  }
+}

@@ -25,8 +25,7 @@ export class PgEventLog implements EventLog {
       if (!Number.isInteger(expectedSeq) || expectedSeq < 0) {
         throw new RangeError(`expectedSeq must be an integer >= 0, got ${expectedSeq}`);
       }
-      const where = (i: number) => `event ${i} of the append to game ${gameId}`;
-      prepared = events.map((event, i) => this.db.prepareEvent(event, i, where));
+      prepared = events.map((event, i) => this.db.prepareEvent(event, i, (n) => `event ${n} of the append to game ${gameId}`));
     } catch (err) {
       return Promise.reject(err);
     }

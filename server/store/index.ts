@@ -6,6 +6,7 @@ export {
   BadExportError,
   CodeTakenError,
   CommitUnknownError,
+  EmailTakenError,
   ConflictError,
   MigrationError,
   NotFinishedError,
@@ -13,5 +14,6 @@ export {
   StoreError,
   StoreUnavailableError,
   UnknownGameError,
+  UsernameTakenError,
 } from "./errors.ts";
 export type * from "./types.ts";

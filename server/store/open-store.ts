@@ -17,6 +17,7 @@ import { PgSeatTokens } from "./seat-tokens.ts";
 import { PgResults } from "./results.ts";
 import { PgShares } from "./shares.ts";
 import { PgStatsReads } from "./stats-reads.ts";
+import { PgAccounts } from "./accounts.ts";
 import type { Store } from "./types.ts";
 
 export interface StoreOptions {
@@ -112,6 +113,7 @@ class PgStore implements Store {
   readonly shares: PgShares;
   readonly results: PgResults;
   readonly stats: PgStatsReads;
+  readonly accounts: PgAccounts;
 
   constructor(
     private readonly db: Database,
@@ -129,6 +131,7 @@ class PgStore implements Store {
     this.shares = new PgShares(db, this.games, this.exports);
     this.results = new PgResults(db);
     this.stats = new PgStatsReads(db);
+    this.accounts = new PgAccounts(db);
   }
 
   async close(): Promise<void> {

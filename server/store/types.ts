@@ -223,6 +223,87 @@ export interface Shares {
   resolve(code: string, options?: { count?: boolean }): Promise<ResolvedShare | null>;
 }
 
+/** A user as the store keeps it: a guest, a registered player, or a deleted account. Times are epoch ms. */
+export interface UserRecord {
+  id: string;
+  /** What a guest typed, a registered player's username, or "Deleted player". */
+  name: string;
+  username: string | null;
+  email: string | null;
+  /** The scrypt hash (`scrypt$salt$hash`); never leaves the server. */
+  passwordHash: string | null;
+  guest: boolean;
+  createdAt: number;
+  confirmedAt: number | null;
+  admin: boolean;
+  /** Set while banned: since when, why, until when (null: no end). */
+  ban: { reason: string; since: number; until: number | null } | null;
+  deletedAt: number | null;
+}
+
+/** A session as the store keeps it (session tokens name its id). */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+/** What registration writes: a new account, or the guest `guestId` upgraded in place. */
+export interface NewAccount {
+  username: string;
+  email: string;
+  passwordHash: string;
+}
+
+/**
+ * Users, their sessions, the JWT secret and the guests merged into accounts (docs/accounts.md).
+ * Usernames and emails are unique ignoring case: a write that would repeat one throws
+ * UsernameTakenError or EmailTakenError and changes nothing.
+ */
+export interface Accounts {
+  /** The secret named `name`, made by `generate` and kept the first time any node asks. */
+  secret(name: string, generate: () => string): Promise<string>;
+
+  createGuest(id: string, name: string): Promise<UserRecord>;
+  /** A new registered account. */
+  createAccount(id: string, account: NewAccount): Promise<UserRecord>;
+  /** The guest `guestId` becomes a registered account, same id; null if it is not a live guest any more. */
+  upgradeGuest(guestId: string, account: NewAccount): Promise<UserRecord | null>;
+  /** A live (not deleted) user by id, email or username (the last two ignoring case). */
+  byId(id: string): Promise<UserRecord | null>;
+  byEmail(email: string): Promise<UserRecord | null>;
+  byUsername(username: string): Promise<UserRecord | null>;
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /** Marks the account with this email confirmed (once); false when there is none. */
+  confirmEmail(email: string): Promise<boolean>;
+  setAdmin(userId: string, admin: boolean): Promise<void>;
+  /** Bans (reason, until: null for no end) or lifts the ban (null), and revokes every session when banning. */
+  setBan(userId: string, ban: { reason: string; until: number | null } | null): Promise<void>;
+  /** Deletes an account: its name becomes anonymous, its email, username and password go, its sessions end; its games stay. */
+  deleteUser(userId: string, anonymousName: string): Promise<void>;
+  /** How many games the user took a seat in (as a signed-in player). */
+  gameCount(userId: string): Promise<number>;
+  /**
+   * Records that the guest `fromId` is merged into `intoId` (its games count for the account) and
+   * deletes the guest (its sessions end). False, and nothing written, when `fromId` is not a live guest.
+   */
+  mergeGuest(fromId: string, intoId: string): Promise<boolean>;
+  /** The guests merged into `userId`. */
+  mergedInto(userId: string): Promise<string[]>;
+  /** Deletes the guests created before `before` (epoch ms) who never took a seat; how many. */
+  pruneGuests(before: number): Promise<number>;
+
+  createSession(id: string, userId: string, expiresAt: number): Promise<SessionRecord>;
+  session(id: string): Promise<SessionRecord | null>;
+  /** Moves a live session's expiry to `expiresAt` (never back). */
+  extendSession(id: string, expiresAt: number): Promise<void>;
+  revokeSession(id: string): Promise<void>;
+  /** Revokes every live session of the user but `exceptId`; how many. */
+  revokeSessions(userId: string, exceptId?: string): Promise<number>;
+}
+
 /** The parts on one database connection pool, and that pool's lifetime (openStore). */
 export interface Store {
   log: EventLog;
@@ -232,6 +313,7 @@ export interface Store {
   shares: Shares;
   results: Results;
   stats: StatsReads;
+  accounts: Accounts;
   /** For health checks: true when the database answers. */
   ping(): Promise<boolean>;
   /** Waits for the appends in flight, then releases the connections and stops the embedded database. */

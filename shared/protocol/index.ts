@@ -11,3 +11,4 @@ export * from "./state.ts";
 export * from "./export.ts";
 export * from "./http.ts";
 export * from "./synced-view.ts";
+export * from "./accounts.ts";

@@ -5,7 +5,7 @@
 export const ROOM_NAME = "golf";
 
 /** The words a failed join's message starts with (then ": " and the reason). */
-export const JOIN_FAILURE_CODES = ["BAD_OPTIONS", "BAD_TOKEN", "NOT_FOUND", "UNAVAILABLE", "RATE_LIMITED"] as const;
+export const JOIN_FAILURE_CODES = ["BAD_OPTIONS", "BAD_TOKEN", "NOT_FOUND", "UNAVAILABLE", "RATE_LIMITED", "UNAUTHORIZED", "BANNED"] as const;
 export type JoinFailureCode = (typeof JOIN_FAILURE_CODES)[number];
 
 /** Close codes of a connection the server ends on purpose. */
