@@ -1,15 +1,8 @@
 -- Results, stats and ratings, derived from the event log (docs/stats.md). Every table here except
--- user_merges is rebuilt by `npm run stats:rebuild` from the logs, in the stored order.
+-- stats_merges is rebuilt by `npm run stats:rebuild` from the logs, in the stored order, with the
+-- merges of user_merges (migration 0004) at their places in it.
 
 -- Up Migration
-
--- A guest merged into an account. The accounts migration (0004) creates the same table; both use
--- IF NOT EXISTS with exactly these columns so that either may run first.
-CREATE TABLE IF NOT EXISTS user_merges (
-  from_user_id  uuid NOT NULL,
-  into_user_id  uuid NOT NULL,
-  merged_at     timestamptz NOT NULL
-);
 
 -- Where each merge falls in the stored order of results: after the result numbered
 -- after_result_seq (the rebuild applies it there, so it gives the same tables as the live recorder).
@@ -70,11 +63,11 @@ CREATE TABLE IF NOT EXISTS player_stats (
   PRIMARY KEY (user_id, scope)
 );
 
--- The users the leaderboards show: registered players (accounts call results.setListed when a
--- player registers or deletes their account). An input like the log: the rebuild keeps it.
-CREATE TABLE IF NOT EXISTS listed_users (
-  user_id  uuid PRIMARY KEY
-);
+-- The users the leaderboards show: registered players whose account is not deleted (migration 0004's
+-- users). Copied into period_stats.listed and ratings.listed when those rows are written, and by the
+-- trigger on users below when a guest registers or an account is deleted.
+CREATE OR REPLACE FUNCTION is_listed(user_id uuid) RETURNS boolean
+LANGUAGE sql STABLE AS $$ SELECT EXISTS (SELECT 1 FROM users AS u WHERE u.id = user_id AND NOT u.guest AND u.deleted_at IS NULL) $$;
 
 -- The leaderboards' figures of ranked games per period: 'all', an ISO week ('2026-W49', UTC) or a
 -- month ('2026-12', UTC). Each metric has an index whose order is the board's, walked by a cursor.
@@ -87,7 +80,7 @@ CREATE TABLE IF NOT EXISTS period_stats (
   hole_score_sum   integer NOT NULL,
   -- hole_score_sum / holes, kept so the board can walk an index in its order.
   mean_hole_score  double precision,
-  -- The user is in listed_users (copied here so that a board is one index, walked in order).
+  -- is_listed(user_id), copied here so that a board is one index, walked in order.
   listed           boolean NOT NULL,
   PRIMARY KEY (period, user_id)
 );
@@ -106,7 +99,7 @@ CREATE TABLE IF NOT EXISTS ratings (
   rating      integer NOT NULL,
   games       integer NOT NULL,
   result_seq  bigint NOT NULL,
-  -- A user in listed_users (never a CPU).
+  -- is_listed(user_id): a registered user (never a CPU).
   listed      boolean NOT NULL,
   CHECK (user_id IS NOT NULL OR NOT listed)
 );
@@ -168,9 +161,28 @@ END $$;
 DROP TRIGGER IF EXISTS period_stats_board_counts ON period_stats;
 CREATE TRIGGER period_stats_board_counts AFTER INSERT OR UPDATE OR DELETE ON period_stats
   FOR EACH ROW EXECUTE FUNCTION period_stats_board_counts();
+DROP TRIGGER IF EXISTS users_listing ON users;
+DROP FUNCTION IF EXISTS users_listing();
 DROP TRIGGER IF EXISTS ratings_board_counts ON ratings;
 CREATE TRIGGER ratings_board_counts AFTER INSERT OR UPDATE OR DELETE ON ratings
   FOR EACH ROW EXECUTE FUNCTION ratings_board_counts();
+
+-- A guest who registers (or an account deleted) appears on (or leaves) the boards. Under the lock the
+-- results' writers hold, so that a result applied at the same moment cannot copy the old listing.
+CREATE OR REPLACE FUNCTION users_listing() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  now_listed boolean := NOT NEW.guest AND NEW.deleted_at IS NULL;
+BEGIN
+  PERFORM pg_advisory_xact_lock(7453734059858617716); -- server/store/results.ts, RESULTS_LOCK
+  UPDATE period_stats SET listed = now_listed WHERE user_id = NEW.id AND listed <> now_listed;
+  UPDATE ratings SET listed = now_listed WHERE player = NEW.id::text AND listed <> now_listed;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS users_listing ON users;
+CREATE TRIGGER users_listing AFTER UPDATE OF guest, deleted_at ON users FOR EACH ROW
+  WHEN ((NOT OLD.guest AND OLD.deleted_at IS NULL) IS DISTINCT FROM (NOT NEW.guest AND NEW.deleted_at IS NULL))
+  EXECUTE FUNCTION users_listing();
 
 -- Each rated player's rating after each ranked game.
 CREATE TABLE IF NOT EXISTS rating_history (
@@ -192,6 +204,8 @@ CREATE INDEX IF NOT EXISTS game_events_user_seats ON game_events ((data ->> 'use
 -- Down Migration
 
 DROP INDEX IF EXISTS game_events_user_seats;
+DROP TRIGGER IF EXISTS users_listing ON users;
+DROP FUNCTION IF EXISTS users_listing();
 DROP TRIGGER IF EXISTS ratings_board_counts ON ratings;
 DROP TRIGGER IF EXISTS period_stats_board_counts ON period_stats;
 DROP FUNCTION IF EXISTS ratings_board_counts();
@@ -202,7 +216,7 @@ DROP TABLE IF EXISTS board_counts;
 DROP TABLE IF EXISTS rating_history;
 DROP TABLE IF EXISTS ratings;
 DROP TABLE IF EXISTS period_stats;
-DROP TABLE IF EXISTS listed_users;
+DROP FUNCTION IF EXISTS is_listed(uuid);
 DROP TABLE IF EXISTS player_stats;
 DROP TABLE IF EXISTS game_results;
 DROP TABLE IF EXISTS stats_merges;

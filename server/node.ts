@@ -251,6 +251,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   }
   recoveryDone();
   stats.catchUp().catch((error: unknown) => child.warn({ err: error }, "results not applied at start; polling will try again"));
+  accounts.onGuestMerged(() => stats.guestMerged());
   child.info({ port, recovered, database: options.databaseUrl ? "postgres" : "pglite", cluster: Boolean(cluster) }, "node listening");
 
   let closed = false;

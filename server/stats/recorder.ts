@@ -1,14 +1,18 @@
 // The node's side of results: applies every finished game's result not yet applied, one game per
-// transaction, in the order games ended (store.results.applyNext does the work under a lock shared
-// by every node). The node calls catchUp() at start, and it runs again every `pollMs` and whenever
-// gameEnded() tells it a game ended here; runs never overlap within a node.
+// transaction, in the order games ended, and the guests merged into accounts (store.results does
+// the work under a lock shared by every node). The node calls catchUp() at start; results are looked
+// for again every `pollMs` and whenever gameEnded() says a game ended here, merges when guestMerged()
+// says one was made here and once a minute (one a crash kept from being applied). Runs never overlap
+// within a node.
 import type { Logger } from "pino";
 import type { Results } from "../store/index.ts";
 
 export interface StatsRecorder {
   /** A game ended on this node: apply what is waiting, soon. */
   gameEnded(gameId: string): void;
-  /** Applies every waiting result; resolves with how many were applied. */
+  /** A guest was merged into an account on this node (accounts' onGuestMerged): apply it, soon. */
+  guestMerged(): void;
+  /** Applies every waiting merge and result; resolves with how many were applied. */
   catchUp(): Promise<number>;
   /** Stops polling and waits for a run in progress. */
   close(): Promise<void>;
@@ -21,7 +25,11 @@ export interface RecorderOptions {
   pollMs: number;
 }
 
+/** How often the merges are looked for without being told (they are rare, and looking reads them all). */
+const MERGES_POLL_MS = 60_000;
+
 export function startRecorder({ results, logger, pollMs }: RecorderOptions): StatsRecorder {
+  let mergesDue = true;
   let running: Promise<number> | null = null;
   // A catch-up asked for while one runs waits for it, then runs once for every caller that asked.
   let queued: Promise<number> | null = null;
@@ -29,6 +37,13 @@ export function startRecorder({ results, logger, pollMs }: RecorderOptions): Sta
 
   const drain = async (): Promise<number> => {
     let applied = 0;
+    if (mergesDue && !closed) {
+      mergesDue = false;
+      applied += await results.applyPendingMerges().catch((error: unknown) => {
+        mergesDue = true;
+        throw error;
+      });
+    }
     while (!closed && (await results.applyNext())) applied++;
     return applied;
   };
@@ -57,13 +72,23 @@ export function startRecorder({ results, logger, pollMs }: RecorderOptions): Sta
   };
   const timer = pollMs > 0 ? setInterval(runQuietly, pollMs) : null;
   timer?.unref();
+  const mergesTimer = setInterval(() => {
+    mergesDue = true;
+    runQuietly();
+  }, MERGES_POLL_MS);
+  mergesTimer.unref();
 
   return {
     gameEnded: () => runQuietly(),
+    guestMerged: () => {
+      mergesDue = true;
+      runQuietly();
+    },
     catchUp,
     async close() {
       closed = true;
       if (timer) clearInterval(timer);
+      clearInterval(mergesTimer);
       await running?.catch(() => undefined);
     },
   };

@@ -187,7 +187,7 @@ async function writePeriods(client: Client, sums: Map<string, PeriodFigures>, re
   await client.query(
     `INSERT INTO period_stats (period, user_id, games, wins, holes, hole_score_sum, mean_hole_score, listed)
      SELECT period, user_id, games, wins, holes, hole_score_sum, hole_score_sum::float8 / NULLIF(holes, 0),
-       EXISTS (SELECT 1 FROM listed_users AS l WHERE l.user_id = t.user_id)
+       is_listed(user_id)
      FROM unnest($1::text[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::int[]) AS t(period, user_id, games, wins, holes, hole_score_sum)
      ON CONFLICT (period, user_id) DO UPDATE SET games = ${plus("games")}, wins = ${plus("wins")}, holes = ${plus("holes")},
        hole_score_sum = ${plus("hole_score_sum")},
@@ -243,7 +243,7 @@ async function rate(client: Client, game: { id: string; endedAt: number; resultS
   ];
   await client.query(
     `INSERT INTO ratings (player, user_id, mu, sigma, rating, games, result_seq, listed)
-     SELECT player, user_id, mu, sigma, rating, games, $7, EXISTS (SELECT 1 FROM listed_users AS l WHERE l.user_id = t.user_id)
+     SELECT player, user_id, mu, sigma, rating, games, $7, is_listed(user_id)
      FROM unnest($1::text[], $2::uuid[], $3::float8[], $4::float8[], $5::int[], $6::int[])
        AS t(player, user_id, mu, sigma, rating, games)
      ON CONFLICT (player) DO UPDATE SET mu = excluded.mu, sigma = excluded.sigma, rating = excluded.rating, games = excluded.games,

@@ -7,7 +7,6 @@ import type { GameEvent } from "../../shared/golf/index.ts";
 import { gameOutcome } from "../stats/outcome.ts";
 import { isGameId } from "../../shared/protocol/index.ts";
 import type { Database } from "./database.ts";
-import { StoreError } from "./errors.ts";
 import { mergeAgain, mergeUser, writeOutcome } from "./result-writes.ts";
 import type { AppliedResult, Results } from "./types.ts";
 
@@ -17,7 +16,7 @@ const RESULTS_LOCK = "7453734059858617716";
 /** Games read per query during a rebuild. */
 const REBUILD_CHUNK = 200;
 
-/** The tables a rebuild empties and fills again (user_merges, stats_merges and listed_users are its input). */
+/** The tables a rebuild empties and fills again (user_merges and stats_merges are its input). */
 const DERIVED_TABLES = ["game_results", "player_stats", "period_stats", "ratings", "rating_history", "board_counts"];
 
 export class PgResults implements Results {
@@ -42,7 +41,7 @@ export class PgResults implements Results {
   async applyMerge(fromUserId: string, intoUserId: string): Promise<void> {
     checkUserId(fromUserId);
     checkUserId(intoUserId);
-    if (fromUserId.toLowerCase() === intoUserId.toLowerCase()) throw new StoreError("a user cannot be merged into itself");
+    if (fromUserId.toLowerCase() === intoUserId.toLowerCase()) throw new RangeError("a user cannot be merged into itself");
     await this.db.transaction("results.applyMerge", async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1)", [RESULTS_LOCK]);
       await client.query(
@@ -50,23 +49,27 @@ export class PgResults implements Results {
          SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM user_merges WHERE from_user_id = $1 AND into_user_id = $2)`,
         [fromUserId, intoUserId, new Date(this.db.clock()).toISOString()],
       );
-      await client.query(
-        "INSERT INTO stats_merges (from_user_id, into_user_id, after_result_seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        [fromUserId, intoUserId, await lastResultSeq(client)],
-      );
-      await mergeUser(client, fromUserId, intoUserId);
+      await placeMerge(client, fromUserId, intoUserId);
     });
   }
 
-  async setListed(userId: string, listed: boolean): Promise<void> {
-    checkUserId(userId);
-    await this.db.transaction("results.setListed", async (client) => {
-      await client.query("SELECT pg_advisory_xact_lock($1)", [RESULTS_LOCK]);
-      if (listed) await client.query("INSERT INTO listed_users (user_id) VALUES ($1) ON CONFLICT DO NOTHING", [userId]);
-      else await client.query("DELETE FROM listed_users WHERE user_id = $1", [userId]);
-      await client.query("UPDATE period_stats SET listed = $2 WHERE user_id = $1 AND listed <> $2", [userId, listed]);
-      await client.query("UPDATE ratings SET listed = $2 WHERE player = $1 AND listed <> $2", [userId.toLowerCase(), listed]);
-    });
+  async applyPendingMerges(): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const done = await this.db.transaction("results.applyPendingMerges", async (client) => {
+        await client.query("SELECT pg_advisory_xact_lock($1)", [RESULTS_LOCK]);
+        const { rows } = await client.query<{ from_user_id: string; into_user_id: string }>(
+          `SELECT u.from_user_id, u.into_user_id FROM user_merges AS u
+           WHERE NOT EXISTS (SELECT 1 FROM stats_merges AS s WHERE s.from_user_id = u.from_user_id AND s.into_user_id = u.into_user_id)
+           ORDER BY u.merged_at, u.from_user_id LIMIT 1`,
+        );
+        const merge = rows[0];
+        if (merge) await placeMerge(client, merge.from_user_id, merge.into_user_id);
+        return Boolean(merge);
+      });
+      if (!done) return applied;
+      applied++;
+    }
   }
 
   rebuild(onProgress?: (games: number) => void): Promise<{ games: number; merges: number }> {
@@ -116,6 +119,15 @@ async function applyGame(client: pg.ClientBase, game: { id: string; endedAt: num
 
 function checkUserId(userId: string): void {
   if (!isGameId(userId)) throw new RangeError(`a user id is a UUID, got ${JSON.stringify(String(userId).slice(0, 40))}`);
+}
+
+/** A merge applied now: its place in the order (after the last applied result), then the merge itself. */
+async function placeMerge(client: pg.ClientBase, fromUserId: string, intoUserId: string): Promise<void> {
+  const placed = await client.query(
+    "INSERT INTO stats_merges (from_user_id, into_user_id, after_result_seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    [fromUserId, intoUserId, await lastResultSeq(client)],
+  );
+  if (placed.rowCount === 1) await mergeUser(client, fromUserId, intoUserId);
 }
 
 async function lastResultSeq(client: pg.ClientBase): Promise<number> {

@@ -345,14 +345,15 @@ export interface Results {
   /**
    * A guest merged into an account: records it in user_merges (unless already there), moves the
    * guest's results to the account and folds the account's stats again from its results. The
-   * guest's own rating and rating history are dropped; the account keeps its rating.
+   * guest's own rating and rating history are dropped; the account keeps its rating. Applied once:
+   * a second call changes nothing.
    */
   applyMerge(fromUserId: string, intoUserId: string): Promise<void>;
   /**
-   * Whether a user is shown on the leaderboards: registered players are (accounts call it with true
-   * at registration, false when the account is deleted); guests are not. Their stats count either way.
+   * Applies the merges recorded in user_merges (by the accounts' mergeGuest) that are not applied
+   * yet, oldest first, each as applyMerge does; how many.
    */
-  setListed(userId: string, listed: boolean): Promise<void>;
+  applyPendingMerges(): Promise<number>;
   /**
    * Empties every results, stats, rating and history table and applies every game again in the
    * stored order, then the merges in the order they were made, in one transaction.

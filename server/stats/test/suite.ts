@@ -113,6 +113,16 @@ export async function expectRecount(store: Store, merged: Map<string, string> = 
   for (const [player, games] of expected.rankedGames) if (!mergedAway.has(player)) expect(ratings.get(player), player).toBe(games);
 }
 
+/** A registered player's account for `id`. */
+function account() {
+  const name = `p${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  return { username: name, email: `${name}@example.test`, passwordHash: "not a real hash" };
+}
+
+async function register(store: Store, id: string): Promise<void> {
+  await store.accounts.createAccount(id, account());
+}
+
 export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
   let backend: StatsBackend;
   let store: Store;
@@ -128,7 +138,8 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
 
   it("applies every finished game once, in order, on every node at once, and every stat equals a recount from the exports", async () => {
     // Registered players are listed on the leaderboards; the last two stay guests for now.
-    for (const user of users.slice(0, -2)) await store.results.setListed(user, true);
+    for (const user of users.slice(0, -2)) await register(store, user);
+    for (const user of users.slice(-2)) await store.accounts.createGuest(user, "Guest");
     const stores = [store, ...backend.others];
     const recorders = stores.map((each) => startRecorder({ results: each.results, logger: silentLogger, pollMs: 5 }));
     const plans = plannedGames(240, users, 20261207);
@@ -170,7 +181,7 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
     expect((await store.stats.userStats(guest)).ranked.games).toBeGreaterThan(5);
     expect(await onBoard()).toEqual([false, false, false]);
     expect(await store.stats.standing({ metric: "wins", period: "all" }, guest)).toBeNull();
-    await store.results.setListed(guest, true);
+    expect(await store.accounts.upgradeGuest(guest, account())).not.toBeNull(); // the guest registers
     expect(await onBoard()).toEqual([true, true, true]);
     await expectBoardCounts(store);
     const row = await store.stats.standing({ metric: "games", period: "all" }, guest);
@@ -178,7 +189,7 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
     const before = await tables(store);
     await store.results.rebuild();
     expect(await tables(store)).toEqual(before);
-    await store.results.setListed(guest, false);
+    await store.accounts.deleteUser(guest, "Deleted player"); // and deletes the account
     expect(await onBoard()).toEqual([false, false, false]);
     await expectBoardCounts(store);
   });
@@ -199,27 +210,37 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
   });
 
   it("merges a guest into an account, and a rebuild gives the same tables", async () => {
-    const [guest, account, other] = [randomUUID(), randomUUID(), randomUUID()];
+    const [guest, owner, other] = [randomUUID(), randomUUID(), randomUUID()];
+    await store.accounts.createGuest(guest, "Guest");
+    await register(store, owner);
     const seats = (a: string, b: string): PlannedGame["seats"] => [{ kind: "user", userId: a }, { kind: "user", userId: b }, { kind: "cpu" }];
     for (let n = 0; n < 6; n++) await storeGame(store, playGame({ seed: 500 + n, seats: seats(guest, other), holes: 1 }));
-    for (let n = 0; n < 6; n++) await storeGame(store, playGame({ seed: 600 + n, seats: seats(account, other), holes: 1 }));
+    for (let n = 0; n < 6; n++) await storeGame(store, playGame({ seed: 600 + n, seats: seats(owner, other), holes: 1 }));
     while (await store.results.applyNext());
-    const accountRating = (await store.stats.userStats(account)).rating;
-    expect(accountRating?.games).toBe(6);
+    const ownerRating = (await store.stats.userStats(owner)).rating;
+    expect(ownerRating?.games).toBe(6);
 
-    await store.results.applyMerge(guest, account);
-    const merged = await store.stats.userStats(account);
+    // The accounts side records the merge (user_merges); the stats apply it once.
+    expect(await store.accounts.mergeGuest(guest, owner)).toBe(true);
+    expect(await store.results.applyPendingMerges()).toBe(1);
+    expect(await store.results.applyPendingMerges()).toBe(0);
+    const merged = await store.stats.userStats(owner);
     expect(merged.all.games).toBe(12);
-    expect(merged.rating).toEqual(accountRating); // the account keeps its rating
+    expect(merged.rating).toEqual(ownerRating); // the account keeps its rating
     expect((await store.stats.userStats(guest)).rating).toBeNull(); // the guest's is dropped
-    expect((await store.stats.userGames(account, "finished", { limit: 100 })).items).toHaveLength(12);
+    expect((await store.stats.userGames(owner, "finished", { limit: 100 })).items).toHaveLength(12);
+    const once = await tables(store);
+    await store.results.applyMerge(guest, owner); // applied already: nothing changes
+    expect(await tables(store)).toEqual(once);
     // A game the guest was still playing at the merge ends later: it goes to the account too.
     await storeGame(store, playGame({ seed: 700, seats: seats(guest, other), holes: 1 }));
     while (await store.results.applyNext());
-    expect((await store.stats.userStats(account)).all.games).toBe(13);
+    expect((await store.stats.userStats(owner)).all.games).toBe(13);
     expect((await store.stats.userStats(guest)).all.games).toBe(0);
-    await expectRecount(store, new Map([[guest, account]]));
+    await expectRecount(store, new Map([[guest, owner]]));
     await expectBoardCounts(store);
+    // The account is listed: its rows on the boards count the guest's games.
+    expect((await store.stats.standing({ metric: "games", period: "all" }, owner))?.value).toBe(merged.ranked.games + 1);
 
     const before = await tables(store);
     await store.results.rebuild();
@@ -273,6 +294,5 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
     await expect(store.stats.userGames(users[0]!, "active", { cursor: "bad" })).rejects.toThrow(BadQueryError);
     await expect(store.results.applyMerge(users[0]!, users[0]!)).rejects.toThrow(/itself/);
     await expect(store.results.applyMerge("guest", users[0]!)).rejects.toThrow(RangeError);
-    await expect(store.results.setListed("'; --", true)).rejects.toThrow(RangeError);
   });
 }
