@@ -197,12 +197,17 @@ CREATE TABLE IF NOT EXISTS rating_history (
 );
 
 -- A user's games, active ones included: the seats they took, found from the log itself. Text, not
--- uuid: a cast that failed on one odd event would fail the whole append batch it is in.
+-- uuid: a cast that failed on one odd event would fail the whole append batch it is in. It replaces
+-- 0004's game_events_user (the same rows and first column, which the accounts' queries use as
+-- well), adding the seat's time and game so that a user's games are read newest first.
 CREATE INDEX IF NOT EXISTS game_events_user_seats ON game_events ((data ->> 'userId'), at, game_id)
   WHERE type = 'seatTaken' AND data ? 'userId';
+DROP INDEX IF EXISTS game_events_user;
 
 -- Down Migration
 
+CREATE INDEX IF NOT EXISTS game_events_user ON game_events ((data ->> 'userId'))
+  WHERE type = 'seatTaken' AND data ? 'userId';
 DROP INDEX IF EXISTS game_events_user_seats;
 DROP TRIGGER IF EXISTS users_listing ON users;
 DROP FUNCTION IF EXISTS users_listing();
