@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BadQueryError, type LeaderboardRow, type Store } from "../../store/index.ts";
+import { newJoinCode } from "../../../shared/protocol/index.ts";
+import { BadQueryError, type LeaderboardRow, type Page, type Store, type UserGame } from "../../store/index.ts";
 import { startRecorder } from "../recorder.ts";
 import { RATED_AFTER_GAMES } from "../ratings.ts";
 import { playGame, plannedGames, storeGame, type PlannedGame } from "./games.ts";
@@ -246,6 +247,41 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
     await store.results.rebuild();
     expect(await tables(store)).toEqual(before);
   }, 120_000);
+
+  it("lists a user's active and finished games, newest first, by cursor", async () => {
+    const [user, other] = [randomUUID(), randomUUID()];
+    const plan = (seed: number): PlannedGame => ({ seed, seats: [{ kind: "user", userId: user }, { kind: "user", userId: other }], holes: 1 });
+    const finished: string[] = [];
+    for (let n = 0; n < 5; n++) finished.push(await storeGame(store, playGame(plan(800 + n))));
+    while (await store.results.applyNext());
+    // Games still running: their log stops before the end.
+    const active: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      const events = playGame(plan(900 + n));
+      const id = randomUUID();
+      await store.games.create({ id, code: newJoinCode(), private: false, rules: {}, holes: 1, decks: null, seats: [] });
+      // A second apart, so "newest first" has one answer.
+      await store.log.append(id, events.slice(0, 10).map((event) => ({ ...event, at: Date.now() + n * 1000 })), 0);
+      active.push(id);
+    }
+    const walk = async (status: "active" | "finished") => {
+      const seen: UserGame[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page<UserGame> = await store.stats.userGames(user, status, { cursor, limit: 2 });
+        seen.push(...page.items);
+        cursor = page.next;
+      } while (cursor);
+      return seen;
+    };
+    const running = await walk("active");
+    expect(running.map((game) => game.gameId)).toEqual([...active].reverse());
+    expect(running.every((game) => game.result === null && game.status === "lobby")).toBe(true);
+    const done = await walk("finished");
+    expect(done.map((game) => game.gameId)).toEqual([...finished].reverse());
+    expect(done.every((game) => game.result !== null && game.status === "finished")).toBe(true);
+    expect(await store.stats.userGames(randomUUID(), "active")).toEqual({ items: [], next: null });
+  });
 
   it("walks every leaderboard by cursor, with ranks that match each player's own row", async () => {
     for (const metric of ["rating", "wins", "games", "meanHoleScore"] as const) {
