@@ -6,7 +6,7 @@ import { EMPTY_STATS, periodKey } from "../stats/tally.ts";
 import type { Database, GameRow } from "./database.ts";
 import { BadQueryError } from "./errors.ts";
 import { STATS_COLUMNS, toPlayerStats } from "./result-writes.ts";
-import type { LeaderboardPage, LeaderboardQuery, LeaderboardRow, Page, RatingPoint, StatsReads, UserGame, UserStats } from "./types.ts";
+import type { LeaderboardPage, LeaderboardQuery, LeaderboardRow, Page, RatingPoint, StatsReads, UserGame, UserGamesPage, UserStats } from "./types.ts";
 
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 100;
@@ -119,19 +119,19 @@ export class PgStatsReads implements StatsReads {
     return { items, next: rows.length > limit ? encodeCursor(items.at(-1)!.resultSeq) : null };
   }
 
-  async userGames(userId: string, status: "active" | "finished", page: { cursor?: string | null; limit?: number } = {}): Promise<Page<UserGame>> {
+  async userGames(userId: string, status: "active" | "finished", page: UserGamesPage = {}): Promise<Page<UserGame>> {
     checkUserId(userId);
     const limit = pageSize(page.limit);
-    return status === "finished" ? this.finishedGames(userId, limit, page.cursor) : this.activeGames(userId, limit, page.cursor);
+    return status === "finished" ? this.finishedGames(userId, limit, page) : this.activeGames(userId, limit, page);
   }
 
-  private async finishedGames(userId: string, limit: number, cursor: string | null | undefined): Promise<Page<UserGame>> {
+  private async finishedGames(userId: string, limit: number, { cursor, publicOnly }: UserGamesPage): Promise<Page<UserGame>> {
     const before = cursor ? decodeCursor<number>(cursor, (value) => Number.isSafeInteger(value) && (value as number) > 0) : null;
     const { rows } = await this.db.query<GameRow & { result_seq: string; place: number; players: number; won: boolean; total: number; ranked: boolean; ended: Date }>(
       "userGames",
       `SELECT r.result_seq, r.place, r.players, r.won, r.total, r.ranked, r.ended_at AS ended, g.id, g.code, g.status, g.seats
        FROM game_results AS r JOIN games AS g ON g.id = r.game_id
-       WHERE r.user_id = $1 ${before === null ? "" : "AND r.result_seq < $2"}
+       WHERE r.user_id = $1 ${before === null ? "" : "AND r.result_seq < $2"} ${publicOnly ? "AND NOT g.is_private" : ""}
        ORDER BY r.result_seq DESC, r.seat DESC LIMIT ${limit + 1}`,
       before === null ? [userId] : [userId, before],
     );
@@ -146,7 +146,7 @@ export class PgStatsReads implements StatsReads {
     return { items, next: rows.length > limit ? encodeCursor(Number(rows[limit - 1]!.result_seq)) : null };
   }
 
-  private async activeGames(userId: string, limit: number, cursor: string | null | undefined): Promise<Page<UserGame>> {
+  private async activeGames(userId: string, limit: number, { cursor, publicOnly }: UserGamesPage): Promise<Page<UserGame>> {
     const before = cursor ? decodeCursor<[number, string]>(cursor, isTimeAndId) : null;
     // The seats the user took (an index on the log's seatTaken events), newest first, of games still open.
     const { rows } = await this.db.query<GameRow & { seated_at: Date }>(
@@ -154,6 +154,7 @@ export class PgStatsReads implements StatsReads {
       `SELECT e.at AS seated_at, g.id, g.code, g.status, g.seats
        FROM game_events AS e JOIN games AS g ON g.id = e.game_id
        WHERE (e.data ->> 'userId') = $1 AND e.type = 'seatTaken' AND e.data ? 'userId' AND g.status IN ('lobby', 'running')
+         ${publicOnly ? "AND NOT g.is_private" : ""}
          ${before ? "AND (e.at, e.game_id) < ($2, $3)" : ""}
        ORDER BY e.at DESC, e.game_id DESC LIMIT ${limit + 1}`,
       before ? [userId.toLowerCase(), new Date(before[0]).toISOString(), before[1]] : [userId.toLowerCase()],

@@ -429,6 +429,13 @@ export interface Page<T> {
   next: string | null;
 }
 
+export interface UserGamesPage {
+  cursor?: string | null;
+  limit?: number;
+  /** Public games only (a profile shown to others); default all of the user's games. */
+  publicOnly?: boolean;
+}
+
 /** What the leaderboards, /api/me and the profiles read. Every cursor is opaque; a bad one throws BadQueryError. */
 export interface StatsReads {
   leaderboard(query: LeaderboardQuery, page?: { cursor?: string | null; limit?: number }): Promise<LeaderboardPage>;
@@ -438,7 +445,7 @@ export interface StatsReads {
   /** A user's rating after each ranked game, newest first. */
   ratingHistory(userId: string, page?: { cursor?: string | null; limit?: number }): Promise<Page<RatingPoint>>;
   /** A user's games, newest first: active (lobby or running) or finished (results applied). */
-  userGames(userId: string, status: "active" | "finished", page?: { cursor?: string | null; limit?: number }): Promise<Page<UserGame>>;
+  userGames(userId: string, status: "active" | "finished", page?: UserGamesPage): Promise<Page<UserGame>>;
   /** The displayed rating of each user (0 while unrated or unknown), for Seat.rating at a game's start. */
   ratingsFor(userIds: readonly string[]): Promise<Map<string, number>>;
 }

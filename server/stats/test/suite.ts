@@ -281,6 +281,11 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
     expect(done.map((game) => game.gameId)).toEqual([...finished].reverse());
     expect(done.every((game) => game.result !== null && game.status === "finished")).toBe(true);
     expect(await store.stats.userGames(randomUUID(), "active")).toEqual({ items: [], next: null });
+    // A profile shows public games only.
+    await store.games.update(finished[0]!, { private: true });
+    await store.games.update(active[0]!, { private: true });
+    expect((await store.stats.userGames(user, "finished", { publicOnly: true })).items.map((game) => game.gameId)).toEqual(finished.slice(1).reverse());
+    expect((await store.stats.userGames(user, "active", { publicOnly: true })).items.map((game) => game.gameId)).toEqual(active.slice(1).reverse());
   });
 
   it("walks every leaderboard by cursor, with ranks that match each player's own row", async () => {
