@@ -25,6 +25,9 @@ export interface RecorderOptions {
   pollMs: number;
 }
 
+/** Games applied per transaction at most: a burst of games ending at once shares the commits. */
+const BATCH_GAMES = 20;
+
 /** How often the merges are looked for without being told (they are rare, and looking reads them all). */
 const MERGES_POLL_MS = 60_000;
 
@@ -44,7 +47,11 @@ export function startRecorder({ results, logger, pollMs }: RecorderOptions): Sta
         throw error;
       });
     }
-    while (!closed && (await results.applyNext())) applied++;
+    for (;;) {
+      const batch = closed ? [] : await results.applyBatch(BATCH_GAMES);
+      applied += batch.length;
+      if (batch.length < BATCH_GAMES) break;
+    }
     return applied;
   };
   const start = (): Promise<number> => {

@@ -1,7 +1,8 @@
 // Finished games' results, applied once each in the order games ended, and that order stored
-// (games.result_seq). One transaction per game holds an advisory lock, so nodes that apply at once
-// take turns and never apply a game twice or out of order; a crash before COMMIT leaves the game
-// waiting, a crash after leaves it applied.
+// (games.result_seq). Each game's result commits in the transaction that gives it its place (a
+// transaction may take the next few games, each whole); every transaction holds an advisory lock, so
+// nodes that apply at once take turns and never apply a game twice or out of order. A crash before
+// COMMIT leaves the games waiting, a crash after leaves them applied.
 import type pg from "pg";
 import type { GameEvent } from "../../shared/golf/index.ts";
 import { gameOutcome } from "../stats/outcome.ts";
@@ -22,19 +23,32 @@ const DERIVED_TABLES = ["game_results", "player_stats", "period_stats", "ratings
 export class PgResults implements Results {
   constructor(private readonly db: Database) {}
 
-  applyNext(): Promise<AppliedResult | null> {
-    return this.db.transaction("results.applyNext", async (client) => {
+  async applyNext(): Promise<AppliedResult | null> {
+    return (await this.applyBatch(1))[0] ?? null;
+  }
+
+  applyBatch(maxGames: number): Promise<AppliedResult[]> {
+    if (!Number.isInteger(maxGames) || maxGames < 1) throw new RangeError(`maxGames must be a positive integer, got ${maxGames}`);
+    return this.db.transaction("results.applyBatch", async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1)", [RESULTS_LOCK]);
       const pending = await client.query<{ id: string; ended_at: Date }>(
         `SELECT id, ended_at FROM games WHERE status = 'finished' AND result_seq IS NULL AND NOT imported
-         ORDER BY ended_at, id LIMIT 1`,
+         ORDER BY ended_at, id LIMIT $1`,
+        [maxGames],
       );
-      const game = pending.rows[0];
-      if (!game) return null;
-      const resultSeq = (await lastResultSeq(client)) + 1;
-      await client.query("UPDATE games SET result_seq = $2 WHERE id = $1", [game.id, resultSeq]);
-      const userIds = await applyGame(client, { id: game.id, endedAt: game.ended_at.getTime(), resultSeq }, await loadEvents(client, [game.id]));
-      return { gameId: game.id, resultSeq, userIds };
+      if (pending.rows.length === 0) return [];
+      const first = (await lastResultSeq(client)) + 1;
+      const games = pending.rows.map((row, i) => ({ id: row.id, endedAt: row.ended_at.getTime(), resultSeq: first + i }));
+      await client.query("UPDATE games AS g SET result_seq = o.seq FROM unnest($1::uuid[], $2::bigint[]) AS o(id, seq) WHERE g.id = o.id", [
+        games.map((game) => game.id),
+        games.map((game) => game.resultSeq),
+      ]);
+      const logs = await loadEventsByGame(client, games.map((game) => game.id));
+      const applied: AppliedResult[] = [];
+      for (const game of games) {
+        applied.push({ gameId: game.id, resultSeq: game.resultSeq, userIds: await applyGame(client, game, logs.get(game.id) ?? []) });
+      }
+      return applied;
     });
   }
 
@@ -133,10 +147,6 @@ async function placeMerge(client: pg.ClientBase, fromUserId: string, intoUserId:
 async function lastResultSeq(client: pg.ClientBase): Promise<number> {
   const { rows } = await client.query<{ last: string | null }>("SELECT max(result_seq) AS last FROM games WHERE result_seq IS NOT NULL");
   return Number(rows[0]?.last ?? 0);
-}
-
-async function loadEvents(client: pg.ClientBase, gameIds: string[]): Promise<GameEvent[]> {
-  return (await loadEventsByGame(client, gameIds)).get(gameIds[0]!) ?? [];
 }
 
 async function loadEventsByGame(client: pg.ClientBase, gameIds: string[]): Promise<Map<string, GameEvent[]>> {

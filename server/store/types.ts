@@ -343,6 +343,11 @@ export interface Results {
    */
   applyNext(): Promise<AppliedResult | null>;
   /**
+   * As applyNext, for the next `maxGames` waiting games at most, in order, in one transaction: each
+   * game's result commits with its place in the order, as a whole. [] when none waits.
+   */
+  applyBatch(maxGames: number): Promise<AppliedResult[]>;
+  /**
    * A guest merged into an account: records it in user_merges (unless already there), moves the
    * guest's results to the account and folds the account's stats again from its results. The
    * guest's own rating and rating history are dropped; the account keeps its rating. Applied once:
