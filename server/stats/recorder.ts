@@ -49,6 +49,7 @@ export function startRecorder({ results, logger, pollMs }: RecorderOptions): Sta
     }
     for (;;) {
       const batch = closed ? [] : await results.applyBatch(BATCH_GAMES);
+      for (const result of batch) if (result.problem) logger.error({ gameId: result.gameId, problem: result.problem }, "a finished game counted for nobody");
       applied += batch.length;
       if (batch.length < BATCH_GAMES) break;
     }

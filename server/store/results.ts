@@ -5,7 +5,7 @@
 // COMMIT leaves the games waiting, a crash after leaves them applied.
 import type pg from "pg";
 import type { GameEvent } from "../../shared/golf/index.ts";
-import { gameOutcome } from "../stats/outcome.ts";
+import { gameOutcome, type GameOutcome } from "../stats/outcome.ts";
 import { isGameId } from "../../shared/protocol/index.ts";
 import type { Database } from "./database.ts";
 import { mergeAgain, mergeUser, writeOutcome } from "./result-writes.ts";
@@ -46,7 +46,7 @@ export class PgResults implements Results {
       const logs = await loadEventsByGame(client, games.map((game) => game.id));
       const applied: AppliedResult[] = [];
       for (const game of games) {
-        applied.push({ gameId: game.id, resultSeq: game.resultSeq, userIds: await applyGame(client, game, logs.get(game.id) ?? []) });
+        applied.push({ gameId: game.id, resultSeq: game.resultSeq, ...(await applyGame(client, game, logs.get(game.id) ?? [])) });
       }
       return applied;
     });
@@ -123,12 +123,26 @@ export class PgResults implements Results {
 }
 
 /** Writes a game's result (nothing for a log that does not end the game), then the merges it comes after. */
-async function applyGame(client: pg.ClientBase, game: { id: string; endedAt: number; resultSeq: number }, events: GameEvent[]): Promise<string[]> {
-  const outcome = gameOutcome(events);
-  if (!outcome) return [];
+/**
+ * Writes a game's result, then the merges it comes after. A log the engine cannot read as a finished
+ * game counts for nobody (`problem` says why) but keeps its place, so one bad log never holds up the
+ * results after it, and a rebuild treats it the same way.
+ */
+async function applyGame(
+  client: pg.ClientBase,
+  game: { id: string; endedAt: number; resultSeq: number },
+  events: GameEvent[],
+): Promise<{ userIds: string[]; problem?: string }> {
+  let outcome: GameOutcome | null;
+  try {
+    outcome = gameOutcome(events);
+  } catch (error) {
+    return { userIds: [], problem: `its log cannot be replayed: ${(error as Error).message}` };
+  }
+  if (!outcome) return { userIds: [], problem: "its log does not end with gameEnded" };
   const userIds = await writeOutcome(client, game, outcome);
   await mergeAgain(client, userIds, game.resultSeq);
-  return userIds;
+  return { userIds };
 }
 
 function checkUserId(userId: string): void {

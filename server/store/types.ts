@@ -332,6 +332,8 @@ export interface AppliedResult {
   resultSeq: number;
   /** The users it counted for. */
   userIds: string[];
+  /** Set when the game counted for nobody because its log is not a finished game's (it keeps its place). */
+  problem?: string;
 }
 
 /** Applies finished games' results, once each, in the order games ended (server/stats/recorder.ts drives it). */

@@ -210,6 +210,23 @@ export function statsSuite(makeBackend: () => Promise<StatsBackend>): void {
     expect(games.items.map((game) => game.result)).toEqual([{ place: 2, players: 2, won: false, total: expect.any(Number), ranked: true }]);
   });
 
+  it("a finished game whose log does not end it counts for nobody and holds nothing up", async () => {
+    const user = randomUUID();
+    const events = playGame({ seed: 77, seats: [{ kind: "user", userId: user }, { kind: "cpu" }], holes: 1 });
+    const broken = randomUUID();
+    await store.games.create({ id: broken, code: newJoinCode(), private: false, rules: {}, holes: 1, decks: null, seats: [] });
+    await store.log.append(broken, events.slice(0, 12), 0);
+    await store.games.finish(broken, { status: "finished", totals: [0, 0], winners: [0, 1] }); // a record its log does not bear out
+    const fine = await storeGame(store, events);
+    const applied = [];
+    for (let result = await store.results.applyNext(); result; result = await store.results.applyNext()) applied.push(result);
+    expect(applied.map((result) => [result.gameId, result.problem, result.userIds])).toEqual([
+      [broken, "its log does not end with gameEnded", []],
+      [fine, undefined, [user]],
+    ]);
+    expect((await store.stats.userStats(user)).all.games).toBe(1);
+  });
+
   it("merges a guest into an account, and a rebuild gives the same tables", async () => {
     const [guest, owner, other] = [randomUUID(), randomUUID(), randomUUID()];
     await store.accounts.createGuest(guest, "Guest");
