@@ -116,7 +116,7 @@ export class PgResults implements Results {
         }
         onProgress?.(games);
       }
-      await mergesUpTo(Infinity);
+      await mergesUpTo(Number.MAX_SAFE_INTEGER);
       return { games, merges: merges.length };
     });
   }
@@ -178,16 +178,15 @@ async function loadEventsByGame(client: pg.ClientBase, gameIds: string[]): Promi
 }
 
 /**
- * The merges in the order the recorder applied them: each after the result it followed. Merges
- * recorded by another path (a user_merges row with no place in the order) come after every result,
- * in the order they were made.
+ * The merges the recorder applied, in its order: each after the result it followed (stats_merges).
+ * A merge recorded in user_merges but not applied yet is left to the nodes, as it is in the tables.
  */
 async function mergesInOrder(client: pg.ClientBase): Promise<{ from: string; into: string; after: number }[]> {
-  const { rows } = await client.query<{ from_user_id: string; into_user_id: string; after: string | null }>(
-    `SELECT u.from_user_id, u.into_user_id, s.after_result_seq AS after
-     FROM user_merges AS u
-     LEFT JOIN stats_merges AS s ON s.from_user_id = u.from_user_id AND s.into_user_id = u.into_user_id
-     ORDER BY s.after_result_seq NULLS LAST, u.merged_at, u.from_user_id`,
+  const { rows } = await client.query<{ from_user_id: string; into_user_id: string; after: string }>(
+    `SELECT s.from_user_id, s.into_user_id, s.after_result_seq AS after
+     FROM stats_merges AS s
+     LEFT JOIN user_merges AS u ON u.from_user_id = s.from_user_id AND u.into_user_id = s.into_user_id
+     ORDER BY s.after_result_seq, u.merged_at, s.from_user_id`,
   );
-  return rows.map((row) => ({ from: row.from_user_id, into: row.into_user_id, after: row.after === null ? Infinity : Number(row.after) }));
+  return rows.map((row) => ({ from: row.from_user_id, into: row.into_user_id, after: Number(row.after) }));
 }

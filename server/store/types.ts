@@ -363,7 +363,8 @@ export interface Results {
   applyPendingMerges(): Promise<number>;
   /**
    * Empties every results, stats, rating and history table and applies every game again in the
-   * stored order, then the merges in the order they were made, in one transaction.
+   * stored order, and every applied merge at its place in that order, in one transaction: the tables
+   * come back as the nodes wrote them.
    */
   rebuild(onProgress?: (games: number) => void): Promise<{ games: number; merges: number }>;
 }
