@@ -13,6 +13,7 @@ const env = z
     DATA_DIR: z.string().default("./data"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     CPU_DELAY_MS: z.coerce.number().int().min(0).optional(),
+    STATS_POLL_MS: z.coerce.number().int().min(0).default(1000),
     HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(40),
   })
   .safeParse(process.env);
@@ -38,6 +39,7 @@ try {
     dataDir: settings.DATA_DIR,
     logLevel: settings.LOG_LEVEL,
     cpuDelayMs: settings.CPU_DELAY_MS,
+    statsPollMs: settings.STATS_POLL_MS,
   });
   node.logger.info(`Six-Card Golf is served at http://localhost:${node.port}`);
   let stopping = false;

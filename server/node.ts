@@ -29,6 +29,8 @@ import { GAME_OVER, golfRoomFor } from "./room/GolfRoom.ts";
 import type { RoomServices } from "./room/services.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { freePort } from "./free-port.ts";
+import { notifyingFinishes } from "./stats/finish-hook.ts";
+import { startRecorder, type StatsRecorder } from "./stats/recorder.ts";
 import { limitsFromEnv, type Limits } from "./limits.ts";
 
 // Colyseus 0.18's reconnection needs a global WebSocket, which Node 20 lacks.
@@ -57,6 +59,12 @@ export interface NodeOptions {
   databaseVia?: (databaseUrl: string) => Promise<string>;
   /** How long a created lobby waits for its creator to take the seat (tests shorten it). */
   unclaimedLobbyMs?: number;
+  /**
+   * How often the node looks for finished games whose result is not applied yet (ms, default 1000;
+   * 0: never). It also looks at start (anything a crash left waiting) and after each game that
+   * finishes on this node.
+   */
+  statsPollMs?: number;
   /** Account settings; each one not given comes from the environment (server/accounts/config.ts). */
   accounts?: Partial<AccountsConfig>;
 }
@@ -68,6 +76,8 @@ export interface GolfNode {
   store: Store;
   metrics: NodeMetrics;
   logger: pino.Logger;
+  /** Applies finished games' results to the stats and ratings (docs/stats.md). */
+  stats: StatsRecorder;
   /** Accounts: sessions, bans, and `onGuestMerged` for what keeps results per user. */
   accounts: AccountService;
   /** Stops taking games, lets in-flight actions commit, tells clients, closes everything. */
@@ -117,10 +127,14 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   capConnections(httpServer, limits.connectionsPerAddress, trust);
   const transport = new WebSocketTransport({ server: httpServer, maxPayload: 64 * 1024 });
   const cluster = options.redisUrl ? new Cluster({ redisUrl: options.redisUrl, nodeId, logger }) : undefined;
+  // Results are applied after each finished game's commit here (the rooms' log tells), at start for
+  // anything a crash left waiting, and by polling for games that ended elsewhere (recovery finishing
+  // a game, a commit whose answer was lost). A lock in the store makes the nodes take turns.
+  const stats = startRecorder({ results: store.results, logger, pollMs: options.statsPollMs ?? 1000 });
   const services: RoomServices = {
     cluster,
     rooms: new Map(),
-    store,
+    store: notifyingFinishes(store, (gameId) => stats.gameEnded(gameId)),
     metrics,
     logger,
     nodeId,
@@ -236,6 +250,8 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     recovered = await recoverUnfinished(store, recover, child);
   }
   recoveryDone();
+  stats.catchUp().catch((error: unknown) => child.warn({ err: error }, "results not applied at start; polling will try again"));
+  accounts.onGuestMerged(() => stats.guestMerged());
   child.info({ port, recovered, database: options.databaseUrl ? "postgres" : "pglite", cluster: Boolean(cluster) }, "node listening");
 
   let closed = false;
@@ -246,6 +262,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
     store,
     metrics,
     logger: child,
+    stats,
     accounts,
     async close() {
       if (closed) return;
@@ -253,6 +270,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
       // A draining node takes no games; its rooms commit what is in flight and hand their games over.
       await cluster?.drain();
       await server.gracefullyShutdown(false).catch((error) => child.warn({ err: error }, "shutdown"));
+      await stats.close();
       await cluster?.stop();
       await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
       limiterRedis?.disconnect();

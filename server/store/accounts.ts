@@ -63,7 +63,7 @@ function takenError(err: unknown, account: NewAccount): unknown {
 }
 
 const LIVE = "deleted_at IS NULL";
-/** The games a user took a seat in: their seatTaken events (the partial index game_events_user). */
+/** The games a user took a seat in: their seatTaken events (the partial index game_events_user_seats, migration 0005). */
 const USER_SEATS = "FROM game_events WHERE type = 'seatTaken' AND data ? 'userId' AND data ->> 'userId' = $1";
 
 export class PgAccounts implements Accounts {

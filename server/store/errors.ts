@@ -68,6 +68,9 @@ export class BadExportError extends StoreError {
 /** A migration could not be applied; the message names the migration when it is known. */
 export class MigrationError extends StoreError {}
 
+/** A read the store cannot answer as asked: a cursor it did not hand out, a page size, a board, a user id. */
+export class BadQueryError extends StoreError {}
+
 /** A registration or rename whose username another account has (ignoring case). */
 export class UsernameTakenError extends StoreError {
   constructor(readonly username: string) {

@@ -10,6 +10,7 @@ export {
   ConflictError,
   MigrationError,
   NotFinishedError,
+  BadQueryError,
   StoreError,
   StoreUnavailableError,
   UnknownGameError,

@@ -1,6 +1,6 @@
 // Opening the store: one connection pool to PostgreSQL, or without a databaseUrl an embedded PGlite
 // behind a loopback socket reached through the same `pg` code and the same SQL; the pending
-// migrations applied; and every part (log, games, tokens, exports, shares) built on that pool.
+// migrations applied; and every part (log, games, tokens, exports, shares, results, stats) built on that pool.
 import { join } from "node:path";
 import pg from "pg";
 import { pino, type Logger } from "pino";
@@ -14,7 +14,9 @@ import { GroupCommitter } from "./group-commit.ts";
 import { migrate } from "./migrate.ts";
 import { describeError } from "./pg-errors.ts";
 import { PgSeatTokens } from "./seat-tokens.ts";
+import { PgResults } from "./results.ts";
 import { PgShares } from "./shares.ts";
+import { PgStatsReads } from "./stats-reads.ts";
 import { PgAccounts } from "./accounts.ts";
 import type { Store } from "./types.ts";
 
@@ -109,6 +111,8 @@ class PgStore implements Store {
   readonly tokens: PgSeatTokens;
   readonly exports: PgGameExports;
   readonly shares: PgShares;
+  readonly results: PgResults;
+  readonly stats: PgStatsReads;
   readonly accounts: PgAccounts;
 
   constructor(
@@ -125,6 +129,8 @@ class PgStore implements Store {
     this.tokens = new PgSeatTokens(db);
     this.exports = new PgGameExports(db, this.log);
     this.shares = new PgShares(db, this.games, this.exports);
+    this.results = new PgResults(db);
+    this.stats = new PgStatsReads(db);
     this.accounts = new PgAccounts(db);
   }
 

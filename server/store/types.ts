@@ -2,6 +2,7 @@
 // codes against these names; open-store.ts builds the one implementation (PostgreSQL through `pg`).
 import type { EmbeddedPostgres } from "./embedded.ts";
 import type { GolfExport } from "../../shared/protocol/index.ts";
+import type { PlayerStats } from "../stats/tally.ts";
 
 /** An event the caller wants to append; the store assigns its seq. */
 export interface NewEvent {
@@ -310,6 +311,8 @@ export interface Store {
   tokens: SeatTokens;
   exports: GameExports;
   shares: Shares;
+  results: Results;
+  stats: StatsReads;
   accounts: Accounts;
   /** For health checks: true when the database answers. */
   ping(): Promise<boolean>;
@@ -319,4 +322,138 @@ export interface Store {
   readonly connectionString: string;
   /** The embedded database, when there is no PostgreSQL server; tests stop and start its socket. */
   readonly embedded: EmbeddedPostgres | null;
+}
+
+// ---- results, stats and ratings (docs/stats.md) ------------------------------------------------
+
+/** A finished game's result, applied: its place in the stored order. */
+export interface AppliedResult {
+  gameId: string;
+  resultSeq: number;
+  /** The users it counted for. */
+  userIds: string[];
+  /** Set when the game counted for nobody because its log is not a finished game's (it keeps its place). */
+  problem?: string;
+}
+
+/** Applies finished games' results, once each, in the order games ended (server/stats/recorder.ts drives it). */
+export interface Results {
+  /**
+   * Applies the result of the earliest finished game not yet applied, in one transaction that also
+   * stores its place in the order (games.result_seq). Every node may call it at once: an advisory
+   * lock makes them take turns. null when no finished game is waiting.
+   */
+  applyNext(): Promise<AppliedResult | null>;
+  /**
+   * As applyNext, for the next `maxGames` waiting games at most, in order, in one transaction: each
+   * game's result commits with its place in the order, as a whole. [] when none waits.
+   */
+  applyBatch(maxGames: number): Promise<AppliedResult[]>;
+  /**
+   * A guest merged into an account: records it in user_merges (unless already there), moves the
+   * guest's results to the account and folds the account's stats again from its results. The
+   * guest's own rating and rating history are dropped; the account keeps its rating. Applied once:
+   * a second call changes nothing.
+   */
+  applyMerge(fromUserId: string, intoUserId: string): Promise<void>;
+  /**
+   * Applies the merges recorded in user_merges (by the accounts' mergeGuest) that are not applied
+   * yet, oldest first, each as applyMerge does; how many.
+   */
+  applyPendingMerges(): Promise<number>;
+  /**
+   * Empties every results, stats, rating and history table and applies every game again in the
+   * stored order, and every applied merge at its place in that order, in one transaction: the tables
+   * come back as the nodes wrote them.
+   */
+  rebuild(onProgress?: (games: number) => void): Promise<{ games: number; merges: number }>;
+}
+
+export type { PlayerStats, StatsScope } from "../stats/tally.ts";
+
+export type LeaderboardMetric = "rating" | "wins" | "meanHoleScore" | "games";
+export type LeaderboardPeriod = "all" | "month" | "week";
+
+export interface LeaderboardRow {
+  /** 1 + the number of rows with a better value (tied rows share a rank). */
+  rank: number;
+  userId: string;
+  /** The rating, wins, mean hole score or games. */
+  value: number;
+  /** Ranked games in the period. */
+  games: number;
+}
+
+export interface LeaderboardPage {
+  rows: LeaderboardRow[];
+  /** The cursor of the next page; null on the last. */
+  next: string | null;
+}
+
+export interface LeaderboardQuery {
+  metric: LeaderboardMetric;
+  period: LeaderboardPeriod;
+  /** The period that holds this moment (epoch ms; default now). */
+  at?: number;
+}
+
+export interface RatingInfo {
+  /** The displayed rating; null while unrated (fewer than 5 ranked games). */
+  rating: number | null;
+  /** Ranked games rated. */
+  games: number;
+  mu: number;
+  sigma: number;
+}
+
+export interface UserStats {
+  all: PlayerStats;
+  ranked: PlayerStats;
+  /** null before the first ranked game. */
+  rating: RatingInfo | null;
+}
+
+export interface RatingPoint {
+  gameId: string;
+  resultSeq: number;
+  /** Epoch ms. */
+  at: number;
+  rating: number;
+}
+
+export interface UserGame {
+  gameId: string;
+  code: string;
+  status: GameStatus;
+  seats: SeatInfo[];
+  /** Epoch ms: when the game ended, or for an active game when the user took the seat. */
+  at: number;
+  /** Finished games only. */
+  result: { place: number; players: number; won: boolean; total: number; ranked: boolean } | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface UserGamesPage {
+  cursor?: string | null;
+  limit?: number;
+  /** Public games only (a profile shown to others); default all of the user's games. */
+  publicOnly?: boolean;
+}
+
+/** What the leaderboards, /api/me and the profiles read. Every cursor is opaque; a bad one throws BadQueryError. */
+export interface StatsReads {
+  leaderboard(query: LeaderboardQuery, page?: { cursor?: string | null; limit?: number }): Promise<LeaderboardPage>;
+  /** A user's own row on a board, with its rank; null when the user is not on it. */
+  standing(query: LeaderboardQuery, userId: string): Promise<LeaderboardRow | null>;
+  userStats(userId: string): Promise<UserStats>;
+  /** A user's rating after each ranked game, newest first. */
+  ratingHistory(userId: string, page?: { cursor?: string | null; limit?: number }): Promise<Page<RatingPoint>>;
+  /** A user's games, newest first: active (lobby or running) or finished (results applied). */
+  userGames(userId: string, status: "active" | "finished", page?: UserGamesPage): Promise<Page<UserGame>>;
+  /** The displayed rating of each user (0 while unrated or unknown), for Seat.rating at a game's start. */
+  ratingsFor(userIds: readonly string[]): Promise<Map<string, number>>;
 }

@@ -25,11 +25,12 @@ export interface ServerProcess {
 }
 
 /**
- * `npm start`'s entry point as its own process, configured through the environment only: resolves
+ * `npm start`'s entry point as its own process, configured through the environment only (`settings`
+ * adds to it): resolves
  * once it answers /health (which may be before it has brought its games back: see `gameIsLive`).
  */
-export async function startServerProcess(port: number, database: { url?: string; dataDir?: string }): Promise<ServerProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0", ...RELAXED_LIMITS_ENV };
+export async function startServerProcess(port: number, database: { url?: string; dataDir?: string }, settings: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", CPU_DELAY_MS: "0", ...RELAXED_LIMITS_ENV, ...settings };
   // One node on its own: no cluster, even when the caller's environment (CI) names a Redis.
   delete env.REDIS_URL;
   delete env.DATABASE_URL;

@@ -108,6 +108,8 @@ export interface BotOptions {
   replyTimeoutMs?: number;
   /** Actions a second at most, as a token bucket of 10 (default 25: the server takes 30). */
   maxRate?: number;
+  /** A session token (docs/accounts.md): the bot joins signed in, as `client.auth` would. */
+  session?: string;
 }
 
 let botCounter = 0;
@@ -188,6 +190,7 @@ export class Bot extends SdkBot<SyncedState> {
         if (answer.error !== undefined) moveErrors.push(errors.at(-1)!);
       },
     });
+    if (options.session) this.client.auth.token = options.session;
     this.id = id;
     this.tally = tally;
     this.events = events;
