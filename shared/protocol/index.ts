@@ -1,7 +1,7 @@
 // The contract between the server and every client (the browser, bots, tests): one declaration of
 // each message, option, state field and HTTP body. docs/protocol.md describes it in words.
 // The browser imports values only from the modules without zod (room.ts, server-messages.ts,
-// state.ts, players.ts); everything else it imports as types.
+// state.ts); everything else it imports as types.
 export * from "./room.ts";
 export * from "./rules.ts";
 export * from "./client-messages.ts";

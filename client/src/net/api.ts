@@ -4,7 +4,7 @@
 
 // The bodies are the contract's (type-only: erased from the bundle, zod stays out of it).
 import type { CpuProfileInfo, GolfExport, ImportAnswer, LiveGame, ShareAnswer, SharedGame, ShareRequest } from "../../../shared/protocol/index.ts";
-import type { LeaderboardAnswer, LeaderboardMetric, LeaderboardPeriod, MeAnswer, MyGamesAnswer, ProfileAnswer } from "../../../shared/protocol/players.ts";
+import type { LeaderboardAnswer, LeaderboardMetricName, LeaderboardPeriodName, MeAnswer, MyGamesAnswer, ProfileAnswer } from "../../../shared/protocol/players.ts";
 import { sessionToken } from "./account.ts";
 
 export class ApiError extends Error {
@@ -61,7 +61,7 @@ export const api = {
       body: JSON.stringify(options),
     }),
   sharedGame: (code: string) => call<SharedGame>(`/api/shares/${encodeURIComponent(code)}`),
-  leaderboard: (metric: LeaderboardMetric, period: LeaderboardPeriod, cursor?: string | null) =>
+  leaderboard: (metric: LeaderboardMetricName, period: LeaderboardPeriodName, cursor?: string | null) =>
     call<LeaderboardAnswer>(`/api/leaderboards/${metric}?${new URLSearchParams({ period, ...(cursor ? { cursor } : {}) })}`),
   me: () => call<MeAnswer>("/api/me"),
   myGames: (status: "active" | "finished", cursor?: string | null) =>

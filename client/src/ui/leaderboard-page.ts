@@ -1,7 +1,8 @@
 // /leaderboard: the boards of ranked games (GET /api/leaderboards/:metric), a tab per metric and per
 // period, your own row pinned above the table when you are on the board, more rows by cursor.
 // /leaderboard?metric=wins&period=week opens those tabs.
-import { LEADERBOARD_METRICS, LEADERBOARD_PERIODS, type LeaderboardAnswer, type LeaderboardEntry, type LeaderboardMetric, type LeaderboardPeriod } from "../../../shared/protocol/players.ts";
+// Types only: players.ts holds the server's zod schemas too, which the browser does not load.
+import type { LeaderboardAnswer, LeaderboardEntry, LeaderboardMetricName as LeaderboardMetric, LeaderboardPeriodName as LeaderboardPeriod } from "../../../shared/protocol/players.ts";
 import { api, ApiError } from "../net/api.ts";
 import { currentUser, onUserChange } from "../net/account.ts";
 import { accountBar, link, profilePath } from "./account-bar.ts";
@@ -14,6 +15,9 @@ const METRIC_TEXT: Record<LeaderboardMetric, { tab: string; column: string; abou
   games: { tab: "Games", column: "Games", about: "Ranked games played." },
 };
 const PERIOD_TEXT: Record<LeaderboardPeriod, string> = { all: "All time", month: "This month", week: "This week" };
+// Every metric and period (the records above name each one: the compiler checks they are complete).
+const LEADERBOARD_METRICS = Object.keys(METRIC_TEXT) as LeaderboardMetric[];
+const LEADERBOARD_PERIODS = Object.keys(PERIOD_TEXT) as LeaderboardPeriod[];
 
 export function formatValue(metric: LeaderboardMetric, value: number): string {
   return metric === "meanHoleScore" ? value.toFixed(2) : String(Math.round(value));
@@ -45,8 +49,8 @@ function tabs<T extends string>(idPrefix: string, label: string, values: readonl
 
 export function renderLeaderboard(root: HTMLElement, go: (path: string) => void): () => void {
   const query = new URLSearchParams(location.search);
-  let metric: LeaderboardMetric = (LEADERBOARD_METRICS as readonly string[]).includes(query.get("metric") ?? "") ? (query.get("metric") as LeaderboardMetric) : "rating";
-  let period: LeaderboardPeriod = (LEADERBOARD_PERIODS as readonly string[]).includes(query.get("period") ?? "") ? (query.get("period") as LeaderboardPeriod) : "all";
+  let metric: LeaderboardMetric = (LEADERBOARD_METRICS as string[]).includes(query.get("metric") ?? "") ? (query.get("metric") as LeaderboardMetric) : "rating";
+  let period: LeaderboardPeriod = (LEADERBOARD_PERIODS as string[]).includes(query.get("period") ?? "") ? (query.get("period") as LeaderboardPeriod) : "all";
   if (metric === "rating") period = "all";
   let loadId = 0;
   let next: string | null = null;

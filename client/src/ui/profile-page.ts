@@ -1,6 +1,6 @@
 // /u/<name>: a registered player's public profile (GET /api/users/:name): the rating and its chart,
 // the stats of every game and of ranked games apart, and the recent public games with their replays.
-import type { PlayerStats, ProfileAnswer } from "../../../shared/protocol/players.ts";
+import type { PlayerStatsBody as PlayerStats, ProfileAnswer } from "../../../shared/protocol/players.ts";
 import { api, ApiError } from "../net/api.ts";
 import { currentUser, signOutEverywhere } from "../net/account.ts";
 import { accountBar, link } from "./account-bar.ts";
@@ -16,7 +16,7 @@ const STAT_ROWS: { label: string; of: (stats: PlayerStats) => string }[] = [
   { label: "Games", of: (s) => String(s.games) },
   { label: "Wins", of: (s) => (s.games ? `${s.wins} (${Math.round((100 * s.wins) / s.games)}%)` : "0") },
   { label: "Holes played", of: (s) => String(s.holes) },
-  { label: "Mean hole score", of: (s) => (s.holes ? (s.holeScoreSum / s.holes).toFixed(2) : "–") },
+  { label: "Mean hole score", of: (s) => (s.meanHoleScore === null ? "–" : s.meanHoleScore.toFixed(2)) },
   { label: "Best hole", of: (s) => (s.bestHole === null ? "–" : String(s.bestHole)) },
   { label: "Holes won", of: (s) => String(s.holesWon) },
   { label: "Went out first", of: (s) => String(s.wentOut) },
@@ -32,17 +32,17 @@ function statsTable(stats: ProfileAnswer["stats"]): HTMLElement {
 }
 
 function ratingLine(profile: ProfileAnswer): string {
-  const rating = profile.rating;
+  const rating = profile.stats.rating;
   if (rating?.rating != null) return `Rating ${rating.rating}`;
   const played = rating?.games ?? profile.stats.ranked.games;
   return `Unrated (${Math.min(played, RATED_AFTER)} of ${RATED_AFTER} ranked games)`;
 }
 
 function recentGames(profile: ProfileAnswer, go: (path: string) => void): HTMLElement {
-  if (profile.games.length === 0) return h("p", { class: "muted" }, "No public games yet.");
+  if (profile.recentGames.length === 0) return h("p", { class: "muted" }, "No public games yet.");
   return h("ul", { class: "live-list" },
-    profile.games.map((game) => {
-      const others = game.players.filter((player) => player.kind !== "empty" && player.name !== profile.user.name).map((player) => player.name);
+    profile.recentGames.map((game) => {
+      const others = game.players.filter((player) => player.name !== profile.user.name).map((player) => player.name);
       const when = new Date(game.at).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
       return h("li", { dataset: { game: game.gameId } },
         h("span", { class: "code" }, game.code),

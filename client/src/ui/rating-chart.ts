@@ -1,7 +1,7 @@
 // A player's rating over their ranked games, drawn as an SVG line chart: the rating after each game
 // (oldest on the left), a few gridlines with their values, the first and last dates under the axis.
 // Screen readers get a summary (first, last, highest) as the chart's title.
-import type { RatingPoint } from "../../../shared/protocol/players.ts";
+import type { RatingHistoryPoint as RatingPoint } from "../../../shared/protocol/players.ts";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 640;

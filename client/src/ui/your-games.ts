@@ -1,6 +1,6 @@
 // "Your games" in the lobby (signed in, guest or registered): games still on, to take the seat back
 // from any device, and recent finished ones, to replay. From GET /api/me/games.
-import type { PlayerGame } from "../../../shared/protocol/players.ts";
+import type { GameSummary as PlayerGame } from "../../../shared/protocol/players.ts";
 import type { PublicUser } from "../../../shared/protocol/accounts.ts";
 import { api } from "../net/api.ts";
 import { currentUser, onUserChange } from "../net/account.ts";
@@ -14,7 +14,7 @@ export interface YourGamesActions {
 }
 
 function opponents(game: PlayerGame, me: string): string {
-  const others = game.players.filter((player) => player.kind !== "empty" && player.name !== me).map((player) => player.name);
+  const others = game.players.filter((player) => player.name !== me).map((player) => player.name);
   return others.length ? `with ${others.join(", ")}` : "";
 }
 
