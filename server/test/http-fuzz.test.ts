@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { Client } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { finishedExport, startTestNode, type TestNode } from "../testing.ts";
-import { rawRequest, storeSnapshot, type RawAnswer } from "./http-support.ts";
+import { guestSession, rawRequest, storeSnapshot, type RawAnswer } from "./http-support.ts";
 
 const RUNS = Number(process.env.HTTP_FUZZ_RUNS ?? 400);
 const TIME_LIMIT_MS = 40_000;
@@ -20,7 +20,7 @@ describe("HTTP fuzz", () => {
 
   beforeAll(async () => {
     node = await startTestNode({ limits: { metricsToken: "fuzz-token" } });
-    const imported = await fetch(`${node.url}/api/games/import`, { method: "POST", body: JSON.stringify(finishedExport(11)) });
+    const imported = await fetch(`${node.url}/api/games/import`, { method: "POST", headers: { authorization: `Bearer ${await guestSession(node.url)}` }, body: JSON.stringify(finishedExport(11)) });
     gameId = ((await imported.json()) as { gameId: string }).gameId;
     const share = await fetch(`${node.url}/api/games/${gameId}/share`, { method: "POST", body: "{}" });
     shareCode = ((await share.json()) as { code: string }).code;
