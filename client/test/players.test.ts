@@ -195,6 +195,15 @@ describe.skipIf(!process.env.TEST_CHROMIUM_PATH)("players in the browser", () =>
     await gus.click(`button:replay-${gameId}`);
     await gus.waitFor(async () => (await gus.scene()) === "replay", "the replay");
 
+    // Another ranked game, now registered: his row on the games board moves to 2.
+    await gus.page.goto(`${node.url}/`);
+    // At the table he is his username now (the driver finds his seat by name).
+    const registeredGus = new Player(gus.page, "GusTheGolfer", "players-guest-registered");
+    await playRankedGame(registeredGus, [], false);
+    await gus.page.goto(`${node.url}/leaderboard?metric=games&period=week`);
+    await gus.waitFor(async () => (await text(gus, 'tr[data-user="GusTheGolfer"] .value')) === "2", "two games on this week's board");
+    expect(await text(gus, ".pinned")).toMatch(/#1\s*GusTheGolfer\s*2/);
+
     // The same pages on a phone.
     const phone = await open(`${node.url}/leaderboard?metric=games&period=all`, "Phone", "players-phone", PHONE);
     await phone.waitFor(() => phone.locate("button:player-GusTheGolfer"), "the board on a phone");

@@ -61,16 +61,18 @@ export function renderLeaderboard(root: HTMLElement, go: (path: string) => void)
   const pinned = h("div", { class: "pinned", hidden: true, "aria-label": "Your standing" });
   const body = h("tbody");
   const valueHead = h("th", { scope: "col", class: "num" });
-  const table = h("table", { class: "board" }, h("thead", null, h("tr", null, h("th", { scope: "col", class: "num" }, "#"), h("th", { scope: "col" }, "Player"), valueHead, h("th", { scope: "col", class: "num" }, "Games"))), body);
+  // The games column says how many games a value stands on (not on the games board: that is its value).
+  const gamesHead = h("th", { scope: "col", class: "num" }, "Games");
+  const table = h("table", { class: "board" }, h("thead", null, h("tr", null, h("th", { scope: "col", class: "num" }, "#"), h("th", { scope: "col" }, "Player"), valueHead, gamesHead)), body);
   const status = h("p", { class: "muted", role: "status" });
   const more = button("more", "Show more", () => void load(true), { class: "small", hidden: true });
 
   const row = (entry: LeaderboardEntry, mine: boolean) =>
     h("tr", { class: mine ? "me" : undefined, dataset: { user: entry.user.name } },
-      h("td", { class: "num rank" }, String(entry.rank)),
+      h("td", { class: "num place" }, String(entry.rank)),
       h("td", null, link(`player-${entry.user.name}`, profilePath(entry.user.name), entry.user.name, go)),
       h("td", { class: "num value" }, formatValue(metric, entry.value)),
-      h("td", { class: "num" }, String(entry.games)));
+      metric === "games" ? null : h("td", { class: "num" }, String(entry.games)));
 
   function paintTabs(): void {
     replace(tabHost,
@@ -85,6 +87,7 @@ export function renderLeaderboard(root: HTMLElement, go: (path: string) => void)
       }));
     about.textContent = METRIC_TEXT[metric].about;
     valueHead.textContent = METRIC_TEXT[metric].column;
+    gamesHead.hidden = metric === "games";
   }
 
   async function load(append: boolean): Promise<void> {
@@ -114,7 +117,7 @@ export function renderLeaderboard(root: HTMLElement, go: (path: string) => void)
     status.textContent = body.children.length === 0 ? "Nobody on this board yet: play a ranked game (standard rules) to be the first." : "";
     if (!append) {
       pinned.hidden = !me;
-      if (me) replace(pinned, h("span", { class: "muted" }, "You"), h("b", { class: "rank" }, `#${me.rank}`), h("span", { class: "grow" }, me.user.name), h("b", null, formatValue(metric, me.value)), h("small", { class: "muted" }, `${me.games} games`));
+      if (me) replace(pinned, h("span", { class: "muted" }, "You"), h("b", null, `#${me.rank}`), h("span", { class: "grow" }, me.user.name), h("b", null, formatValue(metric, me.value)), metric === "games" ? null : h("small", { class: "muted" }, me.games === 1 ? "1 game" : `${me.games} games`));
     }
   }
 
