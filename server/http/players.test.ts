@@ -11,6 +11,7 @@ import { finishedExport } from "../testing.ts";
 import { randomUUID } from "node:crypto";
 import { newJoinCode } from "../../shared/protocol/index.ts";
 import type { SeatInfo } from "../store/index.ts";
+import { Bot } from "../test/support.ts";
 
 describe("players' routes on PGlite", () => playersSuite({ postgres: false }));
 describe.skipIf(!process.env.TEST_DATABASE_URL)("players' routes on PostgreSQL", () => playersSuite({ postgres: true }));
@@ -267,6 +268,28 @@ function playersSuite(backend: { postgres: boolean }): void {
       expect(bobs.body.gameId).not.toBe(imported.body.gameId);
       // An import is not a result: carol's games are unchanged.
       expect((await api<{ games: GameSummary[] }>("/api/me/games", { token: carol.token })).body.games).toHaveLength(before);
+    });
+  });
+
+  describe("Seat.rating", () => {
+    it("shows each signed-in player's rating from the start, 0 for the unrated and the CPUs", async () => {
+      const aliceRating = (await api<MeAnswer>("/api/me", { token: alice.token })).body.stats.rating!.rating!;
+      expect(aliceRating).toBeGreaterThan(0);
+      const host = await Bot.create(node.url, { name: "Alice", seats: 3, cpus: 1, holes: 1, turnSeconds: 0 }, { session: alice.token });
+      const other = await Bot.joinById(node.url, host.code, { name: "Newcomer" }, { session: stranger.token });
+      try {
+        // In the lobby nobody's rating shows yet.
+        expect(host.state.seats.map((seat) => seat.rating)).toEqual([0, 0, 0]);
+        expect((await host.act("start")).ok).toBe(true);
+        await other.until(() => other.state.seats.some((seat) => seat.rating > 0), 10_000, "the ratings shown");
+        const shown = new Map(other.state.seats.map((seat) => [seat.userId || seat.kind, seat.rating]));
+        expect(shown).toEqual(new Map([[alice.id, aliceRating], [stranger.id, 0], ["cpu", 0]]));
+      } finally {
+        host.stopPlaying();
+        other.stopPlaying();
+        await host.leave();
+        await other.leave();
+      }
     });
   });
 }
