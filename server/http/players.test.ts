@@ -226,6 +226,8 @@ function playersSuite(backend: { postgres: boolean }): void {
       expect(anonymous.body.error).toMatch(/players only: sign in/);
       expect((await api(path, { token: stranger.token })).status).toBe(403);
       expect((await api(path, { token: carol.token })).status).toBe(403);
+      // A seat token that is not one of this game's opens nothing.
+      expect((await api(path, { headers: { "x-seat-token": "not-a-seat-token" } })).status).toBe(401);
       expect((await api(path, { token: bob.token })).status).toBe(200);
       expect((await api(path, { token: admin.token })).status).toBe(200);
       // A public game's is anyone's.
