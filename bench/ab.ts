@@ -22,6 +22,10 @@ const { values } = parseArgs({
     pairs: { type: "string", default: "5" },
     metric: { type: "string", multiple: true, default: [] },
     "pause-ms": { type: "string", default: "3000" },
+    // Arguments added to the command in one checkout only: a flag the other's code does not know,
+    // e.g. `--b-args=--no-reference`, so both sides do the same work per run.
+    "a-args": { type: "string", default: "" },
+    "b-args": { type: "string", default: "" },
   },
 });
 const command = process.argv.slice(separator + 1);
@@ -52,7 +56,8 @@ function pick(result: Record<string, unknown>, metric: string): number {
 
 function run(label: "A" | "B"): Record<string, number> {
   const started = Date.now();
-  const done = spawnSync(command[0]!, command.slice(1), { cwd: checkouts[label], encoding: "utf8", maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"] });
+  const extra = values[label === "A" ? "a-args" : "b-args"]!.split(" ").filter(Boolean);
+  const done = spawnSync(command[0]!, [...command.slice(1), ...extra], { cwd: checkouts[label], encoding: "utf8", maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"] });
   if (done.status !== 0) throw new Error(`${label} exited with ${done.status}`);
   const result = lastJsonObject(done.stdout);
   const figures = Object.fromEntries(values.metric!.map((metric) => [metric, pick(result, metric)]));
@@ -86,6 +91,8 @@ const ratios = Object.fromEntries(
 console.log(
   JSON.stringify({
     command: command.join(" "),
+    aArgs: values["a-args"],
+    bArgs: values["b-args"],
     a: checkouts.A,
     b: checkouts.B,
     pairs,
