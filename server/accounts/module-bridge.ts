@@ -40,7 +40,8 @@ export function authModuleRoutes(accounts: AccountService): RequestHandler {
       void accounts.sendConfirmation(user).catch((error: unknown) => accounts.logger.warn({ err: error }, "confirmation mail not sent"));
       return user;
     },
-    onRegisterAnonymously: async (options: { name: string }) => moduleUser(await accounts.createGuest(options.name)),
+    // The module answers this user as it is (it drops `password` on login and registration only): a guest has none to show.
+    onRegisterAnonymously: async (options: { name: string }) => accounts.publicUser(await accounts.createGuest(options.name)),
     onEmailConfirmed: async (email) => accounts.store.confirmEmail(email),
     // Every token the module hands out is a new revocable session with an expiry.
     onGenerateToken: async (user) => {

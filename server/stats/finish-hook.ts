@@ -7,9 +7,10 @@ import type { EventLog, Store } from "../store/index.ts";
 export function notifyingFinishes(store: Store, onFinished: (gameId: string) => void): Store {
   const log = store.log;
   const notifying: EventLog = {
-    async append(gameId, events, expectedSeq, record) {
-      const stored = await log.append(gameId, events, expectedSeq, record);
-      if (record?.status === "finished") onFinished(gameId);
+    append(gameId, events, expectedSeq, record) {
+      const stored = log.append(gameId, events, expectedSeq, record);
+      // Only an append that ends its game is watched: every other move goes through untouched.
+      if (record?.status === "finished") stored.then(() => onFinished(gameId), () => undefined);
       return stored;
     },
     appendOutcome: (gameId, expectedSeq, events) => log.appendOutcome(gameId, expectedSeq, events),
