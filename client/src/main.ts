@@ -56,8 +56,8 @@ async function openGame(intent: GameIntent): Promise<void> {
   leave();
   replace(root, h("div", { class: "loading" }, h("div", { class: "spinner" }), h("p", null, "Shuffling the deck…")));
   try {
-    // An imported replay file belongs to its importer: that needs a session too.
-    const session = sitsDown(intent) ? ensureSession(intent.name) : intent.kind === "replay" && intent.file && savedName() ? ensureSession(savedName()) : restoreSession();
+    // (An imported replay file makes its guest when it is imported: net/api.ts.)
+    const session = sitsDown(intent) ? ensureSession(intent.name) : restoreSession();
     const [app] = await Promise.all([loadGameCode(), session]);
     leaveCurrent = await app.openGame(intent, shell, root);
   } catch (error) {

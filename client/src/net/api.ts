@@ -5,7 +5,8 @@
 // The bodies are the contract's (type-only: erased from the bundle, zod stays out of it).
 import type { CpuProfileInfo, GolfExport, ImportAnswer, LiveGame, ShareAnswer, SharedGame, ShareRequest } from "../../../shared/protocol/index.ts";
 import type { LeaderboardAnswer, LeaderboardMetricName, LeaderboardPeriodName, MeAnswer, MyGamesAnswer, ProfileAnswer } from "../../../shared/protocol/players.ts";
-import { sessionToken } from "./account.ts";
+import { savedName } from "../prefs.ts";
+import { ensureSession, sessionToken } from "./account.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -52,8 +53,11 @@ export const api = {
   liveGames: () => call<LiveGame[]>("/api/games/live"),
   cpuProfiles: () => call<CpuProfileInfo[]>("/api/cpu-profiles"),
   exportOf: (gameId: string) => call<GolfExport>(`/api/games/${encodeURIComponent(gameId)}/export`),
-  importGame: (doc: unknown) =>
-    call<ImportAnswer>("/api/games/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) }),
+  // An imported game belongs to its importer: a browser without a session becomes a guest first.
+  importGame: async (doc: unknown) => {
+    await ensureSession(savedName() || "Guest");
+    return call<ImportAnswer>("/api/games/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) });
+  },
   share: (gameId: string, options: ShareRequest = {}) =>
     call<ShareAnswer>(`/api/games/${encodeURIComponent(gameId)}/share`, {
       method: "POST",
