@@ -6,6 +6,13 @@
 //                           [--database-url URL | --pglite] [--cpu-prof DIR]
 //                           [--warmup-games N (default: --games; 0 for none)] [--warmup-holes 2] [--warmup-rounds 2]
 //                           [--ramp-ms 200] [--trace-moves FILE] [--no-host-gauge] [--no-reference]
+//                           [--signed-in]
+//
+// --signed-in: every player of our server signs in first, as a guest (`client.auth.signInAnonymously`,
+// POST /auth/anonymous: a user and a session, docs/accounts.md) and joins with its session, so its seat
+// is a user's (Seat.userId, Seat.rating read at the start, results applied when the game ends). The
+// signing in is part of seating, not measured. The reference room knows no accounts: its players do
+// not sign in.
 //
 // Before the measured games, as many warm-up games of two holes are played and left, unmeasured,
 // twice over (--warmup-rounds).
@@ -109,6 +116,7 @@ const { values: flags } = parseArgs({
     "trace-moves": { type: "string" },
     "no-host-gauge": { type: "boolean", default: false },
     "no-reference": { type: "boolean", default: false },
+    "signed-in": { type: "boolean", default: false },
   },
 });
 
@@ -203,6 +211,20 @@ function newTotals(): Totals {
   return { moves: 0, latencies: new Histogram(), latenciesByType: new Map(), rateLimited: 0, otherErrors: new Map(), trace: [] };
 }
 
+/** With --signed-in, our players sign in as guests before they join (the SDK then sends the session). */
+async function signIn(bot: Bot, target: Target): Promise<void> {
+  if (flags["signed-in"] && target === GOLF) await bot.client.auth.signInAnonymously({ name: bot.name });
+}
+
+/** Fails the run unless both seats of the guest's table are users' (the sign-in took). */
+async function seatedAsUsers(bot: Bot): Promise<void> {
+  const seats = () => (bot.state as unknown as { seats: { userId: string }[] }).seats;
+  for (let waited = 0; !(seats().length === 2 && seats().every((seat) => seat.userId !== "")); waited += 20) {
+    if (waited > 10_000) throw new Error(`--signed-in: the seats of ${bot.name}'s table are not users': ${JSON.stringify(seats())}`);
+    await sleep(20);
+  }
+}
+
 /** Seats `count` private two-player games, a few at a time: joining is not what is measured. */
 async function seatTables(url: string, target: Target, count: number, holes: number, totals: Totals, prefix: string): Promise<[Bot, Bot][]> {
   const tables: [Bot, Bot][] = [];
@@ -212,9 +234,12 @@ async function seatTables(url: string, target: Target, count: number, holes: num
     const batch = Array.from({ length: Math.min(10, count - first) }, async (_, offset) => {
       const index = first + offset;
       const host: Bot = new Bot(new Client(url), `${prefix}Host${index}`, options);
+      await signIn(host, target);
       await host.enter((client) => client.create(target.room, target.createOptions(host.name, holes), stateClass));
       const guest: Bot = new Bot(new Client(url), `${prefix}Guest${index}`, options);
+      await signIn(guest, target);
       await guest.enter((client) => client.joinById(host.code, { name: guest.name }, stateClass));
+      if (flags["signed-in"] && target === GOLF) await seatedAsUsers(guest);
       tables[index] = [host, guest];
     });
     await Promise.all(batch);
@@ -339,6 +364,7 @@ async function measureOurs(database: { url?: string; dataDir?: string }, profile
     const result: Result = {
       games: GAMES,
       clients: played.bots.length,
+      signedIn: flags["signed-in"],
       holes: HOLES,
       seconds: round(seconds, 2),
       moves: totals.moves,

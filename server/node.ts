@@ -178,6 +178,7 @@ export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
           limits,
           limiter,
           store,
+          accounts,
           metrics,
           nodeId,
           liveGames,

@@ -20,6 +20,9 @@ import { openStore, type Store, type StoreOptions, type GolfExport } from "../st
 import { limitsFromEnv, RELAXED_LIMITS } from "../limits.ts";
 import { playedCpuGame } from "../testing.ts";
 import { createApiRouter, IMPORT_LIMIT_BYTES } from "./api.ts";
+import { AccountService } from "../accounts/service.ts";
+import { accountsConfigFromEnv } from "../accounts/config.ts";
+import { createMailer } from "../accounts/mailer.ts";
 import type { LiveGame } from "../../shared/protocol/index.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -85,15 +88,22 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
   // What the room layer answers; tests change these to stand for its failures.
   let liveGames = async (): Promise<LiveGame[]> => live;
   let presenceOk = async (): Promise<boolean> => true;
+  // Imports need a session: every request of these tests carries a guest's (docs/http.md).
+  let sessionToken = "";
+  const importerName = "Importer";
 
   beforeAll(async () => {
     backend = await setup.backend();
     const logger = pino({ level: "silent" });
     store = await backend.open({ logger, clock: () => now });
+    const config = accountsConfigFromEnv(0, {});
+    const accounts = await AccountService.open(store.accounts, config, createMailer(config, logger), logger);
+    sessionToken = await accounts.startSession(await store.accounts.createGuest(randomUUID(), importerName));
     const app = express();
     app.use(
       createApiRouter({
         store,
+        accounts,
         metrics,
         nodeId: "node-a:2567",
         liveGames: () => liveGames(),
@@ -149,7 +159,7 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(base + path, { headers });
   const post = (path: string, body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
-    fetch(base + path, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+    fetch(base + path, { method: "POST", headers: { authorization: `Bearer ${sessionToken}`, ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
 
   async function exportOf(gameId: string): Promise<GolfExport> {
     const res = await get(`/api/games/${gameId}/export`);
@@ -261,9 +271,11 @@ function apiSuite(setup: { embedded: boolean; backend: () => Promise<Backend> })
     const again = await exportOf(gameId);
     expect(again.events).toEqual(doc.events);
     const { id: _id, code: _code, ...header } = doc.game;
-    const { id: newId, code: _newCode, ...newHeader } = again.game;
+    const { id: newId, code: _newCode, imported: note, ...newHeader } = again.game;
     expect(newId).toBe(gameId);
     expect(newHeader).toEqual(header);
+    // It says it was imported, and by whom.
+    expect(note).toEqual({ by: { id: expect.any(String), name: importerName } });
   });
 
   it("imports whatever the Content-Type, and a body of just under 1 MB", async () => {

@@ -7,19 +7,20 @@ import type { Logger } from "pino";
 import { CPU_PROFILES } from "../../shared/golf/index.ts";
 import { isGameId, shareRequestSchema, type CpuProfileInfo, type HealthBody, type ImportAnswer, type LiveGame, type ShareAnswer, type SharedGame } from "../../shared/protocol/index.ts";
 import type { NodeMetrics } from "../metrics.ts";
-import {
-  BadExportError,
-  NotFinishedError,
-  StoreUnavailableError,
-  UnknownGameError,
-  type Store,
-} from "../store/index.ts";
+import { NotFinishedError, type Store } from "../store/index.ts";
+import type { AccountService } from "../accounts/service.ts";
 import { limitsFromEnv, type Limits } from "../limits.ts";
 import { clientAddress, compileTrust, limiterFactory, type LimiterFactory } from "./guard.ts";
 import { ImportBusyError, ImportQueue } from "./import-queue.ts";
+import { errorHandler, HttpError } from "./errors.ts";
+import { createPlayersRouter } from "./players.ts";
+import { checkReplayAccess, importedNote } from "./replay-access.ts";
+import { requireViewer } from "./viewer.ts";
 
 export interface HttpDeps {
   store: Store;
+  /** Checks session tokens (who may see a private game's replay, who imports, who asks for /api/me). */
+  accounts: AccountService;
   metrics: NodeMetrics;
   /** This node's PUBLIC_ADDRESS or host:port. */
   nodeId: string;
@@ -44,19 +45,6 @@ const SHARE_LIMIT_BYTES = 16 * 1024;
 const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
 // Share codes are 12 url-safe base64 characters; anything far from that cannot be one.
 const SHARE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** An error with the HTTP status and JSON body to answer it with. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = "HttpError";
-  }
-}
 
 export function createApiRouter(deps: HttpDeps): express.Router & { close(): Promise<void> } {
   const router = express.Router();
@@ -110,8 +98,12 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
     res.set("Cache-Control", "no-store").json(games satisfies LiveGame[]);
   });
 
+  router.use(createPlayersRouter({ store: deps.store, accounts: deps.accounts }));
+
   router.get("/api/games/:gameId/export", async (req, res) => {
     const gameId = gameIdParam(req);
+    // A private game's replay is its players' and the admins' only (401/403 for anyone else).
+    const record = await checkReplayAccess(req, deps, gameId, "this private game's replay");
     let doc;
     try {
       doc = await deps.store.exports.exportGame(gameId);
@@ -123,10 +115,13 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
     }
     // The day the game ended, for a file name that sorts and says when it was played.
     const day = (doc.game.endedAt ?? doc.game.createdAt).slice(0, 10);
-    res.attachment(`golf-${doc.game.code}-${day}.json`).json(doc);
+    if (record.private) res.set("Cache-Control", "private, no-store");
+    res.attachment(`golf-${doc.game.code}-${day}.json`).json(await importedNote(deps.store, record, doc));
   });
 
   router.post("/api/games/import", importLimit, rawBody(IMPORT_LIMIT_BYTES, "1 MB"), async (req, res) => {
+    // An import belongs to its importer: it needs a session (checked before the body is looked at).
+    const importer = await requireViewer(req, deps.accounts, "importing a game");
     // Parsed and replayed on the import worker, off the event loop; a refused import stores nothing.
     let checked;
     try {
@@ -137,19 +132,21 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
     }
     if (!checked.ok) throw new HttpError(400, checked.error, checked.seq === undefined ? {} : { seq: checked.seq });
     // The same game imported again gives back the game already imported.
-    let existing = await deps.store.exports.findImport(checked.hash);
+    // The same game imported again by the same user gives back the game already imported.
+    const importedBy = importer.user.id;
+    let existing = await deps.store.exports.findImport(checked.hash, importedBy);
     let gameId = existing;
     if (!gameId) {
       try {
-        gameId = await deps.store.exports.importGame(checked.doc, { hash: checked.hash });
+        gameId = await deps.store.exports.importGame(checked.doc, { hash: checked.hash, importedBy });
       } catch (err) {
-        // The same import, sent twice at once: the other one stored it (the hash is unique).
-        existing = await deps.store.exports.findImport(checked.hash).catch(() => null);
+        // The same import, sent twice at once: the other one stored it (hash and importer are unique).
+        existing = await deps.store.exports.findImport(checked.hash, importedBy).catch(() => null);
         if (!existing) throw err;
         gameId = existing;
       }
     }
-    if (!existing) deps.logger.info({ gameId, events: checked.doc.events.length }, "game imported");
+    if (!existing) deps.logger.info({ gameId, importedBy, events: checked.doc.events.length }, "game imported");
     res
       .status(existing ? 200 : 201)
       .location(`/api/games/${gameId}/export`)
@@ -158,6 +155,8 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
 
   router.post("/api/games/:gameId/share", shareLimit, jsonBody(SHARE_LIMIT_BYTES, "16 kB"), async (req, res) => {
     const gameId = gameIdParam(req);
+    // Only those who may see a private game's replay may share it.
+    await checkReplayAccess(req, deps, gameId, "sharing this private game");
     const parsed = shareRequestSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -179,11 +178,14 @@ export function createApiRouter(deps: HttpDeps): express.Router & { close(): Pro
   router.get("/api/shares/:code", async (req, res) => {
     const code = String(req.params.code);
     // A view is counted once per address per hour.
-    const first = SHARE_CODE.test(code) ? (await views(`${code}|${clientAddress(req, trust)}`)) === 1 : false;
-    const share = SHARE_CODE.test(code) ? await deps.store.shares.resolve(code, { count: first }) : null;
+    // Looked at first without counting: a private game's link refused to this viewer counts nothing.
+    let share = SHARE_CODE.test(code) ? await deps.store.shares.resolve(code, { count: false }) : null;
     if (!share) throw new HttpError(404, `share link ${code} does not exist or has expired`);
+    const record = await checkReplayAccess(req, deps, share.export.game.id, "this private game's share link");
+    const first = (await views(`${code}|${clientAddress(req, trust)}`)) === 1;
+    if (first) share = (await deps.store.shares.resolve(code, { count: true })) ?? share;
     // Every view is counted, so no cache may answer in our place.
-    res.set("Cache-Control", "no-store").json({ title: share.title, views: share.views, export: share.export } satisfies SharedGame);
+    res.set("Cache-Control", "no-store").json({ title: share.title, views: share.views, export: await importedNote(deps.store, record, share.export) } satisfies SharedGame);
   });
 
   // Anything else under /api is not an endpoint; other paths are left to the rest of the app.
@@ -255,35 +257,4 @@ function settle<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T |
       },
     );
   });
-}
-
-/** Turns every error of the API into a JSON answer; only the unexpected ones are logged with their stack. */
-function errorHandler(logger: Logger) {
-  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
-    if (res.headersSent) {
-      // Too late to answer with an error: let express end the connection.
-      next(err);
-      return;
-    }
-    const { status, body } = errorAnswer(err);
-    if (err instanceof HttpError) res.set(err.headers);
-    if (status === 503) logger.warn({ method: req.method, path: req.originalUrl, err: (err as Error).message }, "HTTP request failed: database unavailable");
-    else if (status >= 500) logger.error({ method: req.method, path: req.originalUrl, err }, "unexpected error in the HTTP API");
-    res.status(status).json(body);
-  };
-}
-
-function errorAnswer(err: unknown): { status: number; body: Record<string, unknown> } {
-  if (err instanceof HttpError) return { status: err.status, body: { error: err.message, ...err.extra } };
-  if (err instanceof UnknownGameError) return { status: 404, body: { error: `no game with id ${err.gameId}` } };
-  if (err instanceof NotFinishedError) return { status: 404, body: { error: err.message } };
-  if (err instanceof BadExportError) return { status: 400, body: { error: err.message } };
-  if (err instanceof StoreUnavailableError) return { status: 503, body: { error: "the database is unavailable: nothing was changed, try again later" } };
-  // Errors of express and its body parsers that carry a client status (a path that does not
-  // decode, a bad charset or encoding, an aborted body, ...): the client's mistake, said as such.
-  const status = (err as { status?: unknown }).status;
-  if (typeof status === "number" && status >= 400 && status < 500) {
-    return { status, body: { error: err instanceof Error ? err.message : "bad request" } };
-  }
-  return { status: 500, body: { error: "internal error: the server could not answer this request" } };
 }

@@ -19,6 +19,7 @@ import { Listing, ListingWrites } from "./listing.ts";
 import { mirrorState } from "./mirror.ts";
 import { reply, sendEvents, sendRejoin, type Origin } from "./replies.ts";
 import { newGolfState, type GolfStateSchema } from "./schema.ts";
+import { SeatRatings } from "./seat-ratings.ts";
 import { Seating, type JoinAuth } from "./seating.ts";
 import type { HostedGame, RoomServices } from "./services.ts";
 import { TableScheduler } from "./table-scheduler.ts";
@@ -58,6 +59,7 @@ export class GolfRoom extends Room implements HostedGame {
   private readonly seating: Seating;
   private readonly viewers: ReadonlyMap<string, Viewer>;
   private readonly gameLog: GameLog;
+  private readonly ratings: SeatRatings;
   /** Every state change runs through this queue, one at a time, in arrival order, once the players' moves before it are answered. */
   private readonly tasks: TaskQueue;
   /** Players' moves decided but not yet answered: see onAction. */
@@ -78,6 +80,7 @@ export class GolfRoom extends Room implements HostedGame {
     this.viewers = this.seating.viewers;
     this.gameLog = new GameLog({ log: services.store.log, metrics: services.metrics, gameId, logger, closing: () => this.closing });
     this.tasks = new TaskQueue((error, what) => this.log_?.error({ err: error }, what));
+    this.ratings = new SeatRatings((userIds) => services.store.stats.ratingsFor(userIds));
     this.hosting = new Hosting(services, gameId, logger);
     this.listing = new Listing(gameId, services.nodeId);
     const { holeIntervalMs, lobbyIdleMs, abandonAfterMs } = services;
@@ -144,6 +147,7 @@ export class GolfRoom extends Room implements HostedGame {
     this.game.seats.forEach((seat, index) => seat.kind === "human" && this.seating.markGone(index));
     if (this.game.phase !== "lobby") await this.setPrivate(true);
     this.mirror();
+    this.showRatings();
     // Its players get the usual reconnection window; after it a CPU plays for whoever is still away.
     const awayAfterWindow = () => void this.tasks.enqueue(() => this.attendance.awayAfterRecovery().then(() => this.afterChange()));
     this.scheduler.timers.after(awayAfterWindow, this.services.reconnectSeconds * 1000);
@@ -339,12 +343,25 @@ export class GolfRoom extends Room implements HostedGame {
   /** A started game leaves the quick-play listing (off the action path); an ended game's room goes once everyone has left. */
   private recordMilestones(events: GameEvent[]): void {
     for (const e of events) {
-      if (e.type === "started") this.listingWrites.add("listing after started", () => this.setPrivate(true));
+      if (e.type === "started") {
+        this.listingWrites.add("listing after started", () => this.setPrivate(true));
+        this.showRatings();
+      }
       if (e.type !== "gameEnded" && e.type !== "abandoned") continue;
       this.autoDispose = true;
       this.hosting.ended();
       if (this.clients.length === 0 && this.viewers.size === 0) this.scheduler.timers.after(() => void this.disconnect(), 0);
     }
+  }
+
+  /** Shows the players' ratings on their seats once the game has started (read once, off the move path). */
+  private showRatings(): void {
+    this.ratings.once(this.game).then(
+      (show) => {
+        if (show && !this.closing) void this.tasks.enqueue(async () => (show(this.state), this.afterChange()));
+      },
+      (error: unknown) => this.log_.warn({ err: error }, "the players' ratings were not read: their seats show none"),
+    );
   }
 
   /** Catches up with events the log holds and this room has not applied (or gives the game up). */

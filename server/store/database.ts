@@ -148,6 +148,7 @@ export interface GameRow {
   last_seq: number;
   node: string | null;
   imported: boolean;
+  imported_by: string | null;
   settings: Record<string, unknown>;
 }
 
@@ -176,6 +177,7 @@ export function toGameRecord(row: GameRow): GameRecord {
     lastSeq: row.last_seq,
     node: row.node,
     imported: row.imported,
+    importedBy: row.imported_by ?? null,
     settings: row.settings ?? {},
   };
 }

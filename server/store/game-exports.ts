@@ -5,7 +5,7 @@ import type pg from "pg";
 import type { Database } from "./database.ts";
 import { BadExportError, NotFinishedError, StoreError } from "./errors.ts";
 import type { EventLog, GameExports, GolfExport } from "./types.ts";
-import { newJoinCode } from "../../shared/protocol/index.ts";
+import { isGameId, newJoinCode } from "../../shared/protocol/index.ts";
 
 export class PgGameExports implements GameExports {
   constructor(
@@ -42,7 +42,7 @@ export class PgGameExports implements GameExports {
     };
   }
 
-  async importGame(doc: GolfExport, options: { hash?: string } = {}): Promise<string> {
+  async importGame(doc: GolfExport, options: { hash?: string; importedBy?: string } = {}): Promise<string> {
     const gameId = randomUUID();
     const createdAt = Date.parse(doc.game.createdAt);
     // The export keeps times relative to the first event; anchor them at the game's creation.
@@ -54,8 +54,8 @@ export class PgGameExports implements GameExports {
       await client.query(
         `WITH game AS (
            INSERT INTO games (id, code, status, is_private, rules, holes, decks, seats, created_at, ended_at,
-                              totals, winners, imported, import_hash)
-           VALUES ($1, $2, 'finished', false, $3, $4, $5, $6, $7, $8, $9, $10, true, $12)
+                              totals, winners, imported, import_hash, imported_by)
+           VALUES ($1, $2, 'finished', false, $3, $4, $5, $6, $7, $8, $9, $10, true, $12, $13)
            RETURNING id
          )
          INSERT INTO game_heads (game_id, last_seq) SELECT id, $11 FROM game`,
@@ -72,6 +72,7 @@ export class PgGameExports implements GameExports {
           JSON.stringify(doc.game.winners),
           events.length,
           options.hash ?? null,
+          options.importedBy ?? null,
         ],
       );
       await client.query(
@@ -91,8 +92,9 @@ export class PgGameExports implements GameExports {
     return gameId;
   }
 
-  async findImport(hash: string): Promise<string | null> {
-    const { rows } = await this.db.query<{ id: string }>("findImport", "SELECT id FROM games WHERE import_hash = $1", [hash]);
+  async findImport(hash: string, importedBy: string): Promise<string | null> {
+    if (!isGameId(importedBy)) return null;
+    const { rows } = await this.db.query<{ id: string }>("findImport", "SELECT id FROM games WHERE import_hash = $1 AND imported_by = $2", [hash, importedBy]);
     return rows[0]?.id ?? null;
   }
 }

@@ -2,6 +2,7 @@
 // `game_heads`. Join codes are unique among unfinished games by a partial unique index, so the
 // database decides between nodes creating games at once.
 import { checkGameId, constraintError, SELECT_GAMES, toGameRecord, type Database, type GameRow } from "./database.ts";
+import { isGameId } from "../../shared/protocol/index.ts";
 import { UnknownGameError } from "./errors.ts";
 import type { GamePatch, GameRecord, GameRecords, GameResult, NewGame } from "./types.ts";
 
@@ -88,6 +89,22 @@ export class PgGameRecords implements GameRecords {
     const { rows } = await this.db.query<GameRow>("game", `${SELECT_GAMES} WHERE g.id = $1`, [gameId]);
     if (rows.length === 0) throw new UnknownGameError(gameId);
     return toGameRecord(rows[0]!);
+  }
+
+  async isPlayer(gameId: string, userId: string): Promise<boolean> {
+    if (!isGameId(gameId) || !isGameId(userId)) return false;
+    // A played game's players are in its log (the index on seatTaken events by user); an imported
+    // game's log names another server's players, so only its importer counts.
+    const { rows } = await this.db.query<{ player: boolean }>(
+      "isPlayer",
+      `SELECT CASE WHEN g.imported THEN g.imported_by IS NOT NULL AND g.imported_by = $2::uuid
+                   ELSE EXISTS (SELECT 1 FROM game_events AS e
+                                WHERE (e.data ->> 'userId') = $3 AND e.type = 'seatTaken' AND e.data ? 'userId' AND e.game_id = g.id)
+              END AS player
+       FROM games AS g WHERE g.id = $1`,
+      [gameId, userId, userId.toLowerCase()],
+    );
+    return rows[0]?.player === true;
   }
 
   async byCode(code: string): Promise<GameRecord | null> {

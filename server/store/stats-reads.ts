@@ -170,6 +170,13 @@ export class PgStatsReads implements StatsReads {
     return { items, next: rows.length > limit && last ? encodeCursor([last.seated_at.getTime(), last.id]) : null };
   }
 
+  async names(userIds: readonly string[]): Promise<Map<string, string>> {
+    const ids = [...new Set(userIds.filter((id) => isGameId(id)).map((id) => id.toLowerCase()))];
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.db.query<{ id: string; name: string }>("names", "SELECT id, name FROM users WHERE id = ANY($1::uuid[])", [ids]);
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
   async ratingsFor(userIds: readonly string[]): Promise<Map<string, number>> {
     const ids = [...new Set(userIds.filter((id) => isGameId(id)).map((id) => id.toLowerCase()))];
     const ratings = new Map<string, number>(userIds.map((id) => [id, 0]));

@@ -50,6 +50,8 @@ export interface GameRecord {
   node: string | null;
   /** True for games brought in by GameExports.importGame: finished, never recovered, never blocking a code. */
   imported: boolean;
+  /** The user who imported it (imports from before owners were kept: null). */
+  importedBy: string | null;
   /** What the game was created with beyond its log (the caller's choice of keys); {} when none. */
   settings: Record<string, unknown>;
 }
@@ -167,6 +169,11 @@ export interface GameRecords {
   get(gameId: string): Promise<GameRecord>;
   /** The unfinished game with this join code (any letter case), if any. */
   byCode(code: string): Promise<GameRecord | null>;
+  /**
+   * Whether the user is one of the game's players: seated in it signed in (its log's seatTaken
+   * events name the user), or for an imported game, its importer.
+   */
+  isPlayer(gameId: string, userId: string): Promise<boolean>;
   /** Games in the lobby or running (not imported), oldest first: what a restart must recover. */
   unfinished(): Promise<GameRecord[]>;
 }
@@ -205,11 +212,11 @@ export interface GameExports {
    * Stores an export as a new finished game (imported: never recovered, never blocking a code) with
    * a fresh id and code, all in one transaction, and returns its id. Checks the shape only
    * (BadExportError); the caller has replayed the events through the engine. `hash`: what
-   * findImport finds it by.
+   * findImport finds it by; `importedBy`: the user it belongs to.
    */
-  importGame(doc: GolfExport, options?: { hash?: string }): Promise<string>;
-  /** The imported game whose log has this hash (see importGame's `hash`), or null. */
-  findImport(hash: string): Promise<string | null>;
+  importGame(doc: GolfExport, options?: { hash?: string; importedBy?: string }): Promise<string>;
+  /** The game `importedBy` imported whose log has this hash (see importGame's `hash`), or null. */
+  findImport(hash: string, importedBy: string): Promise<string | null>;
 }
 
 /** Public links to a finished game's replay. */
@@ -454,6 +461,8 @@ export interface StatsReads {
   ratingHistory(userId: string, page?: { cursor?: string | null; limit?: number }): Promise<Page<RatingPoint>>;
   /** A user's games, newest first: active (lobby or running) or finished (results applied). */
   userGames(userId: string, status: "active" | "finished", page?: UserGamesPage): Promise<Page<UserGame>>;
+  /** The name of each of these users that exists (deleted accounts: their anonymous name). */
+  names(userIds: readonly string[]): Promise<Map<string, string>>;
   /** The displayed rating of each user (0 while unrated or unknown), for Seat.rating at a game's start. */
   ratingsFor(userIds: readonly string[]): Promise<Map<string, number>>;
 }

@@ -40,7 +40,8 @@ async function checkFinishedGame(players: Bot[], watchers: Bot[], holes: number)
   const everyone = [...players, ...watchers];
   for (const bot of everyone) await bot.until(() => bot.state.phase === "gameOver", 120_000, "game over");
   const gameId = players[0]!.welcome!.gameId;
-  const doc = await fetchExport(node.url, gameId);
+  // A player's seat token opens a private game's export too.
+  const doc = await fetchExport(node.url, gameId, undefined, players[0]!.token);
   expect(doc.format).toBe("golf-game");
   expect(doc.game.id).toBe(gameId);
   const log = logOf(doc);

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { Client } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { finishedExport, startTestNode, type TestNode } from "../testing.ts";
-import { rawRequest, storeSnapshot, type RawAnswer } from "./http-support.ts";
+import { guestSession, rawRequest, storeSnapshot, type RawAnswer } from "./http-support.ts";
 
 const RUNS = Number(process.env.HTTP_FUZZ_RUNS ?? 400);
 const TIME_LIMIT_MS = 40_000;
@@ -20,7 +20,7 @@ describe("HTTP fuzz", () => {
 
   beforeAll(async () => {
     node = await startTestNode({ limits: { metricsToken: "fuzz-token" } });
-    const imported = await fetch(`${node.url}/api/games/import`, { method: "POST", body: JSON.stringify(finishedExport(11)) });
+    const imported = await fetch(`${node.url}/api/games/import`, { method: "POST", headers: { authorization: `Bearer ${await guestSession(node.url)}` }, body: JSON.stringify(finishedExport(11)) });
     gameId = ((await imported.json()) as { gameId: string }).gameId;
     const share = await fetch(`${node.url}/api/games/${gameId}/share`, { method: "POST", body: "{}" });
     shareCode = ((await share.json()) as { code: string }).code;
@@ -57,6 +57,10 @@ describe("HTTP fuzz", () => {
       (s: string[]) => `/api/games/${s[0]}/share`,
       (s: string[]) => `/api/shares/${s[0]}`,
       (s: string[]) => `/api/cpu-profiles`,
+      (s: string[]) => `/api/leaderboards/${s[0]}?period=${s[1]}&cursor=${s[2]}&limit=${s[0]}`,
+      (s: string[]) => `/api/me/games?status=${s[0]}&cursor=${s[1]}`,
+      (s: string[]) => `/api/me`,
+      (s: string[]) => `/api/users/${s[0]}`,
       (s: string[]) => `/api/${s[0]}/${s[1]}`,
       (s: string[]) => `/health`,
       (s: string[]) => `/metrics`,

@@ -4,10 +4,15 @@ import net from "node:net";
 import { Client } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finishedExport, startTestNode, type TestNode } from "../testing.ts";
-import { rawRequest, storeSnapshot } from "./http-support.ts";
+import { guestSession, rawRequest, storeSnapshot } from "./http-support.ts";
 
-const post = (node: TestNode, path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(node.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+// Imports need a session: a guest's, as a browser has one.
+const post = async (node: TestNode, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(node.url + path, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${await guestSession(node.url)}`, ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 
 describe("malformed requests (finding 1)", () => {
   let node: TestNode;

@@ -38,3 +38,16 @@ export async function storeSnapshot(node: TestNode): Promise<{ games: number; vi
     await client.end();
   }
 }
+
+const sessions = new Map<string, Promise<string>>();
+/** A guest's session token on this node (made once per node), for the routes that need a session (imports). */
+export function guestSession(url: string): Promise<string> {
+  let token = sessions.get(url);
+  if (!token) {
+    token = fetch(`${url}/auth/anonymous`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ options: { name: "Importer" } }) })
+      .then((res) => res.json() as Promise<{ token: string }>)
+      .then((body) => body.token);
+    sessions.set(url, token);
+  }
+  return token;
+}

@@ -350,11 +350,14 @@ export class Bot extends SdkBot<SyncedState> {
 
 // --- the export ------------------------------------------------------------------------------
 
-/** The finished game's export; waits out the moment between game over and the store marking it finished. */
-export async function fetchExport(url: string, gameId: string, timeoutMs = 30_000): Promise<GolfExport> {
+/**
+ * The finished game's export; waits out the moment between game over and the store marking it
+ * finished. `seatToken`: a player's, which a private game's export needs (X-Seat-Token).
+ */
+export async function fetchExport(url: string, gameId: string, timeoutMs = 30_000, seatToken?: string): Promise<GolfExport> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await fetch(`${url}/api/games/${gameId}/export`);
+    const response = await fetch(`${url}/api/games/${gameId}/export`, { headers: seatToken ? { "x-seat-token": seatToken } : {} });
     if (response.status === 200) return (await response.json()) as GolfExport;
     if (response.status !== 404 || Date.now() > deadline) throw new Error(`export of ${gameId}: HTTP ${response.status} ${await response.text()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

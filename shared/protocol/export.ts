@@ -19,6 +19,11 @@ export interface GolfExport {
     seats: { name: string; kind: string; profile: string }[];
     totals: number[];
     winners: number[];
+    /**
+     * Set when this server's copy was imported (POST /api/games/import), not played here: who
+     * imported it (null for imports from before importers were kept). Ignored when imported again.
+     */
+    imported?: { by: { id: string; name: string } | null };
   };
   /** `at` is ms since the first event. */
   events: { seq: number; type: string; seat: number | null; at: number; data: unknown }[];

@@ -12,3 +12,4 @@ export * from "./export.ts";
 export * from "./http.ts";
 export * from "./synced-view.ts";
 export * from "./accounts.ts";
+export * from "./players.ts";

@@ -1,7 +1,26 @@
 // The HTTP API of docs/protocol.md (plain fetch, no SDK: the lobby uses it before anything else loads).
 
 // The bodies are the contract's (type-only: erased from the bundle, zod stays out of it).
-import type { CpuProfileInfo, GolfExport, ImportAnswer, LiveGame, ShareAnswer, SharedGame, ShareRequest } from "../../../shared/protocol/index.ts";
+import type { AuthAnswer, CpuProfileInfo, GolfExport, ImportAnswer, LiveGame, ShareAnswer, SharedGame, ShareRequest } from "../../../shared/protocol/index.ts";
+
+// The session token, where the SDK's client.auth keeps it (docs/accounts.md): sent with every API
+// call, so a private game's replay opens to its players; an import needs one (docs/http.md).
+const TOKEN_KEY = "colyseus-auth-token";
+
+function sessionToken(): string | null {
+  try {
+    return localStorage.getItem(TOKEN_KEY) || null;
+  } catch {
+    return null; // storage refused (private mode): no session
+  }
+}
+
+/** The browser's session, signing in as a guest first when it has none (platform.md: a guest on first visit). */
+async function ensureSession(): Promise<void> {
+  if (sessionToken()) return;
+  const answer = await call<AuthAnswer>("/auth/anonymous", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ options: { name: "Guest" } }) });
+  localStorage.setItem(TOKEN_KEY, answer.token);
+}
 
 export class ApiError extends Error {
   constructor(
@@ -13,10 +32,13 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
+async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  const token = sessionToken();
+  if (token && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
   let response: Response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(path, { ...init, headers });
   } catch {
     throw new ApiError(0, "the server cannot be reached");
   }
@@ -45,8 +67,10 @@ export const api = {
   liveGames: () => call<LiveGame[]>("/api/games/live"),
   cpuProfiles: () => call<CpuProfileInfo[]>("/api/cpu-profiles"),
   exportOf: (gameId: string) => call<GolfExport>(`/api/games/${encodeURIComponent(gameId)}/export`),
-  importGame: (doc: unknown) =>
-    call<ImportAnswer>("/api/games/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) }),
+  importGame: async (doc: unknown) => {
+    await ensureSession();
+    return call<ImportAnswer>("/api/games/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) });
+  },
   share: (gameId: string, options: ShareRequest = {}) =>
     call<ShareAnswer>(`/api/games/${encodeURIComponent(gameId)}/share`, {
       method: "POST",
