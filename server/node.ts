@@ -84,7 +84,7 @@ export interface GolfNode {
   close(): Promise<void>;
 }
 
-const CLIENT_ROUTES = ["/", "/watch", "/rules", "/replay/*splat", "/r/*splat"];
+const CLIENT_ROUTES = ["/", "/watch", "/rules", "/leaderboard", "/u/:name", "/replay/*splat", "/r/*splat"];
 
 export async function createNode(options: NodeOptions = {}): Promise<GolfNode> {
   const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? "info" });

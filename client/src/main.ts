@@ -1,8 +1,12 @@
 // The entry point: installs window.golf, routes the address, shows the lobby (plain DOM, in this
 // chunk) or loads the table and replay code (Phaser, the Colyseus SDK, the engine) on demand.
 //
-// Routes (docs/protocol.md): /  lobby · /?join=CODE  join that game · /watch  follow live games ·
-// /replay/<gameId> and /r/<share code>  the replay viewer (#<seq> opens it at that event) · /rules
+// Routes (docs/client.md): /  lobby · /?join=CODE  join that game · /watch  follow live games ·
+// /replay/<gameId> and /r/<share code>  the replay viewer (#<seq> opens it at that event) · /rules ·
+// /leaderboard · /u/<name>  a player's profile
+//
+// Sitting down at a table first makes sure this browser has a session (a guest with the typed name on
+// the first visit: net/account.ts), so the seat belongs to the player on every device.
 import "./ui/styles.css";
 import { installSurface, setScene } from "./surface.ts";
 import { renderLobby, type CreateChoices } from "./ui/lobby.ts";
@@ -10,6 +14,7 @@ import { renderRules } from "./ui/rules-page.ts";
 import { h, replace } from "./ui/dom.ts";
 import { savedName, saveName } from "./prefs.ts";
 import { toast } from "./ui/toast.ts";
+import { ensureSession, restoreSession } from "./net/account.ts";
 import type { GameIntent, Shell } from "./game/app.ts";
 
 const root = document.getElementById("app")!;
@@ -18,6 +23,7 @@ let leaveCurrent: (() => void) | null = null;
 let shownAddress = "";
 
 const loadGameCode = () => import("./game/app.ts");
+const loadPlayerPages = () => import("./ui/player-pages.ts");
 
 const shell: Shell = {
   navigate(path: string, mode: "push" | "replace" = "push") {
@@ -41,11 +47,18 @@ function leave(): void {
   stop?.();
 }
 
+/** Whether this intent takes a seat (and so wants a session first). */
+function sitsDown(intent: GameIntent): intent is Extract<GameIntent, { name: string }> {
+  return intent.kind === "quick" || intent.kind === "create" || (intent.kind === "join" && !intent.spectate);
+}
+
 async function openGame(intent: GameIntent): Promise<void> {
   leave();
   replace(root, h("div", { class: "loading" }, h("div", { class: "spinner" }), h("p", null, "Shuffling the deck…")));
   try {
-    const app = await loadGameCode();
+    // (An imported replay file makes its guest when it is imported: net/api.ts.)
+    const session = sitsDown(intent) ? ensureSession(intent.name) : restoreSession();
+    const [app] = await Promise.all([loadGameCode(), session]);
     leaveCurrent = await app.openGame(intent, shell, root);
   } catch (error) {
     console.error(error);
@@ -70,6 +83,7 @@ function showLobby(): void {
     },
     openReplayFile: (file) => void openGame({ kind: "replay", file }),
     showRules: () => shell.go("/rules"),
+    go: (path) => shell.go(path),
   });
   leaveCurrent = stop;
   // Interactive once the lobby is on screen: its handlers are attached now; the mark waits for the
@@ -156,6 +170,20 @@ async function route(force = false): Promise<void> {
   if (path === "/watch") return openGame({ kind: "watch" });
   if ((match = /^\/replay\/([^/]+)$/.exec(path))) return openGame({ kind: "replay", gameId: decodeURIComponent(match[1]!) });
   if ((match = /^\/r\/([^/]+)$/.exec(path))) return openGame({ kind: "replay", shareCode: decodeURIComponent(match[1]!) });
+  const profile = /^\/u\/([^/]+)$/.exec(path);
+  if (path === "/leaderboard" || profile) {
+    const name = profile ? decodeURIComponent(profile[1]!) : null;
+    leave();
+    setScene("lobby", null);
+    try {
+      const pages = await loadPlayerPages();
+      leaveCurrent = name === null ? pages.renderLeaderboard(root, shell.go) : pages.renderProfile(root, name, shell.go);
+    } catch (error) {
+      console.error(error);
+      toast("Could not open that page: check your connection", "error", 5000);
+    }
+    return;
+  }
   if (path === "/rules") {
     leave();
     setScene("lobby", null);
@@ -172,3 +200,5 @@ async function route(force = false): Promise<void> {
 installSurface();
 window.addEventListener("popstate", () => void route());
 void route(true);
+// A kept session is renewed (or forgotten when it is over) while the lobby draws.
+void restoreSession();

@@ -4,11 +4,9 @@
 import { z } from "zod";
 import { checkDisplayName, CPU_PROFILES } from "../golf/index.ts";
 
-/** Passwords: at least this many characters (the module alone accepts 6). */
-export const MIN_PASSWORD_LENGTH = 8;
-/** And at most this many, so nobody makes the server hash megabytes. */
-export const MAX_PASSWORD_LENGTH = 200;
-export const MAX_EMAIL_LENGTH = 254;
+import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./account-limits.ts";
+
+export { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH };
 
 const USERNAME_PATTERN = /^[A-Za-z0-9_-]{3,20}$/;
 const RESERVED_USERNAMES = new Set(["admin", "system", ...CPU_PROFILES.map((profile) => profile.name.toLowerCase())]);

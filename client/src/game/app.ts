@@ -5,6 +5,7 @@ import Phaser from "phaser";
 import type { CreateOptionsInput as CreateOptions, GolfExport } from "../../../shared/protocol/index.ts";
 import { api, ApiError } from "../net/api.ts";
 import { GameLink, JoinError, type JoinHow } from "../net/connection.ts";
+import { forgetSession } from "../net/account.ts";
 import { savedName } from "../prefs.ts";
 import { setScene } from "../surface.ts";
 import { button, h, replace } from "../ui/dom.ts";
@@ -108,6 +109,11 @@ function joinMessage(error: unknown): string {
         return "That seat's pass is no longer valid";
       case "UNAVAILABLE":
         return "The game is not available right now: try again in a moment";
+      case "UNAUTHORIZED":
+        forgetSession();
+        return "Your session has ended: sign in again, or play on as a guest";
+      case "BANNED":
+        return `You cannot play: ${error.message}`;
       default:
         return `Cannot reach the server (${error.message})`;
     }
@@ -285,6 +291,7 @@ async function openReplay(intent: Extract<GameIntent, { kind: "replay" }>, shell
     }
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) throw new Error("That replay does not exist, has expired, or the game is still running");
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw new Error("That game is private: only its players can replay it");
     throw error;
   }
   const { view, hud } = await openStage();

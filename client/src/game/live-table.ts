@@ -10,6 +10,7 @@ import type { SurfaceProvider } from "../surface.ts";
 import { toast } from "../ui/toast.ts";
 import { play, unlockAudio } from "./audio.ts";
 import { describeEvent } from "./describe.ts";
+import { profilePath } from "../ui/account-bar.ts";
 import { legalMoves, modelFromSnapshot, parseRules, type TableModel } from "./model.ts";
 import type { HoleLine } from "./score-sheet.ts";
 import { TableHud } from "./table-hud.ts";
@@ -64,6 +65,11 @@ export class LiveTable implements SurfaceProvider {
       slot: (position) => this.clickSlot(position),
       deck: () => this.clickPile("deck"),
       discard: () => this.clickPile("discard"),
+      // A signed-in player's name opens their profile, in a new tab so the seat is not left.
+      name: (seat) => {
+        const player = link.snapshot?.seats[seat];
+        if (player?.userId) window.open(profilePath(player.name), "_blank", "noopener");
+      },
     };
     if (link.welcome) this.adoptWelcome();
     // What arrived before we were listening: the history (sinceSeq 0) and anything since.

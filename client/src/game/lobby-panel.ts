@@ -5,6 +5,7 @@ import { CPU_PROFILES } from "../../../shared/golf/profiles.ts";
 import { BOOLEAN_RULES, FLIP_MODES, type HouseRules } from "../../../shared/golf/rules.ts";
 import { BOOLEAN_RULE_TEXT, FLIP_MODE_TEXT } from "../rules-text.ts";
 import type { GolfSnapshot } from "../net/snapshot.ts";
+import { playerName } from "../ui/player-name.ts";
 import { button, h } from "../ui/dom.ts";
 
 export interface LobbyPanelInput {
@@ -57,7 +58,7 @@ export function lobbyPanel(input: LobbyPanelInput, actions: LobbyPanelActions): 
         "li",
         { class: seat.kind },
         h("span", { class: `dot ${seat.kind === "cpu" ? "cpu" : seat.kind === "empty" ? "empty" : seat.connected ? "on" : "off"}` }),
-        h("span", { class: "grow" }, seat.kind === "empty" ? "Empty seat" : seat.name, seat.host ? h("small", null, " ★ host") : null, index === me ? h("small", null, " (you)") : null, seat.kind === "cpu" ? h("small", null, ` · CPU`) : null),
+        h("span", { class: "grow" }, seat.kind === "empty" ? "Empty seat" : playerName(seat.name, seat.userId), seat.rating > 0 ? h("small", { class: "muted" }, ` ${seat.rating}`) : null, seat.host ? h("small", null, " ★ host") : null, index === me ? h("small", null, " (you)") : null, seat.kind === "cpu" ? h("small", null, ` · CPU`) : null),
         isHost && seat.kind === "cpu" ? button(`removeCpu-${index}`, "Remove", () => actions.send("removeCpu", { seat: index }), { class: "small ghost" }) : null,
       ),
     ),

@@ -1,5 +1,6 @@
 // The score sheet: every hole's scores per player and the running totals, between holes and at
 // the end of the game (with the winners, play again and the replay).
+import { playerName } from "../ui/player-name.ts";
 import { button, h } from "../ui/dom.ts";
 
 export interface HoleLine {
@@ -11,6 +12,8 @@ export interface HoleLine {
 
 export interface SheetData {
   names: string[];
+  /** Each seat's account (Seat.userId; "" without one): their names link to profiles. */
+  userIds?: string[];
   results: HoleLine[];
   totals: number[];
   holes: number;
@@ -58,7 +61,7 @@ export function scoreSheet(data: SheetData, actions: SheetActions): HTMLElement 
         h(
           "tr",
           { class: [seat === data.me ? "me" : "", data.final && data.winners.includes(seat) ? "winner" : ""].join(" ") },
-          h("td", null, h("span", { class: "rank" }, String(rank + 1)), data.names[seat] ?? `Seat ${seat + 1}`),
+          h("td", null, h("span", { class: "rank" }, String(rank + 1)), playerName(data.names[seat] ?? `Seat ${seat + 1}`, data.userIds?.[seat])),
           data.results.map((line) =>
             h("td", { class: ["num", line.winners.includes(seat) ? "won" : "", line.finisher === seat ? "out" : ""].join(" "), title: line.finisher === seat ? "went out" : "" }, signed(line.scores[seat] ?? 0)),
           ),

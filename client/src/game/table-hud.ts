@@ -2,7 +2,7 @@
 // connection banner, the hint line with the skip and knock buttons, the lobby panel, the score sheet,
 // and the toasts that announce what others did. It reads the synchronized state and the session;
 // every action goes back to the controller (live-table.ts), which decides and sends.
-import { BOOLEAN_RULES, type Command } from "../../../shared/golf/index.ts";
+import { BOOLEAN_RULES, isRanked, type Command } from "../../../shared/golf/index.ts";
 import type { ErrorMessage, EventMessage } from "../../../shared/protocol/index.ts";
 import type { GameLink, LinkStatus } from "../net/connection.ts";
 import type { GolfSnapshot } from "../net/snapshot.ts";
@@ -210,7 +210,7 @@ export class TableHud {
       this.ui.top,
       button("leave", "◂", () => this.confirmLeave(), { class: "icon ghost", title: "Back to the lobby", "aria-label": "Back to the lobby" }),
       button("copyCode", [h("span", { class: "code" }, snap.code), h("small", null, " invite")], () => this.copyInvite(), { class: "ghost code-chip", title: "Copy the invite link" }),
-      h("div", { class: "grow title" }, h("b", null, phaseText), this.actions.watch ? h("small", { class: "watching" }, " · watching live") : this.session.role === "spectator" ? h("small", { class: "watching" }, " · spectating") : null),
+      h("div", { class: "grow title" }, h("b", null, phaseText), isRanked(rules) ? h("span", { class: "ranked-chip", title: "Ranked: counts for ratings and the leaderboards" }, " Ranked") : null, this.actions.watch ? h("small", { class: "watching" }, " · watching live") : this.session.role === "spectator" ? h("small", { class: "watching" }, " · spectating") : null),
       button("rulesInfo", [h("span", { class: "long" }, variants.length ? `${variants.length} house rule${variants.length > 1 ? "s" : ""}` : "Standard rules"), h("span", { class: "short" }, variants.length ? `${variants.length} rules` : "Rules")], () => this.toggleRulesInfo(variants), {
         class: "ghost small rules-chip",
         title: variants.join(", ") || "No house rules",
@@ -422,7 +422,7 @@ export class TableHud {
     replace(
       this.ui.sheet,
       scoreSheet(
-        { names, results: this.session.results, totals, holes: snap.holes, final, winners, me: this.session.me },
+        { names, userIds: snap.seats.map((seat) => seat.userId), results: this.session.results, totals, holes: snap.holes, final, winners, me: this.session.me },
         {
           close: () => {
             this.closedSheet = key;

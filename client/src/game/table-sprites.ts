@@ -63,8 +63,8 @@ export function createPileSprites(scene: Phaser.Scene, unit: number, onDeck: () 
   return { seats: [], deckImages, deckText, deckGlow, discardImage, discardText, discardGlow, heldShadow, heldImage, heldGlow };
 }
 
-/** A seat's sprites, hidden until drawn; a click on a card reports its position to `onSlot`. */
-export function createSeatSprites(scene: Phaser.Scene, unit: number, onSlot: (position: number) => void): SeatSprites {
+/** A seat's sprites, hidden until drawn; a click on a card reports its position to `onSlot`, one on the name `onName`. */
+export function createSeatSprites(scene: Phaser.Scene, unit: number, onSlot: (position: number) => void, onName: () => void): SeatSprites {
   const cards: Phaser.GameObjects.Image[] = [];
   const glows: Phaser.GameObjects.Image[] = [];
   for (let position = 0; position < 6; position++) {
@@ -77,7 +77,7 @@ export function createSeatSprites(scene: Phaser.Scene, unit: number, onSlot: (po
     cards,
     glows,
     plate: scene.add.graphics().setDepth(DEPTH.plate),
-    name: addLabel(scene, unit, 0, 0, "", 14, "#ffffff", true).setOrigin(0.5).setDepth(DEPTH.plate + 1),
+    name: addLabel(scene, unit, 0, 0, "", 14, "#ffffff", true).setOrigin(0.5).setDepth(DEPTH.plate + 1).setInteractive().on("pointerdown", onName),
     detail: addLabel(scene, unit, 0, 0, "", 12, "#cfe8d8").setOrigin(0.5).setDepth(DEPTH.plate + 1),
     timer: scene.add.graphics().setDepth(DEPTH.plate + 1),
   };

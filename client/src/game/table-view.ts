@@ -18,6 +18,8 @@ export interface TableHandlers {
   slot(position: number): void;
   deck(): void;
   discard(): void;
+  /** A click on a seat's name (the live table opens a signed-in player's profile). */
+  name?(seat: number): void;
 }
 
 /** Which things the viewer may click now (everything else is not offered). */
@@ -240,7 +242,7 @@ export class TableView extends Phaser.Scene {
       // The controller checks each click against the legal moves; the view only reports it.
       seats.push(createSeatSprites(this, this.unit, (position) => {
         if (this.model && index === this.model.me) this.handlers.slot(position);
-      }));
+      }, () => this.handlers.name?.(index)));
     }
     return seats[seat]!;
   }

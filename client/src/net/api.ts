@@ -1,26 +1,12 @@
-// The HTTP API of docs/protocol.md (plain fetch, no SDK: the lobby uses it before anything else loads).
+// The HTTP API of docs/protocol.md and platform.md's players' routes (plain fetch, no SDK: the lobby
+// uses it before anything else loads). Every call carries the session, when there is one: a private
+// game's replay and the player's own pages need it.
 
 // The bodies are the contract's (type-only: erased from the bundle, zod stays out of it).
-import type { AuthAnswer, CpuProfileInfo, GolfExport, ImportAnswer, LiveGame, ShareAnswer, SharedGame, ShareRequest } from "../../../shared/protocol/index.ts";
-
-// The session token, where the SDK's client.auth keeps it (docs/accounts.md): sent with every API
-// call, so a private game's replay opens to its players; an import needs one (docs/http.md).
-const TOKEN_KEY = "colyseus-auth-token";
-
-function sessionToken(): string | null {
-  try {
-    return localStorage.getItem(TOKEN_KEY) || null;
-  } catch {
-    return null; // storage refused (private mode): no session
-  }
-}
-
-/** The browser's session, signing in as a guest first when it has none (platform.md: a guest on first visit). */
-async function ensureSession(): Promise<void> {
-  if (sessionToken()) return;
-  const answer = await call<AuthAnswer>("/auth/anonymous", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ options: { name: "Guest" } }) });
-  localStorage.setItem(TOKEN_KEY, answer.token);
-}
+import type { CpuProfileInfo, GolfExport, ImportAnswer, LiveGame, ShareAnswer, SharedGame, ShareRequest } from "../../../shared/protocol/index.ts";
+import type { LeaderboardAnswer, LeaderboardMetricName, LeaderboardPeriodName, MeAnswer, MyGamesAnswer, ProfileAnswer } from "../../../shared/protocol/players.ts";
+import { savedName } from "../prefs.ts";
+import { ensureSession, sessionToken } from "./account.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -32,11 +18,11 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const headers = new Headers(init.headers);
-  const token = sessionToken();
-  if (token && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
   let response: Response;
+  const token = sessionToken();
+  const headers = new Headers(init?.headers);
+  if (token) headers.set("authorization", `Bearer ${token}`);
   try {
     response = await fetch(path, { ...init, headers });
   } catch {
@@ -67,8 +53,9 @@ export const api = {
   liveGames: () => call<LiveGame[]>("/api/games/live"),
   cpuProfiles: () => call<CpuProfileInfo[]>("/api/cpu-profiles"),
   exportOf: (gameId: string) => call<GolfExport>(`/api/games/${encodeURIComponent(gameId)}/export`),
+  // An imported game belongs to its importer: a browser without a session becomes a guest first.
   importGame: async (doc: unknown) => {
-    await ensureSession();
+    await ensureSession(savedName() || "Guest");
     return call<ImportAnswer>("/api/games/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) });
   },
   share: (gameId: string, options: ShareRequest = {}) =>
@@ -78,4 +65,10 @@ export const api = {
       body: JSON.stringify(options),
     }),
   sharedGame: (code: string) => call<SharedGame>(`/api/shares/${encodeURIComponent(code)}`),
+  leaderboard: (metric: LeaderboardMetricName, period: LeaderboardPeriodName, cursor?: string | null) =>
+    call<LeaderboardAnswer>(`/api/leaderboards/${metric}?${new URLSearchParams({ period, ...(cursor ? { cursor } : {}) })}`),
+  me: () => call<MeAnswer>("/api/me"),
+  myGames: (status: "active" | "finished", cursor?: string | null) =>
+    call<MyGamesAnswer>(`/api/me/games?${new URLSearchParams({ status, ...(cursor ? { cursor } : {}) })}`),
+  profile: (name: string) => call<ProfileAnswer>(`/api/users/${encodeURIComponent(name)}`),
 };

@@ -20,7 +20,7 @@ export type JoinHow =
   | { kind: "join"; code: string; name: string; spectate?: boolean };
 
 /** The join failures this client tells apart; anything else is NETWORK. */
-const KNOWN_JOIN_FAILURES = ["BAD_OPTIONS", "BAD_TOKEN", "NOT_FOUND", "UNAVAILABLE"] as const satisfies readonly JoinFailureCode[];
+const KNOWN_JOIN_FAILURES = ["BAD_OPTIONS", "BAD_TOKEN", "NOT_FOUND", "UNAVAILABLE", "UNAUTHORIZED", "BANNED"] as const satisfies readonly JoinFailureCode[];
 export type JoinFailure = (typeof KNOWN_JOIN_FAILURES)[number] | "NETWORK";
 
 export class JoinError extends Error {

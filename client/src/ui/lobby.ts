@@ -1,11 +1,15 @@
 // The lobby: plain DOM, in the entry chunk, so it is interactive before Phaser has even loaded.
-// Your name (remembered), quick play, create a game, join by code or link, watch live games, open a
-// replay file, and the rules.
+// Who is playing (account bar), your name (remembered; a registered player plays under the username),
+// quick play, create a game, join by code or link, your games, watch live games, open a replay file,
+// the rules and the leaderboard.
 import { CPU_PROFILES } from "../../../shared/golf/profiles.ts";
 import { BOOLEAN_RULES, FLIP_MODES, type BooleanRule, type FlipMode } from "../../../shared/golf/rules.ts";
 import { BOOLEAN_RULE_TEXT, FLIP_MODE_TEXT, INITIAL_FLIPS_TEXT } from "../rules-text.ts";
 import type { LiveGame } from "../../../shared/protocol/index.ts";
 import { api } from "../net/api.ts";
+import { currentUser, onUserChange } from "../net/account.ts";
+import { accountBar } from "./account-bar.ts";
+import { yourGames } from "./your-games.ts";
 import { savedName, saveName } from "../prefs.ts";
 import { button, h, replace } from "./dom.ts";
 import { toast } from "./toast.ts";
@@ -30,6 +34,8 @@ export interface LobbyActions {
   watch(code?: string): void;
   openReplayFile(file: File): void;
   showRules(): void;
+  /** Another page of the site (the leaderboard, a profile, a replay). */
+  go(path: string): void;
 }
 
 const CODE_PATTERN = /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{5}$/;
@@ -107,12 +113,22 @@ export function renderLobby(root: HTMLElement, actions: LobbyActions): () => voi
       toast("Names cannot hold control characters", "error");
       return null;
     }
-    saveName(value);
+    if (!nameInput.readOnly) saveName(value);
     return value;
   }
+  // A registered player plays under the username (so the name at the table is the profile's).
+  const showAccountName = () => {
+    const user = currentUser();
+    const registered = user !== null && !user.guest;
+    nameInput.readOnly = registered;
+    if (registered) nameInput.value = user.name;
+    else if (nameInput.value !== savedName() && !nameInput.matches(":focus")) nameInput.value = savedName();
+  };
+  showAccountName();
+  const stopFollowingName = onUserChange(showAccountName);
   nameInput.addEventListener("input", () => nameInput.classList.remove("invalid"));
   nameInput.addEventListener("change", () => {
-    if (nameInput.value.trim()) saveName(nameInput.value);
+    if (nameInput.value.trim() && !nameInput.readOnly) saveName(nameInput.value);
   });
 
   function joinByCode(): void {
@@ -249,6 +265,15 @@ export function renderLobby(root: HTMLElement, actions: LobbyActions): () => voi
     if (file) actions.openReplayFile(file);
   });
 
+  const bar = accountBar(actions.go);
+  const mine = yourGames({
+    resume: (code) => {
+      const who = name();
+      if (who) actions.join(code, who);
+    },
+    replay: (gameId) => actions.go(`/replay/${encodeURIComponent(gameId)}`),
+  });
+
   const mainPanel = h(
     "section",
     { class: "panel main" },
@@ -266,6 +291,7 @@ export function renderLobby(root: HTMLElement, actions: LobbyActions): () => voi
       }, { class: "big" })),
     h("div", { class: "field join" }, h("label", { for: "code" }, "Join with a code or an invite link"),
       h("div", { class: "inline" }, codeInput, button("join", "Join", joinByCode, { class: "primary" }))),
+    mine.section,
     h("div", { class: "field" },
       h("div", { class: "label-row" }, h("label", null, "Live games"), button("watch", "Watch live ▸", () => actions.watch(), { class: "small ghost" })),
       liveList),
@@ -278,6 +304,7 @@ export function renderLobby(root: HTMLElement, actions: LobbyActions): () => voi
   replace(
     root,
     h("main", { class: "lobby" },
+      bar.bar,
       h("header", { class: "brand" },
         h("div", { class: "fan", "aria-hidden": "true" }, h("span", null, "A♠"), h("span", { class: "red" }, "2♥"), h("span", null, "K♣")),
         h("h1", null, "Six-Card Golf"),
@@ -288,5 +315,10 @@ export function renderLobby(root: HTMLElement, actions: LobbyActions): () => voi
 
   void refreshLive();
   liveTimer = window.setInterval(() => void refreshLive(), 5000);
-  return () => window.clearInterval(liveTimer);
+  return () => {
+    window.clearInterval(liveTimer);
+    bar.stop();
+    mine.stop();
+    stopFollowingName();
+  };
 }
