@@ -20,16 +20,10 @@ export interface PlayerResult extends SeatFigures {
 
 export type StatsScope = "all" | "ranked";
 
-export interface PlayerStats {
+/** A player's figures summed over their games (the seat figures of each), with games, wins and streaks. */
+export interface PlayerStats extends SeatFigures {
   games: number;
   wins: number;
-  holes: number;
-  holeScoreSum: number;
-  bestHole: number | null;
-  holesWon: number;
-  wentOut: number;
-  wentOutLowest: number;
-  knockPenalties: number;
   /** Wins in a row up to the latest game. */
   streak: number;
   bestStreak: number;
